@@ -1,0 +1,94 @@
+/**
+ * The one catalogue of podmap's server errors. Every error a podlet, layout or CDN reports
+ * carries one of these codes, an HTTP status and a message that tells the user what to fix.
+ *
+ * Codes are stable: a retired code stays here with `retired: true` and is never reused.
+ * `docs/errors.md` lists the same codes; test/server/errors.test.ts keeps the two in step.
+ */
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+  retired?: boolean;
+}
+
+export const errorCatalogue = {
+  // ── Podlets and layouts ──────────────────────────────────────────────────────────────────
+  PODMAP_ERR_MANIFEST_UNREACHABLE: {
+    status: 502,
+    message: 'The podlet manifest could not be fetched; check that the podlet runs and its manifest URL is right.',
+  },
+  PODMAP_ERR_MANIFEST_INVALID: {
+    status: 502,
+    message: "The podlet manifest is not valid JSON or does not match Podium's manifest schema.",
+  },
+  PODMAP_ERR_PODMAP_INVALID: {
+    status: 502,
+    message: "The podlet's podmap.json (its needs, exposes and module graph) is malformed.",
+  },
+  PODMAP_ERR_CONTENT_TIMEOUT: {
+    status: 504,
+    message: 'The podlet did not answer its content request within the timeout; its fallback was served.',
+  },
+  PODMAP_ERR_CONTENT_FAILED: {
+    status: 502,
+    message: 'The podlet content request failed or answered with an error status; its fallback was served.',
+  },
+  PODMAP_ERR_NEED_UNSATISFIED: {
+    status: 502,
+    message: 'No version on the asset CDN satisfies a range the podlet needs; the podlet was served with its fallback.',
+  },
+  PODMAP_ERR_EXPOSE_CONFLICT: {
+    status: 500,
+    message: 'Two podlets expose the same bare specifier; the podlet registered first keeps it.',
+  },
+  PODMAP_ERR_CDN_UNREACHABLE: {
+    status: 502,
+    message: 'The asset CDN could not be reached to pin library versions; check the CDN URL.',
+  },
+  PODMAP_ERR_PODLET_NAME: {
+    status: 500,
+    message: 'A podlet name must be 2–100 characters of letters, digits, "_" and "-", and unique in a layout.',
+  },
+  PODMAP_ERR_OVERRIDE_REJECTED: {
+    status: 400,
+    message: 'An import-map override points at a host that the layout does not allow, or is malformed.',
+  },
+  PODMAP_ERR_NOT_FOUND: {
+    status: 404,
+    message: 'Nothing is served at this path.',
+  },
+  PODMAP_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'This resource does not accept that HTTP method.',
+  },
+  PODMAP_ERR_BAD_PATH: {
+    status: 400,
+    message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',
+  },
+
+  // ── Asset CDN ────────────────────────────────────────────────────────────────────────────
+  // (the CDN adds its codes below this line)
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a catalogue code; HTTP handlers turn it into a JSON response with its status. */
+export class PodmapError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: ErrorOptions) {
+    const definition: ErrorDefinition = errorCatalogue[code];
+    super(detail ? `${definition.message} (${detail})` : definition.message, options);
+    this.name = 'PodmapError';
+    this.code = code;
+    this.status = definition.status;
+    this.detail = detail;
+  }
+
+  /** The JSON body every podmap server sends for an error. */
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
