@@ -68,6 +68,54 @@ export const errorCatalogue = {
 
   // ── Asset CDN ────────────────────────────────────────────────────────────────────────────
   // (the CDN adds its codes below this line)
+  PODMAP_ERR_CDN_BAD_NAME: {
+    status: 400,
+    message: "The package name is not valid: use npm's rules (lowercase letters, digits, '-', '.', '_', '~', an optional @scope/) and a plain name for podlets.",
+  },
+  PODMAP_ERR_CDN_BAD_VERSION: {
+    status: 400,
+    message: 'The version is malformed: use an exact semver version (3.3.3) or a major alias (3, or 0.<minor> below 1.0.0).',
+  },
+  PODMAP_ERR_CDN_PACKAGE_UNKNOWN: {
+    status: 404,
+    message: 'The store holds no package of that kind and name; publish it first.',
+  },
+  PODMAP_ERR_CDN_VERSION_UNKNOWN: {
+    status: 404,
+    message: 'The store holds no such version of that package; list its versions at /-/<kind>/<name>.',
+  },
+  PODMAP_ERR_CDN_DEPENDENCY_MISSING: {
+    status: 409,
+    message: "No version in the store satisfies a dependency of the package, so its import map cannot be built; publish that dependency first.",
+  },
+  PODMAP_ERR_CDN_VERSION_EXISTS: {
+    status: 409,
+    message: 'That version is already published; published versions are immutable, so publish a new version instead.',
+  },
+  PODMAP_ERR_CDN_UNAUTHORIZED: {
+    status: 401,
+    message: 'Publishing needs the header "Authorization: Bearer <token>" with the token the CDN was started with (PODMAP_CDN_TOKEN).',
+  },
+  PODMAP_ERR_CDN_PUBLISH_DISABLED: {
+    status: 403,
+    message: 'Publishing over HTTP is disabled because the CDN has no publish token; set PODMAP_CDN_TOKEN or the publishToken option.',
+  },
+  PODMAP_ERR_CDN_UPLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The upload is larger than the CDN accepts (maxUploadBytes).',
+  },
+  PODMAP_ERR_CDN_UPLOAD_TIMEOUT: {
+    status: 408,
+    message: 'The upload did not finish within the CDN\'s upload timeout (uploadTimeoutMs).',
+  },
+  PODMAP_ERR_CDN_TARBALL_INVALID: {
+    status: 400,
+    message: 'The upload is not a gzipped npm tarball with a package.json, or an entry in it has an unsafe path.',
+  },
+  PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
+    status: 400,
+    message: "The tarball's package.json names another package or version than the URL it was sent to.",
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

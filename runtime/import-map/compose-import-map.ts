@@ -1,0 +1,133 @@
+import { createImportMap, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
+import { compareKeysBySpecificity, resolveSpecifier } from './resolve-specifier.ts';
+import type { VersionPlan } from './plan-versions.ts';
+
+/** A problem found while composing; the layout logs it and serves the podlet's fallback. */
+export interface CompositionIssue {
+  code: 'PODMAP_ERR_EXPOSE_CONFLICT';
+  podlet: string;
+  detail: string;
+}
+
+export interface ComposeInput {
+  /** Global entries that are not CDN packages (absolute URLs), written as they are. */
+  passThrough: SpecifierMap;
+  plan: VersionPlan;
+  /** "name@version" → that package's import map from the CDN, with absolute URLs. */
+  packageMaps: Record<string, ImportMap>;
+  /** The podlets on this page. */
+  podlets: readonly PodletNeeds[];
+  /** Every podlet the layout knows, whose exposes any page may import. */
+  exposers: readonly PodletNeeds[];
+}
+
+/**
+ * Composes the one import map of a page from a version plan and the CDN's package maps.
+ * Called by the layout after planVersions(), whenever a manifest changes.
+ *
+ * Top-level packages go into `imports`; a podlet that got another version gets a scope keyed
+ * by its asset base URL. A package whose own dependencies would resolve differently through
+ * `imports` than its package map says gets a scope keyed by its root URL, so each copy of a
+ * library runs with the dependencies it was published with. Exposed modules become `imports`
+ * entries; two podlets exposing one specifier is an issue, and the one whose name sorts first
+ * keeps it. Keys are sorted, so equal inputs give a byte-identical map in any input order.
+ */
+export function composeImportMap(input: ComposeInput): { map: ImportMap; issues: CompositionIssue[] } {
+  const map = createImportMap();
+  const issues: CompositionIssue[] = [];
+  Object.assign(map.imports, input.passThrough);
+
+  const topMaps = Object.keys(input.plan.topLevel)
+    .sort()
+    .map((pkg) => ({ pkg, packageMap: requireMap(input, pkg, input.plan.topLevel[pkg]!) }));
+  // A package's own entries ("lit", "lit/…") outrank the same keys brought in by a dependant.
+  for (const { pkg, packageMap } of topMaps) {
+    for (const [key, url] of Object.entries(packageMap.imports)) {
+      if (ownsSpecifier(pkg, key)) map.imports[key] = url;
+    }
+  }
+  for (const { packageMap } of topMaps) {
+    for (const [key, url] of Object.entries(packageMap.imports)) map.imports[key] ??= url;
+  }
+
+  for (const exposer of [...input.exposers].sort((a, b) => compareText(a.name, b.name))) {
+    for (const [specifier, url] of Object.entries(exposer.exposes)) {
+      if (map.imports[specifier] !== undefined) {
+        issues.push({ code: 'PODMAP_ERR_EXPOSE_CONFLICT', podlet: exposer.name, detail: `${specifier} is already mapped to ${map.imports[specifier]}` });
+        continue;
+      }
+      map.imports[specifier] = url;
+    }
+  }
+
+  const used: ImportMap[] = topMaps.map((t) => t.packageMap);
+  for (const podlet of [...input.podlets].sort((a, b) => compareText(a.name, b.name))) {
+    for (const [pkg, version] of Object.entries(input.plan.assigned[podlet.name] ?? {}).sort()) {
+      if (version === input.plan.topLevel[pkg]) continue;
+      const packageMap = requireMap(input, pkg, version);
+      used.push(packageMap);
+      for (const [key, url] of Object.entries(packageMap.imports)) {
+        if (resolveSpecifier({ imports: map.imports }, key, podlet.base) !== url) {
+          (map.scopes[podlet.base] ??= {})[key] = url;
+        }
+      }
+    }
+  }
+
+  for (const packageMap of used) {
+    addConsistencyScopes(map, packageMap);
+    for (const [scope, entries] of Object.entries(packageMap.scopes ?? {})) {
+      for (const [key, url] of Object.entries(entries)) (map.scopes[scope] ??= {})[key] ??= url;
+    }
+    Object.assign(map.integrity, packageMap.integrity);
+  }
+  return { map: sortImportMap(map), issues };
+}
+
+/** For every package root in a package map, scope the entries that top-level `imports` resolves differently. */
+function addConsistencyScopes(map: Required<ImportMap>, packageMap: ImportMap): void {
+  const roots = new Set(Object.values(packageMap.imports).map(packageRootOf).filter((r): r is string => r !== null));
+  for (const root of roots) {
+    for (const [key, url] of Object.entries(packageMap.imports)) {
+      if (map.imports[key] !== url) (map.scopes[root] ??= {})[key] = url;
+    }
+  }
+}
+
+/** "https://cdn/npm/@lit/reactive-element@2.1.1/x.js" → "https://cdn/npm/@lit/reactive-element@2.1.1/". */
+export function packageRootOf(url: string): string | null {
+  const match = /^(.*?\/(?:npm|podlet)\/(?:@[^/]+\/)?[^/@]+@[^/]+\/)/.exec(url);
+  return match ? match[1]! : null;
+}
+
+function ownsSpecifier(pkg: string, key: string): boolean {
+  return key === pkg || key.startsWith(`${pkg}/`);
+}
+
+function requireMap(input: ComposeInput, pkg: string, version: string): ImportMap {
+  const packageMap = input.packageMaps[`${pkg}@${version}`];
+  if (!packageMap) throw new Error(`composeImportMap: no package map for ${pkg}@${version}`);
+  return packageMap;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortEntries<T>(record: Record<string, T>, compare: (a: string, b: string) => number = compareText): Record<string, T> {
+  return Object.fromEntries(Object.keys(record).sort(compare).map((k) => [k, record[k]!]));
+}
+
+/** Sorted keys everywhere (scopes most specific first, as browsers consult them); empty sections dropped. */
+export function sortImportMap(map: ImportMap): ImportMap {
+  const out: ImportMap = { imports: sortEntries(map.imports) };
+  const scopes = Object.fromEntries(
+    Object.keys(map.scopes ?? {})
+      .sort(compareKeysBySpecificity)
+      .filter((scope) => Object.keys(map.scopes![scope]!).length > 0)
+      .map((scope) => [scope, sortEntries(map.scopes![scope]!)]),
+  );
+  if (Object.keys(scopes).length > 0) out.scopes = scopes;
+  if (map.integrity && Object.keys(map.integrity).length > 0) out.integrity = sortEntries(map.integrity);
+  return out;
+}

@@ -1,0 +1,93 @@
+import semver from 'semver';
+
+/** One podlet's range for one package. `podlet` is null for the layout's global import map. */
+export interface VersionNeed {
+  podlet: string | null;
+  pkg: string;
+  range: string;
+}
+
+/** Which exact version of each package every podlet gets, and which one sits in `imports`. */
+export interface VersionPlan {
+  /** package → the version written into top-level `imports`. */
+  topLevel: Record<string, string>;
+  /** podlet → package → version, for every need that could be met. */
+  assigned: Record<string, Record<string, string>>;
+  /** Needs that no available version satisfies. */
+  unsatisfied: VersionNeed[];
+}
+
+/**
+ * The compatibility line of a version: its major, or "0.<minor>" below 1.0.0, because semver
+ * makes every 0.x minor a line of its own. Alias URLs on the CDN use the same key.
+ */
+export function compatibilityLine(version: string): string {
+  const v = semver.parse(version);
+  if (!v) throw new TypeError(`Not a semver version: ${version}`);
+  return v.major > 0 ? String(v.major) : `0.${v.minor}`;
+}
+
+/** The semver range that accepts exactly one compatibility line ("3" → "3.x", "0.1" → "0.1.x"). */
+export function rangeForLine(line: string): string {
+  return `${line}.x`;
+}
+
+/**
+ * Chooses versions for a page. Called by the layout each time the set of manifests changes.
+ *
+ * Rules (docs/import-maps.md explains them with an example):
+ * - Needs in one compatibility line share one version: the newest that satisfies all of their
+ *   ranges (minors are equalised); if no version satisfies all, each gets its own newest match.
+ * - Top-level `imports` holds the version that the most podlets got; ties go to the version the
+ *   global import map asks for, then to the newest. Every other podlet is scoped.
+ * - A need no available version satisfies is reported, never guessed.
+ * The result depends only on the set of needs, not on their order.
+ */
+export function planVersions(needs: readonly VersionNeed[], available: Record<string, readonly string[]>): VersionPlan {
+  const plan: VersionPlan = { topLevel: {}, assigned: {}, unsatisfied: [] };
+  const byPackage = new Map<string, VersionNeed[]>();
+  for (const need of needs) {
+    const list = byPackage.get(need.pkg) ?? [];
+    list.push(need);
+    byPackage.set(need.pkg, list);
+  }
+  for (const pkg of [...byPackage.keys()].sort()) {
+    const versions = (available[pkg] ?? []).filter((v) => semver.valid(v) && !semver.prerelease(v));
+    const lines = new Map<string, VersionNeed[]>();
+    for (const need of byPackage.get(pkg)!) {
+      const newest = semver.validRange(need.range) ? semver.maxSatisfying(versions, need.range) : null;
+      if (!newest) {
+        plan.unsatisfied.push(need);
+        continue;
+      }
+      const line = compatibilityLine(newest);
+      lines.set(line, [...(lines.get(line) ?? []), need]);
+    }
+    const chosen = new Map<VersionNeed, string>();
+    for (const group of lines.values()) {
+      const shared = semver.maxSatisfying(versions.filter((v) => group.every((n) => semver.satisfies(v, n.range))), '*');
+      for (const need of group) chosen.set(need, shared ?? semver.maxSatisfying(versions, need.range)!);
+    }
+    if (chosen.size === 0) continue;
+    plan.topLevel[pkg] = pickTopLevel(chosen);
+    for (const [need, version] of chosen) {
+      if (need.podlet === null) continue;
+      (plan.assigned[need.podlet] ??= {})[pkg] = version;
+    }
+  }
+  plan.unsatisfied.sort((a, b) => `${a.pkg}\0${a.podlet}`.localeCompare(`${b.pkg}\0${b.podlet}`));
+  return plan;
+}
+
+function pickTopLevel(chosen: Map<VersionNeed, string>): string {
+  const users = new Map<string, { podlets: number; global: boolean }>();
+  for (const [need, version] of chosen) {
+    const entry = users.get(version) ?? { podlets: 0, global: false };
+    if (need.podlet === null) entry.global = true;
+    else entry.podlets += 1;
+    users.set(version, entry);
+  }
+  return [...users.entries()].sort(([va, a], [vb, b]) =>
+    b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(va, vb),
+  )[0]![0];
+}

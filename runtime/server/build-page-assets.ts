@@ -1,0 +1,181 @@
+import {
+  collectModuleGraph,
+  composeImportMap,
+  packageRootOf,
+  planVersions,
+  rangeForLine,
+  type ImportMap,
+  type PodletNeeds,
+  type VersionNeed,
+} from '../import-map/index.ts';
+import type { CdnClient } from './cdn-client.ts';
+import { PodmapError } from './errors.ts';
+import type { PodletClient, PodletState } from './podlet-client.ts';
+
+/** Everything a page's head needs; computed from cached manifests only, never from content. */
+export interface PageAssets {
+  map: ImportMap;
+  /** Every module of the page's graph, by the exact URL the map resolves it to. */
+  preloads: Array<{ href: string; integrity?: string }>;
+  scripts: Array<{ src: string; type?: string; integrity?: string }>;
+  stylesheets: Array<{ href: string; media?: string }>;
+  /** Podlets that get their fallback on this page, with the reason. */
+  fallbackOnly: Map<string, PodmapError>;
+  /** The es-module-shims URL for browsers without import maps, if the CDN has it. */
+  shimUrl: string | null;
+  shimIntegrity?: string;
+}
+
+export interface GlobalMapEntry {
+  specifier: string;
+  url: string;
+}
+
+const CDN_PATH = /^\/(npm)\/((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)@([^/]+)\/(.*)$/;
+
+/**
+ * Builds a page's import map, preloads, scripts and stylesheets from the podlets' cached
+ * state, the global import map and the CDN. Called by the layout when a page is first served
+ * and again whenever a podlet's manifest version changes.
+ *
+ * Global entries that point at the CDN with an alias (`/npm/lit@3/index.js`) count as a need
+ * for that line and are pinned to exact versions; other entries pass through. A podlet whose
+ * need nothing satisfies is left out of the map and served with its fallback.
+ */
+export async function buildPageAssets(input: {
+  globalMap: ImportMap;
+  cdn: CdnClient;
+  pagePodlets: PodletClient[];
+  allPodlets: PodletClient[];
+  shim?: { pkg: string; line: string; file: string };
+}): Promise<PageAssets> {
+  const { cdn } = input;
+  const fallbackOnly = new Map<string, PodmapError>();
+  const toNeeds = (client: PodletClient): PodletNeeds | null => {
+    const s = client.state;
+    if (!s?.podmap) return null;
+    return {
+      name: client.name,
+      base: s.podmap.baseUrl,
+      needs: s.podmap.needs,
+      exposes: Object.fromEntries(Object.entries(s.podmap.exposes).map(([k, v]) => [k, new URL(v, s.podmap!.baseUrl).href])),
+      packageName: s.podmap.package.name,
+      packageVersion: s.podmap.package.version,
+    };
+  };
+  const exposers = input.allPodlets.map(toNeeds).filter((n): n is PodletNeeds => n !== null);
+  const exposedPackages = new Set(exposers.map((e) => e.packageName));
+
+  // The global map: CDN aliases become needs of the page; anything else is written as it is.
+  const passThrough: Record<string, string> = {};
+  const globalNeeds: VersionNeed[] = [];
+  const globalPins: Array<{ specifier: string; pkg: string; file: string }> = [];
+  for (const [specifier, value] of Object.entries(input.globalMap.imports)) {
+    const url = new URL(value, cdn.base);
+    const match = url.origin === new URL(cdn.base).origin ? CDN_PATH.exec(url.pathname) : null;
+    if (!match) {
+      passThrough[specifier] = url.href;
+      continue;
+    }
+    const [, , pkg, line, file] = match as unknown as [string, string, string, string, string];
+    globalNeeds.push({ podlet: null, pkg, range: /^\d+(\.\d+)?$/.test(line) ? rangeForLine(line) : line });
+    globalPins.push({ specifier, pkg, file });
+  }
+
+  let podlets = input.pagePodlets.map(toNeeds).filter((n): n is PodletNeeds => n !== null);
+  const packages = new Set([...globalNeeds.map((n) => n.pkg), ...podlets.flatMap((p) => Object.keys(p.needs))]);
+  if (input.shim) packages.add(input.shim.pkg);
+  const available: Record<string, string[]> = {};
+  await Promise.all(
+    [...packages].filter((p) => !exposedPackages.has(p)).map(async (pkg) => {
+      available[pkg] = (await cdn.versions(pkg))?.versions ?? [];
+    }),
+  );
+
+  // Needs met by another podlet's exposes are checked here; the rest go to the version plan.
+  const needsOf = (list: PodletNeeds[]) => [
+    ...globalNeeds,
+    ...list.flatMap((p) => Object.entries(p.needs).filter(([pkg]) => !exposedPackages.has(pkg)).map(([pkg, range]) => ({ podlet: p.name, pkg, range }))),
+  ];
+  let plan = planVersions(needsOf(podlets), available);
+  if (plan.unsatisfied.some((n) => n.podlet !== null)) {
+    for (const need of plan.unsatisfied) {
+      if (need.podlet) fallbackOnly.set(need.podlet, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', `${need.pkg}@${need.range} for podlet "${need.podlet}"`));
+    }
+    podlets = podlets.filter((p) => !fallbackOnly.has(p.name));
+    plan = planVersions(needsOf(podlets), available);
+  }
+
+  const chosen = new Set<string>();
+  for (const [pkg, version] of Object.entries(plan.topLevel)) chosen.add(`${pkg}@${version}`);
+  for (const versions of Object.values(plan.assigned)) for (const [pkg, version] of Object.entries(versions)) chosen.add(`${pkg}@${version}`);
+  const packageMaps: Record<string, ImportMap> = {};
+  await Promise.all(
+    [...chosen].map(async (key) => {
+      const at = key.lastIndexOf('@');
+      packageMaps[key] = await cdn.packageMap(key.slice(0, at), key.slice(at + 1));
+    }),
+  );
+  for (const pin of globalPins) {
+    const version = plan.topLevel[pin.pkg];
+    if (version && !(pin.specifier in (packageMaps[`${pin.pkg}@${version}`]?.imports ?? {}))) {
+      passThrough[pin.specifier] = new URL(`/npm/${pin.pkg}@${version}/${pin.file}`, cdn.base).href;
+    }
+  }
+  const { map, issues } = composeImportMap({ passThrough, plan, packageMaps, podlets, exposers });
+  for (const issue of issues) console.warn(`podmap: podlet "${issue.podlet}": ${issue.code}: ${issue.detail}`);
+
+  const states = input.pagePodlets.filter((c) => c.state && !fallbackOnly.has(c.name)).map((c) => c.state!) as PodletState[];
+  const moduleScripts = states.flatMap((s) => s.js.filter((a) => a.type === 'module'));
+  const graph = await loadGraph(map, moduleScripts.map((s) => s.value), input.allPodlets, cdn);
+  let shimUrl: string | null = null;
+  let shimIntegrity: string | undefined;
+  if (input.shim) {
+    const versions = await cdn.versions(input.shim.pkg);
+    const version = versions?.majors[input.shim.line];
+    if (version) {
+      shimUrl = new URL(`/npm/${input.shim.pkg}@${version}/${input.shim.file}`, cdn.base).href;
+      shimIntegrity = (await cdn.metadata(input.shim.pkg, version))?.files[input.shim.file]?.integrity;
+    }
+  }
+  return {
+    map,
+    preloads: graph.map((href) => ({ href, integrity: map.integrity?.[href] })),
+    scripts: states.flatMap((s) => s.js.map((a) => ({ src: a.value, type: a.type, integrity: a.integrity }))),
+    stylesheets: states.flatMap((s) => s.css.map((a) => ({ href: a.value, media: a.media }))),
+    fallbackOnly,
+    shimUrl,
+    shimIntegrity,
+  };
+}
+
+/** Walks the module graph, asking podlets' podmap.json and the CDN's metadata for each module's imports. */
+async function loadGraph(map: ImportMap, entries: string[], podlets: PodletClient[], cdn: CdnClient): Promise<string[]> {
+  const known = new Map<string, readonly string[]>();
+  for (const client of podlets) {
+    const doc = client.state?.podmap;
+    if (!doc) continue;
+    for (const [file, specifiers] of Object.entries(doc.modules)) known.set(new URL(file, doc.baseUrl).href, specifiers);
+  }
+  // The CDN part of the graph is learnt package by package: walk, fetch what was missing, walk again.
+  for (let round = 0; round < 20; round++) {
+    const missing = new Set<string>();
+    const { modules } = collectModuleGraph(entries, map, (url) => {
+      const hit = known.get(url);
+      if (!hit && packageRootOf(url)) missing.add(packageRootOf(url)!);
+      return hit;
+    });
+    const fetched = [...missing].filter((root) => !known.has(`${root}#fetched`));
+    if (fetched.length === 0) return modules;
+    await Promise.all(
+      fetched.map(async (root) => {
+        known.set(`${root}#fetched`, []);
+        const match = CDN_PATH.exec(new URL(root).pathname + 'x');
+        if (!match) return;
+        const meta = await cdn.metadata(match[2]!, match[3]!);
+        for (const [file, info] of Object.entries(meta?.files ?? {})) known.set(new URL(file, root).href, info.imports ?? []);
+      }),
+    );
+  }
+  return collectModuleGraph(entries, map, (url) => known.get(url)).modules;
+}

@@ -1,0 +1,68 @@
+import type { PageAssets } from './build-page-assets.ts';
+import { attributes, escapeHtml, serializeJsonForScript } from './html.ts';
+
+export interface HeadOptions {
+  title: string;
+  /** Extra stylesheets of the layout itself. */
+  layoutCss?: string[];
+  /** A per-response CSP nonce for the inline scripts (the import map and the loader). */
+  nonce?: string;
+  /** 'native' (default): import maps, es-module-shims only where they are missing. 'shim': es-module-shims shim mode for every browser. */
+  mode?: 'native' | 'shim';
+}
+
+/**
+ * The `<head>` of a page: the one import map, the loader snippet, a modulepreload for every
+ * module of the graph, stylesheets and entry modules. It depends only on cached manifests, so
+ * the layout sends it before any podlet has answered (DESIGN.md decision 5).
+ *
+ * `crossorigin="anonymous"` on both preloads and module scripts: a preload is only reused when
+ * its credentials mode matches the script's (DESIGN.md decision 4).
+ */
+export function renderHead(assets: PageAssets, options: HeadOptions): string {
+  const shim = options.mode === 'shim';
+  const nonce = options.nonce;
+  const parts = [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(options.title)}</title>`,
+    `<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`,
+  ];
+  if (assets.shimUrl) {
+    const shimAttrs = { src: assets.shimUrl, crossorigin: 'anonymous', integrity: assets.shimIntegrity };
+    if (shim) {
+      parts.push(`<script${attributes({ ...shimAttrs, async: true, nonce })}></script>`);
+    } else {
+      // es-module-shims costs ~23 KB gzip and an iframe on browsers that need none of it, so
+      // it is only fetched where import maps are missing (DESIGN.md decision 6).
+      parts.push(
+        `<script${attributes({ nonce })}>if(!(HTMLScriptElement.supports&&HTMLScriptElement.supports("importmap"))){` +
+          `var s=document.createElement("script");s.src=${serializeJsonForScript(assets.shimUrl)};s.async=true;s.crossOrigin="anonymous";` +
+          (assets.shimIntegrity ? `s.integrity=${serializeJsonForScript(assets.shimIntegrity)};` : '') +
+          `document.head.appendChild(s)}</script>`,
+      );
+    }
+  }
+  if (!shim) {
+    for (const preload of assets.preloads) {
+      parts.push(`<link${attributes({ rel: 'modulepreload', href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity })}>`);
+    }
+  }
+  for (const href of options.layoutCss ?? []) parts.push(`<link${attributes({ rel: 'stylesheet', href })}>`);
+  for (const sheet of assets.stylesheets) parts.push(`<link${attributes({ rel: 'stylesheet', href: sheet.href, media: sheet.media })}>`);
+  for (const script of assets.scripts) {
+    const isModule = script.type === 'module';
+    const type = isModule ? (shim ? 'module-shim' : 'module') : undefined;
+    parts.push(`<script${attributes({ type, src: script.src, crossorigin: isModule ? 'anonymous' : undefined, integrity: script.integrity, defer: !isModule })}></script>`);
+  }
+  parts.push('</head>');
+  return parts.join('\n') + '\n';
+}
+
+/** One podlet's fragment in the body. The name is escaped; the HTML is the podlet's, by design. */
+export function renderPodletSection(name: string, html: string, options: { fallback: boolean }): string {
+  return `<section${attributes({ class: 'podlet', 'data-podlet': name, 'data-fallback': options.fallback })}>${html}</section>\n`;
+}

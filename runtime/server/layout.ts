@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ImportMap } from '../import-map/index.ts';
+import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
+import { createCdnClient } from './cdn-client.ts';
+import { renderHead, renderPodletSection, type HeadOptions } from './document.ts';
+import { PodmapError } from './errors.ts';
+import { createPodletClient, type PodletClient } from './podlet-client.ts';
+import { sendError } from './respond.ts';
+import { createStaticFiles } from './static-files.ts';
+
+export interface LayoutPage {
+  title: string;
+  /** Podlet names, in the order their fragments appear in the body. */
+  podlets: string[];
+}
+
+export interface LayoutOptions {
+  /** The layout's name, sent to podlets as `podium-requested-by`. */
+  name?: string;
+  /** The asset CDN's base URL. */
+  cdnUrl: string;
+  /** The global import map; relative URLs resolve against the CDN (import-map.json). */
+  importMap: ImportMap;
+  /** Podlet name → manifest URL. */
+  podlets: Record<string, string>;
+  /** URL path → page. */
+  pages: Record<string, LayoutPage>;
+  /** Per-podlet time-out for manifests and content, in ms. Default 1000. */
+  timeoutMs?: number;
+  /** 'native' (default) or 'shim' (es-module-shims shim mode everywhere). */
+  mode?: HeadOptions['mode'];
+  /** A folder served at /static/ (the layout's own CSS); its files are linked from every page. */
+  staticDir?: string;
+  layoutCss?: string[];
+  /** How es-module-shims is found on the CDN. Default: es-module-shims, line 2. */
+  shim?: { pkg: string; line: string; file: string } | false;
+}
+
+export interface Layout {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host?: string): Promise<Server>;
+  /** Fetches every manifest now (the layout also does it lazily on the first request). */
+  refresh(): Promise<void>;
+  readonly podlets: ReadonlyMap<string, PodletClient>;
+}
+
+/**
+ * Creates a layout: pages composed from podlets on the server, with one import map generated
+ * from the podlets' needs. Content is fetched from all podlets of a page in parallel; the head
+ * (map, preloads, scripts) is sent first, then each fragment as soon as it and the ones above it
+ * are ready. A podlet that times out, fails or answers non-2xx gets its cached fallback; the
+ * page always answers 200.
+ */
+export function createLayout(options: LayoutOptions): Layout {
+  const cdn = createCdnClient(options.cdnUrl);
+  const assetsCache = new Map<string, Promise<PageAssets>>();
+  const invalidate = () => assetsCache.clear();
+  const clients = new Map<string, PodletClient>();
+  for (const [name, manifestUrl] of Object.entries(options.podlets)) {
+    if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
+    clients.set(name, createPodletClient({ name, manifestUrl, timeoutMs: options.timeoutMs, onChange: invalidate }));
+  }
+  for (const [path, page] of Object.entries(options.pages)) {
+    for (const name of page.podlets) {
+      if (!clients.has(name)) throw new Error(`podmap: page "${path}" uses podlet "${name}", which is not registered`);
+    }
+  }
+  const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
+  const shim = options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
+
+  function assetsFor(path: string, page: LayoutPage): Promise<PageAssets> {
+    let hit = assetsCache.get(path);
+    if (!hit) {
+      hit = buildPageAssets({
+        globalMap: options.importMap,
+        cdn,
+        pagePodlets: page.podlets.map((n) => clients.get(n)!),
+        allPodlets: [...clients.values()],
+        shim,
+      });
+      assetsCache.set(path, hit);
+      hit.catch(() => assetsCache.delete(path)); // retried on the next request
+    }
+    return hit;
+  }
+
+  async function servePage(req: IncomingMessage, res: ServerResponse, path: string, page: LayoutPage): Promise<void> {
+    const pageClients = page.podlets.map((n) => clients.get(n)!);
+    const missing = [...clients.values()].filter((c) => !c.state);
+    if (missing.length > 0) await Promise.all(missing.map((c) => c.refresh()));
+    const origin = `http://${req.headers.host ?? 'localhost'}`;
+    const context = {
+      'podium-requested-by': options.name ?? 'podmap-layout',
+      'podium-mount-origin': origin,
+      'podium-mount-pathname': path,
+      'podium-locale': 'en-US',
+    };
+    // Content requests start before the head is written, so podlets work while the browser
+    // already fetches modules.
+    const contents = pageClients.map((c) => c.content(context));
+    let assets: PageAssets;
+    try {
+      assets = await assetsFor(path, page);
+    } catch (error) {
+      console.error(`podmap: page "${path}": ${(error as Error).message}`);
+      assets = { map: { imports: {} }, preloads: [], scripts: [], stylesheets: [], shimUrl: null, fallbackOnly: new Map(pageClients.map((c) => [c.name, error as PodmapError])) };
+    }
+    const layoutCss = [...(options.layoutCss ?? [])];
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.write(renderHead(assets, { title: page.title, mode: options.mode, layoutCss }) + `<body>\n<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`);
+    for (const [index, client] of pageClients.entries()) {
+      const result = await contents[index]!;
+      const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;
+      const html = assets.fallbackOnly.has(client.name) ? (client.state?.fallbackHtml ?? '') : result.html;
+      res.write(renderPodletSection(client.name, html, { fallback }));
+    }
+    res.end('</main>\n</body>\n</html>\n');
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    const page = Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
+    if (page) return servePage(req, res, path, page);
+    if (files && path.startsWith('/static/')) return files(req, res, path.slice('/static/'.length), false);
+    throw new PodmapError('PODMAP_ERR_NOT_FOUND');
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => sendError(res, error));
+  };
+  return {
+    handle,
+    podlets: clients,
+    async refresh() {
+      await Promise.all([...clients.values()].map((c) => c.refresh(true)));
+    },
+    listen(port, host = '127.0.0.1') {
+      const server = createServer(handle);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server));
+      });
+    },
+  };
+}

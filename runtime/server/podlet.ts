@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { PodmapError } from './errors.ts';
+import { escapeHtml } from './html.ts';
+import type { PodmapDocument } from './podmap-document.ts';
+import { sendError, sendJson } from './respond.ts';
+import { isBareSpecifier, packageNameOf, scanModules } from './scan-modules.ts';
+import { createStaticFiles } from './static-files.ts';
+
+export interface PodletOptions {
+  /** Podium name: 2–100 of [a-zA-Z0-9_-]. */
+  name: string;
+  /** The podlet's folder: its package.json (name, version, dependencies) and public/. */
+  packageDir: string;
+  /** Entry modules, relative to public/ ("header.js"). */
+  entries: string[];
+  /** Stylesheets, relative to public/. */
+  css?: string[];
+  /** Bare specifier (under the package name) → module path relative to public/. */
+  exposes?: Record<string, string>;
+  /** The fragment's HTML. Values from the request must be escaped (see escapeHtml). */
+  content(req: IncomingMessage): string | Promise<string>;
+  /** What a layout shows when the podlet cannot answer; cached by layouts. */
+  fallback?(): string;
+  /** Rescan modules per request and never mark files immutable. Default: false. */
+  development?: boolean;
+}
+
+export interface Podlet {
+  readonly name: string;
+  readonly version: string;
+  /** The request handler; mount it in any node:http server. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Starts a server on `port` (0 for any free one) and resolves once it listens. */
+  listen(port: number, host?: string): Promise<Server>;
+}
+
+const NAME = /^[a-zA-Z0-9_-]{2,100}$/;
+
+/**
+ * Creates a Podium-compatible podlet. Serves `/manifest.json` (valid against Podium's schema),
+ * `/podmap.json` (needs, exposes, module graph), the content at `/`, the fallback at
+ * `/fallback`, and the compiled modules of public/ at `/public@<version>/` (immutable) and
+ * `/public/` (revalidated). Needs are derived from the bare specifiers the compiled modules
+ * import, with ranges from package.json; an import of an undeclared package throws here, at
+ * start-up, rather than in a user's browser.
+ */
+export async function createPodlet(options: PodletOptions): Promise<Podlet> {
+  if (!NAME.test(options.name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(options.name));
+  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+    dependencies?: Record<string, string>;
+  };
+  const publicDir = path.join(options.packageDir, 'public');
+  const files = createStaticFiles(publicDir);
+  const versionedPrefix = `/public@${pkg.version}/`;
+  const exposes = options.exposes ?? {};
+  for (const specifier of Object.keys(exposes)) {
+    if (!specifier.startsWith(`${pkg.name}/`)) {
+      throw new Error(`podmap: podlet "${options.name}" exposes "${specifier}", which is not under its package name "${pkg.name}/"`);
+    }
+  }
+
+  async function describe(): Promise<PodmapDocument> {
+    const modules = await scanModules(publicDir);
+    if (options.entries.some((e) => !(e in modules))) {
+      throw new Error(`podmap: podlet "${options.name}" has no compiled entry ${options.entries.join(', ')} in ${publicDir}; run the build`);
+    }
+    const needs: Record<string, string> = {};
+    for (const [file, specifiers] of Object.entries(modules)) {
+      for (const specifier of specifiers.filter(isBareSpecifier)) {
+        const name = packageNameOf(specifier);
+        const range = pkg.dependencies?.[name];
+        if (!range) throw new Error(`podmap: ${file} in podlet "${options.name}" imports "${specifier}", but ${name} is not in its package.json dependencies`);
+        needs[name] = range;
+      }
+    }
+    const base = options.development ? '/public/' : versionedPrefix;
+    return {
+      podmap: 1,
+      package: { name: pkg.name, version: pkg.version },
+      base: `.${base}`,
+      needs,
+      exposes,
+      modules,
+    };
+  }
+
+  let description = await describe();
+  const manifest = () => ({
+    name: options.name,
+    version: pkg.version,
+    content: '/',
+    fallback: '/fallback',
+    js: options.entries.map((e) => ({ value: `${description.base.slice(1)}${e}`, type: 'module', crossorigin: 'anonymous' })),
+    css: (options.css ?? []).map((c) => ({ value: `${description.base.slice(1)}${c}`, type: 'text/css' })),
+    proxy: {},
+    team: '',
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    const common = { 'podlet-version': pkg.version, 'access-control-allow-origin': '*' };
+    if (pathname === '/manifest.json') return sendJson(res, 200, manifest(), { ...common, 'cache-control': 'no-cache' });
+    if (pathname === '/podmap.json') {
+      if (options.development) description = await describe();
+      return sendJson(res, 200, description, { ...common, 'cache-control': 'no-cache' });
+    }
+    if (pathname === '/' || pathname === '/fallback') {
+      const html = pathname === '/' ? await options.content(req) : (options.fallback?.() ?? '');
+      res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    if (pathname.startsWith(versionedPrefix)) return files(req, res, pathname.slice(versionedPrefix.length), !options.development);
+    if (pathname.startsWith('/public/')) return files(req, res, pathname.slice('/public/'.length), false);
+    throw new PodmapError('PODMAP_ERR_NOT_FOUND', escapeHtml(pathname));
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => sendError(res, error));
+  };
+  return {
+    name: options.name,
+    version: pkg.version,
+    handle,
+    listen(port, host = '127.0.0.1') {
+      const server = createServer(handle);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server));
+      });
+    },
+  };
+}
