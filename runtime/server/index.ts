@@ -6,3 +6,4 @@ export { renderHead, renderPodletSection } from './document.ts';
 export { escapeHtml, serializeJsonForScript } from './html.ts';
 export { PodmapError, errorCatalogue, type ErrorCode } from './errors.ts';
 export { validatePodmapDocument, type PodmapDocument } from './podmap-document.ts';
+export { isMain, listenFromEnv } from './run-main.ts';

@@ -1,0 +1,84 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { publishDemoAssets } from './publish-demo.ts';
+import { demoPodlets } from './server.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface RunningDemo {
+  /** Name → base URL ("http://127.0.0.1:7100/"), for cdn, every podlet and layout. */
+  urls: Record<string, string>;
+  /** Stops every child process; resolves when all have exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo: publishes into the store what is missing, then the CDN, the six podlets and
+ * the layout server, each a process of its own. Ports come from the environment
+ * (PODMAP_*_PORT; `ports` here wins, 0 picks a free port). The launcher passes each server's
+ * real URL on to the layout, so free ports work too.
+ */
+export async function startDemo(options: { ports?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<RunningDemo> {
+  const log = options.log ?? (() => {});
+  const storeDir = process.env.PODMAP_STORE_DIR || path.join(root, 'store');
+  const result = await publishDemoAssets(storeDir);
+  if (result.published.length > 0) log(`podmap: published ${result.published.join(', ')} into ${storeDir}`);
+  const children: ChildProcess[] = [];
+  const urls: Record<string, string> = {};
+  const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), PODMAP_STORE_DIR: storeDir, ...options.env };
+  const portEnv = (name: string, envVar: string) => (options.ports?.[name] !== undefined ? { [envVar]: String(options.ports[name]) } : {});
+
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+          }),
+      ),
+    );
+  };
+
+  const start = (name: string, script: string, env: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const child = fork(path.join(root, script), [], {
+        cwd: root,
+        env: { ...baseEnv, ...env },
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      children.push(child);
+      child.stdout!.on('data', (d: Buffer) => log(d.toString().trimEnd()));
+      child.stderr!.on('data', (d: Buffer) => log(`[${name}] ${d.toString().trimEnd()}`));
+      child.on('message', (m: { type?: string; url?: string }) => {
+        if (m?.type === 'podmap:listening' && m.url) resolve(m.url);
+      });
+      child.once('exit', (code, signal) => {
+        reject(new Error(`podmap: ${name} exited (${signal ?? code}) before it listened`));
+        if (!stopping) log(`podmap: ${name} exited (${signal ?? code})`);
+      });
+    });
+
+  try {
+    urls.cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn', 'PODMAP_CDN_PORT'));
+    const podletUrls = await Promise.all(
+      Object.entries(demoPodlets).map(([name, p]) => start(name, `podlets/${name}/server.ts`, portEnv(name, p.env))),
+    );
+    const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: urls.cdn, ...portEnv('layout', 'PODMAP_LAYOUT_PORT') };
+    Object.keys(demoPodlets).forEach((name, i) => {
+      urls[name] = podletUrls[i]!;
+      layoutEnv[`PODMAP_${name.toUpperCase()}_URL`] = `${podletUrls[i]}manifest.json`;
+    });
+    urls.layout = await start('layout', 'layouts/server.ts', layoutEnv);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { urls, stop };
+}

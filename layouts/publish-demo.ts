@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { publishInstalledPackages } from '@podmap/runtime/cdn';
+import { demoPodlets } from './server.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Publishes what the demo needs into the CDN store, skipping versions already there: every
+ * browser dependency of every podlet (each resolved from the podlet's own folder, so geo's
+ * lit 2 and everyone else's lit 3 both land), and es-module-shims for the layout.
+ */
+export async function publishDemoAssets(storeDir: string): Promise<{ published: string[]; skipped: string[] }> {
+  const published: string[] = [];
+  const skipped: string[] = [];
+  const collect = (r: { published: string[]; skipped: string[] }) => {
+    published.push(...r.published);
+    skipped.push(...r.skipped);
+  };
+  for (const name of Object.keys(demoPodlets)) {
+    const dir = `${root}podlets/${name}`;
+    const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { dependencies?: Record<string, string> };
+    // Other podlets' packages are served by those podlets (exposes), not by the CDN.
+    const names = Object.keys(pkg.dependencies ?? {}).filter((n) => !n.startsWith('@podlets/'));
+    collect(await publishInstalledPackages(storeDir, dir, names));
+  }
+  collect(await publishInstalledPackages(storeDir, `${root}layouts`, ['es-module-shims']));
+  return { published: [...new Set(published)].sort(), skipped: [...new Set(skipped)].sort() };
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLayout, isMain, listenFromEnv } from '@podmap/runtime/server';
+
+/** The demo's podlets, their default ports, and the variable that overrides each. */
+export const demoPodlets = {
+  header: { port: 7100, env: 'PODMAP_HEADER_PORT' },
+  footer: { port: 7200, env: 'PODMAP_FOOTER_PORT' },
+  auth: { port: 7300, env: 'PODMAP_AUTH_PORT' },
+  geo: { port: 7400, env: 'PODMAP_GEO_PORT' },
+  image: { port: 7500, env: 'PODMAP_IMAGE_PORT' },
+  search: { port: 7600, env: 'PODMAP_SEARCH_PORT' },
+} as const;
+
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+
+/**
+ * The demo's layout server: home `/` (header, auth, geo, image, footer) and `/search` (header,
+ * search, geo, footer). Podlet manifests are found at PODMAP_<NAME>_URL, or on localhost at
+ * the podlet's port; the CDN at PODMAP_CDN_URL.
+ */
+export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutMs?: number } = {}) {
+  const root = new URL('..', import.meta.url);
+  const podlets = Object.fromEntries(
+    Object.entries(demoPodlets).map(([name, { port, env: portEnv }]) => [
+      name,
+      env(`PODMAP_${name.toUpperCase()}_URL`, `http://127.0.0.1:${env(portEnv, String(port))}/manifest.json`),
+    ]),
+  );
+  return createLayout({
+    name: 'podmap-demo',
+    cdnUrl: env('PODMAP_CDN_URL', `http://127.0.0.1:${env('PODMAP_CDN_PORT', '7700')}/`),
+    importMap: JSON.parse(readFileSync(new URL('import-map.json', root), 'utf8')),
+    podlets,
+    pages: {
+      '/': { title: 'Podmap Travel', podlets: ['header', 'auth', 'geo', 'image', 'footer'] },
+      '/search': { title: 'Search — Podmap Travel', podlets: ['header', 'search', 'geo', 'footer'] },
+    },
+    staticDir: fileURLToPath(new URL('static/', import.meta.url)),
+    layoutCss: ['/static/layout.css'],
+    timeoutMs: overrides.timeoutMs ?? Number(env('PODMAP_PODLET_TIMEOUT_MS', '1000')),
+    mode: overrides.mode ?? (env('PODMAP_MODE', 'native') as 'native' | 'shim'),
+  });
+}
+
+if (isMain(import.meta.url)) {
+  await listenFromEnv(createDemoLayout(), { name: 'layout', envVar: 'PODMAP_LAYOUT_PORT', defaultPort: 7000 });
+}

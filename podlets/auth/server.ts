@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+
+/** The auth podlet: a sign-in form; exposes its session module to other podlets. */
+export const podlet = await createPodlet({
+  name: 'auth',
+  packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  entries: ['auth.js'],
+  exposes: { '@podlets/auth/session.js': 'session.js' },
+  content: () => '<podlet-auth><p>Loading sign-in…</p></podlet-auth>',
+  fallback: () => '<p class="podlet-fallback">Sign-in is unavailable right now. Please try again in a minute.</p>',
+});
+
+if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'auth', envVar: 'PODMAP_AUTH_PORT', defaultPort: 7300 });
