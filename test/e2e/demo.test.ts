@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'puppeteer-core';
+import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+
+let demo: RunningDemo;
+let browser: Browser;
+let storeDir: string;
+
+before(async () => {
+  storeDir = await mkdtemp(path.join(tmpdir(), 'podmap-e2e-store-'));
+  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
+  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir } });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+  await rm(storeDir, { recursive: true, force: true });
+});
+
+interface Load {
+  page: Page;
+  consoleErrors: string[];
+  failed: string[];
+  redirects: string[];
+  modules: Array<{ url: string; bytes: number }>;
+}
+
+/** Opens `path` in a fresh page and records what a developer would look at in DevTools. */
+async function load(pathname: string): Promise<Load> {
+  const page = await browser.newPage();
+  const result: Load = { page, consoleErrors: [], failed: [], redirects: [], modules: [] };
+  page.on('console', (m) => { if (m.type() === 'error') result.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => result.consoleErrors.push(String(e)));
+  page.on('requestfailed', (r) => result.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  const scripts = new Map<string, string>();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.redirectResponse) result.redirects.push(`${e.redirectResponse.url} → ${e.request.url}`);
+    if (e.type === 'Script' || e.request.url.endsWith('.js')) scripts.set(e.requestId, e.request.url);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const url = scripts.get(e.requestId);
+    if (url) result.modules.push({ url, bytes: e.encodedDataLength });
+  });
+  await page.goto(new URL(pathname, demo.urls.layout).href, { waitUntil: 'networkidle0' });
+  return result;
+}
+
+/** Waits until each custom element has rendered its shadow DOM, and returns its text. */
+async function rendered(page: Page, tags: string[]): Promise<Record<string, string>> {
+  await page.waitForFunction((names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0), { timeout: 10_000 }, tags);
+  return page.evaluate((names: string[]) => Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])), tags);
+}
+
+function assertClean(result: Load) {
+  assert.deepEqual(result.consoleErrors, [], 'no console errors');
+  assert.deepEqual(result.failed, [], 'no failed requests');
+  assert.deepEqual(result.redirects, [], 'no redirects: the map holds exact URLs');
+  assert.ok(!result.modules.some((m) => m.url.includes('es-module-shims')), 'Chromium has import maps: es-module-shims is not fetched');
+}
+
+function report(name: string, result: Load) {
+  const bytes = result.modules.reduce((sum, m) => sum + m.bytes, 0);
+  console.log(`# ${name}: ${result.modules.length} module requests, ${bytes} bytes transferred`);
+}
+
+test('demo - home - all five podlets render from unbundled modules, cleanly', async () => {
+  const result = await load('/');
+  const text = await rendered(result.page, ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']);
+  assert.match(text['podlet-header']!, /Podmap Travel/);
+  assert.match(text['podlet-auth']!, /Sign in/);
+  assert.match(text['podlet-geo']!, /Your location/);
+  assert.match(text['podlet-image']!, /Travel gallery/);
+  assert.match(text['podlet-footer']!, /Podmap Travel/);
+  assertClean(result);
+  report('home', result);
+  await result.page.close();
+});
+
+test('demo - search - header, search, geo and footer render, cleanly', async () => {
+  const result = await load('/search');
+  const text = await rendered(result.page, ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer']);
+  assert.match(text['podlet-search']!, /6 results/);
+  assert.equal(await result.page.$('podlet-auth'), null);
+  assertClean(result);
+  report('search', result);
+  await result.page.close();
+});
+
+test('demo - home - geo runs lit 2 while the rest of the page runs lit 3', async () => {
+  const result = await load('/');
+  const text = await rendered(result.page, ['podlet-geo', 'podlet-footer']);
+  assert.match(text['podlet-geo']!, /Rendered with lit@2\.\d+\.\d+/);
+  assert.match(text['podlet-footer']!, /Footer lit: lit@3\.\d+\.\d+/);
+  const versions = await result.page.evaluate(() => (globalThis as unknown as { litElementVersions: string[] }).litElementVersions);
+  assert.ok(versions.some((v) => v.startsWith('3.')) && versions.some((v) => v.startsWith('4.')), `lit-element 3 (lit 2) and 4 (lit 3) both loaded: ${versions}`);
+  await result.page.close();
+});
+
+test('demo - home - signing in on auth updates the header through the exposed session module', async () => {
+  const result = await load('/');
+  await rendered(result.page, ['podlet-header', 'podlet-auth']);
+  const auth = await result.page.$('podlet-auth');
+  const user = await auth!.waitForSelector('pierce/#user');
+  await user!.type('Ada');
+  await (await auth!.$('pierce/#password'))!.type('secret');
+  await (await auth!.$('pierce/button[type=submit]'))!.click();
+  await result.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), { timeout: 5000 });
+  assertClean(result);
+  await result.page.close();
+});

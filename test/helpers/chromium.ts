@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+/** Debian's Chromium; the /usr/bin wrapper can misbehave, so the binary itself (DESIGN.md). */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+
+/** The flags Chromium needs here: root without a sandbox, and no calls to Google's hosts. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Launches headless Chromium with a fresh profile that is removed on close. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`podmap: no Chromium at ${chromiumPath}; install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
+  }
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'podmap-chromium-'));
+  const browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...extraArgs], userDataDir });
+  browser.once('disconnected', () => void rm(userDataDir, { recursive: true, force: true }));
+  return browser;
+}
