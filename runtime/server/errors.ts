@@ -112,6 +112,10 @@ export const errorCatalogue = {
     status: 400,
     message: 'The upload is not a gzipped npm tarball with a package.json, or an entry in it has an unsafe path.',
   },
+  PODMAP_ERR_CDN_STORE_FAILED: {
+    status: 500,
+    message: 'The store could not be read or written; the CDN log has the cause (permissions, disk space).',
+  },
   PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
     status: 400,
     message: "The tarball's package.json names another package or version than the URL it was sent to.",

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
+import { init as initLexer, parse as parseModule } from 'es-module-lexer';
+import { collectExportEntries } from './collect-export-entries.ts';
+import { contentTypeFor, isCompressible, isJavaScriptModule } from './content-type-for.ts';
+import type { FileEntry, PackageKind, PackageManifest, VersionMetadata } from './types.ts';
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** A version ready to be written: its metadata and the precompressed copies of its files. */
+export interface BuiltVersion {
+  metadata: VersionMetadata;
+  compressed: Map<string, { br: Buffer; gzip: Buffer }>;
+}
+
+/**
+ * Computes everything requests need about a version, once, at publish time: per file its size,
+ * sha384 integrity, Content-Type, import specifiers (es-module-lexer) and brotli/gzip copies;
+ * for the version its dependencies and the import-map entries it contributes. No I/O: the
+ * caller has read the files and writes the result (writeVersion).
+ */
+export async function buildVersionMetadata(
+  kind: PackageKind,
+  manifest: PackageManifest,
+  files: ReadonlyMap<string, Buffer>,
+): Promise<BuiltVersion> {
+  await initLexer;
+  const entries: Record<string, FileEntry> = {};
+  const compressed = new Map<string, { br: Buffer; gzip: Buffer }>();
+  for (const path of [...files.keys()].sort()) {
+    const bytes = files.get(path)!;
+    const type = contentTypeFor(path);
+    const entry: FileEntry = {
+      size: bytes.length,
+      integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+      type,
+    };
+    if (isJavaScriptModule(path)) entry.imports = listImports(bytes);
+    if (isCompressible(type) && bytes.length > 0) {
+      const [br, gz] = await Promise.all([
+        brotli(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+        gzipAsync(bytes, { level: 9 }),
+      ]);
+      // Keep the copies only when both are smaller: then a file has either both or neither, which
+      // the generated nginx config relies on.
+      if (br.length < bytes.length && gz.length < bytes.length) {
+        entry.encodings = { br: br.length, gzip: gz.length };
+        compressed.set(path, { br, gzip: gz });
+      }
+    }
+    entries[path] = entry;
+  }
+  const dependencies = { ...manifest.optionalDependencies, ...manifest.dependencies };
+  // A podlet release is a folder of modules, not a package with an entry point.
+  const exports = kind === 'podlet' ? { [`${manifest.name}/`]: './' } : keepExisting(collectExportEntries(manifest), entries);
+  return {
+    metadata: { kind, name: manifest.name, version: manifest.version, dependencies, exports, files: entries },
+    compressed,
+  };
+}
+
+/** Static and dynamic import specifiers written as string literals; [] for non-module code. */
+function listImports(bytes: Buffer): string[] {
+  try {
+    const [imports] = parseModule(bytes.toString('utf8'));
+    const specifiers = new Set<string>();
+    // d === -2 is import.meta; `n` is undefined for dynamic imports of a computed expression.
+    for (const item of imports) if (item.d !== -2 && item.n !== undefined) specifiers.add(item.n);
+    return [...specifiers];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Drops entries that point at files the version does not have, and all entries of a package
+ * without JavaScript modules (types-only packages such as @types/trusted-types, which lit-html
+ * depends on): the browser could import nothing through them.
+ */
+function keepExisting(exports: Record<string, string>, files: Record<string, FileEntry>): Record<string, string> {
+  const paths = Object.keys(files);
+  if (!paths.some(isJavaScriptModule)) return {};
+  const kept: Record<string, string> = {};
+  for (const [specifier, target] of Object.entries(exports)) {
+    const relative = target.slice(2);
+    const present = target.endsWith('/') ? paths.some((p) => p.startsWith(relative)) : Object.hasOwn(files, relative);
+    if (present) kept[specifier] = target;
+  }
+  return kept;
+}

@@ -1,0 +1,101 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { PodmapError } from '../server/errors.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-handler.ts';
+import { sharedHeaders } from './handlers/cdn-handler.ts';
+import { routeRequest } from './route-request.ts';
+
+/** Settings of createCdnServer. */
+export interface CdnOptions {
+  /** The store folder (see store-paths.ts); the demo uses `store/` in the project root. */
+  storeDir: string;
+  /** Bearer token for `PUT`; defaults to $PODMAP_CDN_TOKEN. Without one, publishing over HTTP is off. */
+  publishToken?: string;
+  /** Seconds that alias redirects, version lists and package maps may be cached; default 300. */
+  aliasMaxAge?: number;
+  /** Largest accepted upload in bytes; default 50 MiB. */
+  maxUploadBytes?: number;
+  /** Time an upload may take in milliseconds; default 30 s. */
+  uploadTimeoutMs?: number;
+}
+
+/**
+ * Creates the asset CDN's HTTP server (not yet listening) over a store; the URL scheme is in
+ * docs/cdn.md. Every error answers as JSON `{ error: { code, message } }` with the status of
+ * its code in runtime/server/errors.ts.
+ */
+export function createCdnServer(options: CdnOptions): Server {
+  const ctx: CdnContext = {
+    storeDir: options.storeDir,
+    aliasMaxAge: options.aliasMaxAge ?? 300,
+    publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
+    maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
+    uploadTimeoutMs: options.uploadTimeoutMs ?? 30_000,
+  };
+  return createServer((req, res) => {
+    handle(ctx, req, res).catch((error: unknown) => res.destroy(error as Error));
+  });
+}
+
+async function handle(ctx: CdnContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const request: CdnRequest = {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    readBody: () => readBody(req, ctx),
+  };
+  let response: CdnResponse;
+  try {
+    response = await routeRequest(ctx, request, req.url ?? '/');
+  } catch (error) {
+    response = errorResponse(error);
+    // An unread request body would otherwise be parsed as the next request on this connection.
+    if (!req.complete) response.headers.connection = 'close';
+  }
+  res.writeHead(response.status, response.headers);
+  if (req.method === 'HEAD' || response.status === 304) {
+    res.end();
+  } else if (response.file) {
+    const stream = createReadStream(response.file);
+    stream.on('error', (error) => res.destroy(error));
+    stream.pipe(res);
+  } else {
+    res.end(response.body);
+  }
+}
+
+function errorResponse(error: unknown): CdnResponse {
+  const known = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', undefined, { cause: error });
+  if (!(error instanceof PodmapError)) console.error('podmap: CDN request failed', error);
+  return {
+    status: known.status,
+    headers: { ...sharedHeaders, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(known.toJSON()),
+  };
+}
+
+/** The request body, refused past `maxUploadBytes` (413) or `uploadTimeoutMs` (408). */
+function readBody(req: IncomingMessage, ctx: CdnContext): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > ctx.maxUploadBytes) return Promise.reject(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (error: PodmapError) => {
+      clearTimeout(timer);
+      req.removeAllListeners('data');
+      req.resume();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT')), ctx.uploadTimeoutMs);
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > ctx.maxUploadBytes) fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT', error.message)));
+  });
+}

@@ -1,0 +1,37 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Server settings every handler may read; built once by createCdnServer. */
+export interface CdnContext {
+  storeDir: string;
+  aliasMaxAge: number;
+  publishToken: string | undefined;
+  maxUploadBytes: number;
+  uploadTimeoutMs: number;
+}
+
+/** What a handler returns; the adapter in create-cdn-server.ts writes it out. */
+export interface CdnResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A body held in memory… */
+  body?: Buffer | string;
+  /** …or a file to stream, with its length in `headers['content-length']`. */
+  file?: string;
+}
+
+/** The parts of a request handlers look at. `readBody` enforces the upload limits. */
+export interface CdnRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  readBody: () => Promise<Buffer>;
+}
+
+/** Headers on every answer: CDN assets are public and may be measured from any origin. */
+export const sharedHeaders: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'timing-allow-origin': '*',
+  'x-content-type-options': 'nosniff',
+};
+
+/** `Cache-Control` of exact-version files and other immutable answers. */
+export const immutableCache = 'public, max-age=31536000, immutable';

@@ -1,0 +1,28 @@
+import { readVersionMetadata } from '../read-version-metadata.ts';
+import type { PackageKind, VersionMetadata } from '../types.ts';
+import { immutableCache, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-handler.ts';
+import { sendJson } from './send-json.ts';
+import { PodmapError } from '../../server/errors.ts';
+import { listVersions } from '../list-versions.ts';
+
+/** `GET /-/<kind>/<name>@<exact>`: the stored version metadata (docs/cdn.md); immutable. */
+export async function getVersionInfo(
+  ctx: CdnContext,
+  request: CdnRequest,
+  kind: PackageKind,
+  name: string,
+  version: string,
+): Promise<CdnResponse> {
+  return sendJson(await requireVersion(ctx, kind, name, version), immutableCache, request.headers);
+}
+
+/**
+ * The metadata of a version, or PODMAP_ERR_CDN_PACKAGE_UNKNOWN / _VERSION_UNKNOWN saying which
+ * part is missing. Shared by the metadata and map endpoints.
+ */
+export async function requireVersion(ctx: CdnContext, kind: PackageKind, name: string, version: string): Promise<VersionMetadata> {
+  const metadata = await readVersionMetadata(ctx.storeDir, kind, name, version);
+  if (metadata) return metadata;
+  const known = (await listVersions(ctx.storeDir, kind, name)).length > 0;
+  throw new PodmapError(known ? 'PODMAP_ERR_CDN_VERSION_UNKNOWN' : 'PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}@${version}`);
+}

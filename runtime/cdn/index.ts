@@ -1,0 +1,11 @@
+/**
+ * podmap's asset CDN: an immutable store of npm packages and podlet releases, and the HTTP
+ * server and nginx config that serve it. docs/cdn.md has the URL contract.
+ */
+export { createCdnServer, type CdnOptions } from './create-cdn-server.ts';
+export { publishInstalledPackages } from './publish-installed-packages.ts';
+export { publishPodletRelease } from './publish-podlet-release.ts';
+export { publishTarball } from './publish-tarball.ts';
+export { defaultStoreDir } from './store-paths.ts';
+export { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
+export type { VersionMetadata, FileEntry, PackageKind } from './types.ts';
