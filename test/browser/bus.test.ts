@@ -161,8 +161,7 @@ describe('bus', () => {
 describe('two copies of the runtime', () => {
   // The same files under another URL (see web-test-runner.config.js): the browser keys modules
   // by URL, so every module of that copy is a new instance, loaded after this file's copy.
-  const loadAnotherCopy = async () =>
-    (await import(`/copy-${uniqueName('c')}/runtime/browser/public/index.js`)) as typeof bus;
+  const loadAnotherCopy = async () => (await import(`/copy-${uniqueName('c')}/runtime/browser/public/index.js`)) as typeof bus;
 
   it('a copy loaded later sees what was published before it loaded', async () => {
     const channel = uniqueName('ch');

@@ -45,9 +45,7 @@ function defineUserBadge(channel: string): string {
 function startPlainAuthPodlet(channel: string) {
   const received: unknown[] = [];
   const send = (topic: string, payload: unknown) =>
-    dispatchEvent(
-      new CustomEvent('podmap:message', { detail: { v: 1, channel, topic, payload } }),
-    );
+    dispatchEvent(new CustomEvent('podmap:message', { detail: { v: 1, channel, topic, payload } }));
   const listener = (event: Event) => {
     const { detail } = event as CustomEvent;
     if (detail?.v === 1 && detail.channel === channel && detail.topic === 'sign-out') {

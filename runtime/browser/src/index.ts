@@ -1,31 +1,16 @@
 import type { BusMessage, ChannelName, Payload, TopicName } from './protocol.ts';
-import {
-  checkNames,
-  getBusState,
-  isBusMessage,
-  MESSAGE_EVENT,
-  PROTOCOL_VERSION,
-} from './shared-state.ts';
+import { checkNames, getBusState, isBusMessage, MESSAGE_EVENT, PROTOCOL_VERSION } from './shared-state.ts';
 
 // podmap's browser runtime: a publish/subscribe bus on `window` events, shared by podlets on
 // any framework and by every copy or version of this runtime on a page.
 export type { BusMessage, BusTopics, ChannelName, Payload, TopicName } from './protocol.ts';
-export {
-  MESSAGE_EVENT,
-  PROTOCOL_VERSION,
-  shareAcrossTabs,
-  STATE_KEY,
-  type BusState,
-} from './shared-state.ts';
+export { MESSAGE_EVENT, PROTOCOL_VERSION, shareAcrossTabs, STATE_KEY, type BusState } from './shared-state.ts';
 
 // Log from the moment this copy is evaluated, even if nothing on the page calls it yet.
 getBusState();
 
 /** Called with each message on a topic: its payload, and the whole message. */
-export type BusHandler<C extends string, T extends string> = (
-  payload: Payload<C, T>,
-  message: BusMessage<C, T>,
-) => void;
+export type BusHandler<C extends string, T extends string> = (payload: Payload<C, T>, message: BusMessage<C, T>) => void;
 
 /** Options of {@link subscribe}. */
 export interface SubscribeOptions {
@@ -43,11 +28,7 @@ export interface SubscribeOptions {
  * the frozen message. Subscribers run before it returns; one that throws is reported like any
  * event listener and does not stop the others.
  */
-export function publish<C extends ChannelName, T extends TopicName<C>>(
-  channel: C,
-  topic: T,
-  payload: Payload<C, T>,
-): BusMessage<C, T>;
+export function publish<C extends ChannelName, T extends TopicName<C>>(channel: C, topic: T, payload: Payload<C, T>): BusMessage<C, T>;
 export function publish(channel: string, topic: string, payload: unknown): BusMessage {
   checkNames('publish', channel, topic);
   const detail: BusMessage = Object.freeze({
@@ -108,19 +89,13 @@ export function subscribe(
 }
 
 /** Returns the last message on `channel`/`topic` on this page, or `undefined`. */
-export function peek<C extends ChannelName, T extends TopicName<C>>(
-  channel: C,
-  topic: T,
-): BusMessage<C, T> | undefined;
+export function peek<C extends ChannelName, T extends TopicName<C>>(channel: C, topic: T): BusMessage<C, T> | undefined;
 export function peek(channel: string, topic: string): BusMessage | undefined {
   return readLog(channel, topic).at(-1);
 }
 
 /** Returns a copy of the log of `channel`/`topic`: its last messages, oldest first. */
-export function readLog<C extends ChannelName, T extends TopicName<C>>(
-  channel: C,
-  topic: T,
-): BusMessage<C, T>[];
+export function readLog<C extends ChannelName, T extends TopicName<C>>(channel: C, topic: T): BusMessage<C, T>[];
 export function readLog(channel: string, topic: string): BusMessage[] {
   checkNames('readLog', channel, topic);
   return getBusState().logs.get(channel)?.get(topic)?.slice() ?? [];

@@ -16,9 +16,7 @@ export interface BusTopics {}
 export type ChannelName = (keyof BusTopics & string) | (string & {});
 
 /** The topics of channel `C`: the declared ones, or any string for an undeclared channel. */
-export type TopicName<C extends string> = C extends keyof BusTopics
-  ? keyof BusTopics[C] & string
-  : string;
+export type TopicName<C extends string> = C extends keyof BusTopics ? keyof BusTopics[C] & string : string;
 
 /** The payload type of topic `T` on channel `C`, or `unknown` when it is not declared. */
 export type Payload<C extends string, T extends string> = C extends keyof BusTopics

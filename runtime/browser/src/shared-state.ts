@@ -13,13 +13,7 @@ export const MESSAGE_EVENT = 'podmap:message';
 export function isBusMessage(value: unknown): value is BusMessage;
 export function isBusMessage(value: unknown): value is BusMessage {
   const m = value as BusMessage | null;
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    m.v === PROTOCOL_VERSION &&
-    typeof m.channel === 'string' &&
-    typeof m.topic === 'string'
-  );
+  return typeof m === 'object' && m !== null && m.v === PROTOCOL_VERSION && typeof m.channel === 'string' && typeof m.topic === 'string';
 }
 
 /** Throws the TypeError a platform API would throw for a name that is not a non-empty string. */
@@ -59,11 +53,7 @@ export function getBusState(): BusState {
     // One recorder per page, whichever copy comes first, so each message is logged once. A
     // capture listener on the target runs before the subscribers' non-capture listeners, so a
     // subscriber that peeks sees the message it is handling.
-    addEventListener(
-      MESSAGE_EVENT,
-      (event) => record(created, (event as CustomEvent).detail),
-      true,
-    );
+    addEventListener(MESSAGE_EVENT, (event) => record(created, (event as CustomEvent).detail), true);
   }
   return state;
 }
