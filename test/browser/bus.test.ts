@@ -6,7 +6,7 @@ import { deepEqual, equal, ok, throws, uniqueName } from './assert.ts';
 
 declare module '@podmap/browser' {
   interface BusTopics {
-    typed: { count: number };
+    typed: { counter: { count: number } };
   }
 }
 
@@ -150,7 +150,7 @@ describe('bus', () => {
   });
 
   it('declared topics type-check their payloads', () => {
-    const message = publish('typed', 'count', { count: 1 });
+    const message = publish('typed', 'counter', { count: 1 });
     const count: number = message.payload.count;
     equal(count, 1);
     // @ts-expect-error a declared channel accepts only its declared topics
