@@ -102,6 +102,7 @@ export async function buildPageAssets(input: {
     for (const need of plan.unsatisfied) {
       if (need.podlet) fallbackOnly.set(need.podlet, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', `${need.pkg}@${need.range} for podlet "${need.podlet}"`));
     }
+    for (const [podlet, error] of fallbackOnly) console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`);
     podlets = podlets.filter((p) => !fallbackOnly.has(p.name));
     plan = planVersions(needsOf(podlets), available);
   }
@@ -128,6 +129,13 @@ export async function buildPageAssets(input: {
   const states = input.pagePodlets.filter((c) => c.state && !fallbackOnly.has(c.name)).map((c) => c.state!) as PodletState[];
   const moduleScripts = states.flatMap((s) => s.js.filter((a) => a.type === 'module'));
   const graph = await loadGraph(map, moduleScripts.map((s) => s.value), input.allPodlets, cdn);
+  // The CDN's maps carry a hash for every file of every package (development and node builds
+  // too); the page needs those of the modules it loads, which keeps the map a few KB.
+  if (map.integrity) {
+    const inGraph = new Set(graph);
+    map.integrity = Object.fromEntries(Object.entries(map.integrity).filter(([url]) => inGraph.has(url)));
+    if (Object.keys(map.integrity).length === 0) delete map.integrity;
+  }
   let shimUrl: string | null = null;
   let shimIntegrity: string | undefined;
   if (input.shim) {

@@ -47,7 +47,7 @@ async function page(t: TestContext, podlets: Record<string, string>, extra: Part
   } };
 }
 
-const mapOf = (html: string) => JSON.parse(/<script type="importmap">(.*?)<\/script>/s.exec(html)![1]!);
+const mapOf = (html: string) => JSON.parse((/<script type="importmap">(.*?)<\/script>/s.exec(html) ?? assert.fail(html))[1]!);
 const section = (html: string, name: string) => new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(html);
 
 test('createLayout() - healthy podlets - one map with exact URLs, preloads for the whole graph, fragments in order', async (t) => {
@@ -78,7 +78,7 @@ test('createLayout() - a podlet on another major - gets lit 2 in a scope keyed b
   const a = await litPodlet(t, 'alpha');
   const b = await litPodlet(t, 'beta');
   const old = await litPodlet(t, 'lagging', { range: '^2.7.0' });
-  const { html } = await page(t, { alpha: a, beta: b, lagging: old });
+  const { html } = await (await page(t, { alpha: a, beta: b, lagging: old })).get();
   const map = mapOf(html);
   const base = new URL('public@1.0.0/', old).href;
   assert.match(resolveSpecifier(map, 'lit', `${base}lagging.js`)!, /\/lit@2\.\d+\.\d+\/index\.js$/);
