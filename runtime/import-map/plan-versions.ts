@@ -38,8 +38,9 @@ export function rangeForLine(line: string): string {
  * Rules (docs/import-maps.md explains them with an example):
  * - Needs in one compatibility line share one version: the newest that satisfies all of their
  *   ranges (minors are equalised); if no version satisfies all, each gets its own newest match.
- * - Top-level `imports` holds the version that the most podlets got; ties go to the version the
- *   global import map asks for, then to the newest. Every other podlet is scoped.
+ * - Top-level `imports` holds the most-used compatibility line (counted in podlets), and in it the
+ *   version most of its podlets got; ties go to what the global import map asks for, then to the
+ *   newest. Every other podlet is scoped.
  * - A need no available version satisfies is reported, never guessed.
  * The result depends only on the set of needs, not on their order.
  */
@@ -75,19 +76,33 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
       (plan.assigned[need.podlet] ??= {})[pkg] = version;
     }
   }
-  plan.unsatisfied.sort((a, b) => `${a.pkg}\0${a.podlet}`.localeCompare(`${b.pkg}\0${b.podlet}`));
+  // Code-unit order over every field: the global map may ask for one package twice, and a
+  // locale-aware compare would make the order depend on the server's locale.
+  const key = (n: VersionNeed) => `${n.pkg}\0${n.podlet ?? ''}\0${n.range}`;
+  plan.unsatisfied.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return plan;
 }
 
+/**
+ * The most-used compatibility line wins, counted in podlets (ties: the line the global map asks
+ * for, then the newest); within it, the version most of its podlets got, with the same tie rules.
+ * Counting by line and not by version matters when a line could not share one version: two
+ * podlets on 3.1.5 and 3.3.3 are still two users of lit 3.
+ */
 function pickTopLevel(chosen: Map<VersionNeed, string>): string {
-  const users = new Map<string, { podlets: number; global: boolean }>();
-  for (const [need, version] of chosen) {
-    const entry = users.get(version) ?? { podlets: 0, global: false };
-    if (need.podlet === null) entry.global = true;
-    else entry.podlets += 1;
-    users.set(version, entry);
-  }
-  return [...users.entries()].sort(([va, a], [vb, b]) =>
-    b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(va, vb),
-  )[0]![0];
+  const tally = (keyOf: (version: string) => string, among: (version: string) => boolean) => {
+    const users = new Map<string, { podlets: number; global: boolean; newest: string }>();
+    for (const [need, version] of chosen) {
+      if (!among(version)) continue;
+      const key = keyOf(version);
+      const entry = users.get(key) ?? { podlets: 0, global: false, newest: version };
+      if (need.podlet === null) entry.global = true;
+      else entry.podlets += 1;
+      if (semver.gt(version, entry.newest)) entry.newest = version;
+      users.set(key, entry);
+    }
+    return [...users.entries()].sort(([, a], [, b]) => b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(a.newest, b.newest))[0]![0];
+  };
+  const line = tally(compatibilityLine, () => true);
+  return tally((v) => v, (v) => compatibilityLine(v) === line);
 }
