@@ -148,7 +148,7 @@ describe('publishPodletRelease()', () => {
 });
 
 function put(origin: string, path: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
-  return fetch(origin + path, { method: 'PUT', body, headers }).then(async (res) => {
+  return fetch(origin + path, { method: 'PUT', body: new Uint8Array(body), headers }).then(async (res) => {
     const json = (await res.json()) as { error?: { code: string } };
     return { status: res.status, code: json.error?.code };
   });
