@@ -21,7 +21,7 @@ export interface RunningDemo {
  */
 export async function startDemo(options: { ports?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<RunningDemo> {
   const log = options.log ?? (() => {});
-  const storeDir = process.env.PODMAP_STORE_DIR || path.join(root, 'store');
+  const storeDir = options.env?.PODMAP_STORE_DIR || process.env.PODMAP_STORE_DIR || path.join(root, 'store');
   const result = await publishDemoAssets(storeDir);
   if (result.published.length > 0) log(`podmap: published ${result.published.join(', ')} into ${storeDir}`);
   const children: ChildProcess[] = [];

@@ -29,6 +29,8 @@ export function renderHead(assets: PageAssets, options: HeadOptions): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(options.title)}</title>`,
+    // No favicon request: it would 404 on every page of a layout that has none.
+    '<link rel="icon" href="data:,">',
     `<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`,
   ];
   if (assets.shimUrl) {

@@ -32,9 +32,9 @@ interface Load {
   modules: Array<{ url: string; bytes: number }>;
 }
 
-/** Opens `path` in a fresh page and records what a developer would look at in DevTools. */
-async function load(pathname: string): Promise<Load> {
-  const page = await browser.newPage();
+/** Opens `path` in a page (a fresh browser context, so a cold cache, unless one is given) and records what a developer would look at in DevTools. */
+async function load(pathname: string, reuse?: Page): Promise<Load> {
+  const page = reuse ?? (await (await browser.createBrowserContext()).newPage());
   const result: Load = { page, consoleErrors: [], failed: [], redirects: [], modules: [] };
   page.on('console', (m) => { if (m.type() === 'error') result.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => result.consoleErrors.push(String(e)));
@@ -69,7 +69,7 @@ function assertClean(result: Load) {
 
 function report(name: string, result: Load) {
   const bytes = result.modules.reduce((sum, m) => sum + m.bytes, 0);
-  console.log(`# ${name}: ${result.modules.length} module requests, ${bytes} bytes transferred`);
+  console.log(`${name}: ${result.modules.length} module requests, ${bytes} bytes transferred`);
 }
 
 test('demo - home - all five podlets render from unbundled modules, cleanly', async () => {
@@ -116,4 +116,17 @@ test('demo - home - signing in on auth updates the header through the exposed se
   await result.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), { timeout: 5000 });
   assertClean(result);
   await result.page.close();
+});
+
+test('demo - home then search - the second page fetches only the search podlet\'s modules', async () => {
+  const home = await load('/');
+  await rendered(home.page, ['podlet-footer']);
+  const search = await load('/search', home.page);
+  await rendered(search.page, ['podlet-search']);
+  assertClean(search);
+  // Everything else (lit, the bus, header, geo, footer) comes from the HTTP cache: immutable URLs.
+  const fetched = search.modules.filter((m) => m.bytes > 0).map((m) => m.url);
+  assert.ok(fetched.length > 0 && fetched.every((u) => /\/(search|destinations)\.js$/.test(u)), fetched.join('\n'));
+  report('home → search', { ...search, modules: search.modules.filter((m) => m.bytes > 0) });
+  await home.page.close();
 });

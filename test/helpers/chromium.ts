@@ -26,6 +26,7 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   }
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'podmap-chromium-'));
   const browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...extraArgs], userDataDir });
-  browser.once('disconnected', () => void rm(userDataDir, { recursive: true, force: true }));
+  // Chromium may still be writing its profile as it exits; retry, and never fail a test over it.
+  browser.once('disconnected', () => void rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {}));
   return browser;
 }
