@@ -26,9 +26,10 @@ export interface ComposeInput {
  * Called by the layout after planVersions(), whenever a manifest changes.
  *
  * Top-level packages go into `imports`; a podlet that got another version gets a scope keyed
- * by its asset base URL. A package whose own dependencies would resolve differently through
- * `imports` than its package map says gets a scope keyed by its root URL, so each copy of a
- * library runs with the dependencies it was published with. Exposed modules become `imports`
+ * by its asset base URL, with that version's closure and, above it, the versions planned for
+ * the packages it needs itself. A package whose own dependencies would resolve differently
+ * through the page's map than its package map says gets a scope keyed by its root URL, so each
+ * copy of a library runs with the dependencies the CDN resolved for it. Exposed modules become `imports`
  * entries; two podlets exposing one specifier is an issue, and the one whose name sorts first
  * keeps it. Keys are sorted, so equal inputs give a byte-identical map in any input order.
  */
@@ -62,34 +63,60 @@ export function composeImportMap(input: ComposeInput): { map: ImportMap; issues:
 
   const used: ImportMap[] = topMaps.map((t) => t.packageMap);
   for (const podlet of [...input.podlets].sort((a, b) => compareText(a.name, b.name))) {
-    for (const [pkg, version] of Object.entries(input.plan.assigned[podlet.name] ?? {}).sort()) {
-      if (version === input.plan.topLevel[pkg]) continue;
+    const assigned = Object.entries(input.plan.assigned[podlet.name] ?? {}).sort(([a], [b]) => compareText(a, b));
+    const scoped = assigned.filter(([pkg, version]) => version !== input.plan.topLevel[pkg]);
+    if (scoped.length === 0) continue;
+    // A package the podlet imports itself gets the version planned for it, even where the
+    // closure of another, scoped package brings a different version of it.
+    const wanted: SpecifierMap = {};
+    for (const [pkg, version] of assigned) {
+      for (const [key, url] of Object.entries(requireMap(input, pkg, version).imports)) {
+        if (ownsSpecifier(pkg, key)) wanted[key] = url;
+      }
+    }
+    for (const [pkg, version] of scoped) {
       const packageMap = requireMap(input, pkg, version);
       used.push(packageMap);
-      for (const [key, url] of Object.entries(packageMap.imports)) {
-        if (resolveSpecifier({ imports: map.imports }, key, podlet.base) !== url) {
-          (map.scopes[podlet.base] ??= {})[key] = url;
-        }
+      for (const [key, url] of Object.entries(packageMap.imports)) wanted[key] ??= url;
+    }
+    for (const [key, url] of Object.entries(wanted)) {
+      if (resolveSpecifier({ imports: map.imports }, key, podlet.base) !== url) {
+        (map.scopes[podlet.base] ??= {})[key] = url;
       }
     }
   }
 
+  const rootsDone = new Set<string>();
   for (const packageMap of used) {
-    addConsistencyScopes(map, packageMap);
-    for (const [scope, entries] of Object.entries(packageMap.scopes ?? {})) {
-      for (const [key, url] of Object.entries(entries)) (map.scopes[scope] ??= {})[key] ??= url;
-    }
+    addPackageRootScopes(map, packageMap, rootsDone);
     Object.assign(map.integrity, packageMap.integrity);
   }
   return { map: sortImportMap(map), issues };
 }
 
-/** For every package root in a package map, scope the entries that top-level `imports` resolves differently. */
-function addConsistencyScopes(map: Required<ImportMap>, packageMap: ImportMap): void {
-  const roots = new Set(Object.values(packageMap.imports).map(packageRootOf).filter((r): r is string => r !== null));
-  for (const root of roots) {
-    for (const [key, url] of Object.entries(packageMap.imports)) {
-      if (map.imports[key] !== url) (map.scopes[root] ??= {})[key] = url;
+/**
+ * Makes every package of a package map resolve its own imports the way that package map says,
+ * through the page's map: for each package root (and each scope the CDN keyed), every key whose
+ * resolution from inside that root differs gets a scope keyed by the root. The package map's
+ * own scopes count, so a dependency the CDN scoped (c@1 needing b@1 while imports has b@2)
+ * stays scoped. A root is handled once, from the first map that holds it: the CDN resolves a
+ * package's dependencies the same way in every closure, and the first closure holding a
+ * package holds all of its dependencies, so later maps could only add keys it never imports.
+ */
+function addPackageRootScopes(map: Required<ImportMap>, packageMap: ImportMap, rootsDone: Set<string>): void {
+  const scopes = packageMap.scopes ?? {};
+  const urls = [...Object.values(packageMap.imports), ...Object.values(scopes).flatMap((entries) => Object.values(entries))];
+  const roots = new Set([...urls.map(packageRootOf).filter((r): r is string => r !== null), ...Object.keys(scopes)]);
+  for (const root of [...roots].sort(compareText)) {
+    if (rootsDone.has(root)) continue;
+    rootsDone.add(root);
+    const keys = new Set(Object.keys(packageMap.imports));
+    for (const [scope, entries] of Object.entries(scopes)) {
+      if (scope === root || (scope.endsWith('/') && root.startsWith(scope))) for (const key of Object.keys(entries)) keys.add(key);
+    }
+    for (const key of [...keys].sort(compareText)) {
+      const wanted = resolveSpecifier(packageMap, key, root);
+      if (wanted !== null && resolveSpecifier(map, key, root) !== wanted) (map.scopes[root] ??= {})[key] = wanted;
     }
   }
 }
