@@ -16,6 +16,7 @@ export function decodePathSegments(target: string): string[] {
   const path = target.split('?', 1)[0]!.split('#', 1)[0]!;
   if (path.length > maxPathLength) throw new PodmapError('PODMAP_ERR_BAD_PATH', 'path too long');
   if (!path.startsWith('/')) throw new PodmapError('PODMAP_ERR_BAD_PATH', 'not an origin-form path');
+  if (path === '/') return [];
   const raw = path.slice(1).split('/');
   if (raw.length > maxSegments) throw new PodmapError('PODMAP_ERR_BAD_PATH', 'too many segments');
   return raw.map(decodeSegment);

@@ -9,3 +9,4 @@ export { publishTarball } from './publish-tarball.ts';
 export { defaultStoreDir } from './store-paths.ts';
 export { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
 export type { VersionMetadata, FileEntry, PackageKind } from './types.ts';
+export { generateNginxConfig } from './generate-nginx-config.ts';
