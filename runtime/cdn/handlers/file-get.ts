@@ -2,6 +2,7 @@ import { join, sep } from 'node:path';
 import { PodmapError } from '../../server/errors.ts';
 import { negotiateEncoding } from '../negotiate-encoding.ts';
 import { readVersionMetadata } from '../read-version-metadata.ts';
+import { readStoredFile } from '../read-stored-file.ts';
 import { versionDir } from '../store-paths.ts';
 import type { PackageKind } from '../types.ts';
 import { immutableCache, sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-handler.ts';
@@ -46,5 +47,7 @@ export async function getFile(
   const path = join(root, file);
   // Defence in depth: the metadata check above already rules out paths that leave the root.
   if (!path.startsWith(root + sep)) throw new PodmapError('PODMAP_ERR_BAD_PATH');
-  return { status: 200, headers, file: path };
+  const length = Number(headers['content-length']);
+  const bytes = await readStoredFile(path, length);
+  return bytes ? { status: 200, headers, body: bytes } : { status: 200, headers, file: path };
 }
