@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
+import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 
 let demo: RunningDemo;
@@ -12,7 +10,7 @@ let browser: Browser;
 let storeDir: string;
 
 before(async () => {
-  storeDir = await mkdtemp(path.join(tmpdir(), 'podmap-e2e-store-'));
+  storeDir = await ensureTestStore();
   const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
   demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir } });
   browser = await launchChromium();
@@ -21,7 +19,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await demo?.stop();
-  await rm(storeDir, { recursive: true, force: true });
 });
 
 interface Load {

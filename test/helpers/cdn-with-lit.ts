@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,15 +7,30 @@ import { createCdnServer, publishInstalledPackages } from '../../runtime/cdn/ind
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * A real CDN on a free port with a store holding what the demo's podlets use: lit 3 (from the
- * project), lit 2 (from the geo podlet), @podmap/browser and es-module-shims. Call once per
- * test file; `close()` stops it and removes the store.
+ * The store the tests share: everything the demo publishes (lit 3 from the project, lit 2 from
+ * the geo podlet, @podmap/browser, es-module-shims), in `.cache/test-store/`. Publishing skips
+ * versions already there, so only the first test run on a machine pays for compression.
  */
-export async function startCdnWithLit(): Promise<{ url: string; storeDir: string; close(): Promise<void> }> {
-  const storeDir = await mkdtemp(path.join(tmpdir(), 'podmap-store-'));
-  await publishInstalledPackages(storeDir, path.join(root, 'podlets/header'), ['lit', '@podmap/browser']);
-  await publishInstalledPackages(storeDir, path.join(root, 'podlets/geo'), ['lit']);
-  await publishInstalledPackages(storeDir, path.join(root, 'layouts'), ['es-module-shims']);
+export const testStoreDir = path.join(root, '.cache/test-store');
+
+export async function ensureTestStore(): Promise<string> {
+  await publishInstalledPackages(testStoreDir, path.join(root, 'podlets/header'), ['lit', '@podmap/browser']);
+  await publishInstalledPackages(testStoreDir, path.join(root, 'podlets/geo'), ['lit']);
+  await publishInstalledPackages(testStoreDir, path.join(root, 'layouts'), ['es-module-shims']);
+  return testStoreDir;
+}
+
+/**
+ * A real CDN on a free port serving the shared test store; with `copy`, a private copy of it
+ * that the test may change (and that `close()` removes).
+ */
+export async function startCdnWithLit(options: { copy?: boolean } = {}): Promise<{ url: string; storeDir: string; close(): Promise<void> }> {
+  let storeDir = await ensureTestStore();
+  if (options.copy) {
+    const copy = await mkdtemp(path.join(tmpdir(), 'podmap-store-'));
+    await cp(storeDir, copy, { recursive: true });
+    storeDir = copy;
+  }
   const server = createCdnServer({ storeDir });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -25,7 +40,7 @@ export async function startCdnWithLit(): Promise<{ url: string; storeDir: string
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(storeDir, { recursive: true, force: true });
+      if (options.copy) await rm(storeDir, { recursive: true, force: true });
     },
   };
 }
