@@ -13,7 +13,10 @@ export interface VersionPlan {
   topLevel: Record<string, string>;
   /** podlet → package → version, for every need that could be met. */
   assigned: Record<string, Record<string, string>>;
-  /** Needs that no available version satisfies. */
+  /**
+   * Needs the page does not meet: no available version satisfies them, or (global map only,
+   * podlet null) the version in top-level `imports` does not, because another line is used more.
+   */
   unsatisfied: VersionNeed[];
 }
 
@@ -41,7 +44,8 @@ export function rangeForLine(line: string): string {
  * - Top-level `imports` holds the most-used compatibility line (counted in podlets), and in it the
  *   version most of its podlets got; ties go to what the global import map asks for, then to the
  *   newest. Every other podlet is scoped.
- * - A need no available version satisfies is reported, never guessed.
+ * - A need no available version satisfies is reported, never guessed. So is a global need whose
+ *   line lost the top-level place: the global map has no base URL to scope it to.
  * The result depends only on the set of needs, not on their order.
  */
 export function planVersions(needs: readonly VersionNeed[], available: Record<string, readonly string[]>): VersionPlan {
@@ -70,9 +74,15 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
       for (const need of group) chosen.set(need, shared ?? semver.maxSatisfying(versions, need.range)!);
     }
     if (chosen.size === 0) continue;
-    plan.topLevel[pkg] = pickTopLevel(chosen);
+    const top = pickTopLevel(chosen);
+    plan.topLevel[pkg] = top;
     for (const [need, version] of chosen) {
-      if (need.podlet === null) continue;
+      if (need.podlet === null) {
+        // The global map has no base URL to scope, so it gets whatever sits in imports. Where
+        // the most-used line is another one, its need is not met, and saying so beats silence.
+        if (!semver.satisfies(top, need.range)) plan.unsatisfied.push(need);
+        continue;
+      }
       (plan.assigned[need.podlet] ??= {})[pkg] = version;
     }
   }

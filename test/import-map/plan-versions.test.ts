@@ -93,3 +93,14 @@ test('planVersions() - needs in any order - give the same plan', () => {
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
 }
+
+test('planVersions() - the global map asks for a line that loses the top-level place - reports its need', () => {
+  // Two podlets on lit 2, one on lit 3: lit 2 is top-level, and the global map's "3.x" has no
+  // base URL to be scoped to, so the page's own scripts would get lit 2. That must not be silent.
+  const plan = planVersions([lit('geo', '^2.7.0'), lit('maps', '^2.0.0'), lit('header', '^3.1.0'), lit(null, '3.x')], available);
+  assert.deepEqual(plan.topLevel, { lit: '2.8.0' });
+  assert.deepEqual(plan.unsatisfied, [lit(null, '3.x')]);
+  // When it wins, or when top-level still satisfies it, nothing is reported.
+  assert.deepEqual(planVersions([lit('header', '^3.1.0'), lit(null, '3.x')], available).unsatisfied, []);
+  assert.deepEqual(planVersions([lit('a', '~3.1.0'), lit('b', '~3.1.0'), lit('c', '~3.3.0'), lit(null, '3.x')], available).unsatisfied, []);
+});
