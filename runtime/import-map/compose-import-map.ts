@@ -52,7 +52,8 @@ export function composeImportMap(input: ComposeInput): { map: ImportMap; issues:
   }
 
   for (const exposer of [...input.exposers].sort((a, b) => compareText(a.name, b.name))) {
-    for (const [specifier, url] of Object.entries(exposer.exposes)) {
+    // Sorted, so the issues come out in one order whatever order the podlet listed them in.
+    for (const [specifier, url] of Object.entries(exposer.exposes).sort(([a], [b]) => compareText(a, b))) {
       if (map.imports[specifier] !== undefined) {
         issues.push({ code: 'PODMAP_ERR_EXPOSE_CONFLICT', podlet: exposer.name, detail: `${specifier} is already mapped to ${map.imports[specifier]}` });
         continue;

@@ -98,6 +98,14 @@ test('composeImportMap() - two podlets exposing one specifier - report PODMAP_ER
   }
 });
 
+test('composeImportMap() - conflicting exposes listed in any order - give the issues in one order', () => {
+  const a = podlet('auth', 7300, {}, { '@shared/a.js': 'a.js', '@shared/b.js': 'b.js' });
+  const b = podlet('image', 7500, {}, { '@shared/b.js': 'b.js', '@shared/a.js': 'a.js' });
+  const reordered = { ...b, exposes: { '@shared/a.js': b.exposes['@shared/a.js']!, '@shared/b.js': b.exposes['@shared/b.js']! } };
+  assert.deepEqual(composePage([a, b]).issues, composePage([reordered, a]).issues);
+  assert.deepEqual(composePage([a, b]).issues.map((i) => i.detail.split(' ')[0]), ['@shared/a.js', '@shared/b.js']);
+});
+
 test('composeImportMap() - an exposed specifier that a CDN package already maps - is a conflict, the package keeps it', () => {
   const rogue = podlet('rogue', 7900, { lit: '^3.1.0' }, { lit: 'my-lit.js' });
   const { map, issues } = composePage([rogue]);
