@@ -129,7 +129,7 @@ const versionIn = (url: string | null, pkg: string): string | null => {
  * dependencies from inside its root. Fails the test where an import resolves to no version
  * or to one outside the range it was asked with.
  */
-function loadedVersions(map: ImportMap, start: Array<{ referrer: string; pkg: string; range: string }>): Map<string, Set<string>> {
+function loadedVersions(world: World, map: ImportMap, start: Array<{ referrer: string; pkg: string; range: string }>): Map<string, Set<string>> {
   const loaded = new Map<string, Set<string>>();
   const queue = [...start];
   const seen = new Set<string>();
@@ -145,18 +145,15 @@ function loadedVersions(map: ImportMap, start: Array<{ referrer: string; pkg: st
     loaded.get(pkg)!.add(version);
     if (seen.has(`${pkg}@${version}`)) continue;
     seen.add(`${pkg}@${version}`);
-    for (const [dep, depRange] of Object.entries(
-      // Reached only through a package map, whose closures the world built from these dependencies.
-      worldOfMap.get(map)!.dependencies[`${pkg}@${version}`]!,
-    )) {
+    for (const [dep, depRange] of Object.entries(world.dependencies[`${pkg}@${version}`]!)) {
       queue.push({ referrer: `${root(pkg, version)}index.js`, pkg: dep, range: depRange });
     }
   }
   return loaded;
 }
-const worldOfMap = new WeakMap<ImportMap, World>();
 
-function satisfiedNeeds(world: World, podlets: readonly PodletNeeds[], plan: ReturnType<typeof planVersions>, global: readonly VersionNeed[]) {
+/** The needs the plan did not report, as imports to follow from their referrers. */
+function satisfiedNeeds(podlets: readonly PodletNeeds[], plan: ReturnType<typeof planVersions>, global: readonly VersionNeed[]) {
   const reported = new Set(plan.unsatisfied.map((n) => `${n.podlet}\0${n.pkg}\0${n.range}`));
   const start: Array<{ referrer: string; pkg: string; range: string }> = [];
   for (const p of podlets) {
@@ -166,7 +163,6 @@ function satisfiedNeeds(world: World, podlets: readonly PodletNeeds[], plan: Ret
     }
   }
   for (const n of global) if (!reported.has(`null\0${n.pkg}\0${n.range}`)) start.push({ referrer: pageUrl, pkg: n.pkg, range: n.range });
-  void world;
   return start;
 }
 
@@ -193,8 +189,7 @@ test('composeImportMap() - any podlets and versions - satisfies every need, tran
         const displaced = n.podlet === null && plan.topLevel[n.pkg] !== undefined && !semver.satisfies(plan.topLevel[n.pkg]!, n.range);
         assert.ok(exists === null || displaced, `${n.podlet}: ${n.pkg}@${n.range} was reported but can be met`);
       }
-      worldOfMap.set(map, world);
-      loadedVersions(map, satisfiedNeeds(world, podlets, plan, global));
+      loadedVersions(world, map, satisfiedNeeds(podlets, plan, global));
     }),
     runs,
   );
@@ -234,8 +229,7 @@ test('composeImportMap() - caret ranges only - loads at most one version per com
   fc.assert(
     fc.property(worldArbitrary, podletsArbitrary(caretRange), globalArbitrary, (world, podlets, global) => {
       const { plan, map } = compose(world, podlets, global);
-      worldOfMap.set(map, world);
-      const loaded = loadedVersions(map, satisfiedNeeds(world, podlets, plan, global));
+      const loaded = loadedVersions(world, map, satisfiedNeeds(podlets, plan, global));
       for (const [pkg, versions] of loaded) {
         const lines = new Map<string, string[]>();
         for (const v of versions) lines.set(compatibilityLine(v), [...(lines.get(compatibilityLine(v)) ?? []), v]);
