@@ -21,7 +21,6 @@ export interface HeadOptions {
  */
 export function renderHead(assets: PageAssets, options: HeadOptions): string {
   const shim = options.mode === 'shim';
-  const nonce = options.nonce;
   const parts = [
     '<!doctype html>',
     '<html lang="en">',
@@ -31,8 +30,28 @@ export function renderHead(assets: PageAssets, options: HeadOptions): string {
     `<title>${escapeHtml(options.title)}</title>`,
     // No favicon request: it would 404 on every page of a layout that has none.
     '<link rel="icon" href="data:,">',
-    `<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`,
+    renderModuleTags(assets, options),
   ];
+  for (const href of options.layoutCss ?? []) parts.push(`<link${attributes({ rel: 'stylesheet', href })}>`);
+  for (const sheet of assets.stylesheets) parts.push(`<link${attributes({ rel: 'stylesheet', href: sheet.href, media: sheet.media })}>`);
+  for (const script of assets.scripts) {
+    const isModule = script.type === 'module';
+    const type = isModule ? (shim ? 'module-shim' : 'module') : undefined;
+    parts.push(`<script${attributes({ type, src: script.src, crossorigin: isModule ? 'anonymous' : undefined, integrity: script.integrity, defer: !isModule })}></script>`);
+  }
+  parts.push('</head>');
+  return parts.join('\n') + '\n';
+}
+
+/**
+ * The part of a head that podmap owns: the import map, the es-module-shims loader and the
+ * modulepreloads. A page composed by another layout (`@podium/layout`) puts this in its head and
+ * writes the podlets' scripts itself; see createPodmapHead().
+ */
+export function renderModuleTags(assets: PageAssets, options: Pick<HeadOptions, 'nonce' | 'mode'> = {}): string {
+  const shim = options.mode === 'shim';
+  const nonce = options.nonce;
+  const parts = [`<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`];
   if (assets.shimUrl) {
     const shimAttrs = { src: assets.shimUrl, crossorigin: 'anonymous', integrity: assets.shimIntegrity };
     if (shim) {
@@ -53,15 +72,7 @@ export function renderHead(assets: PageAssets, options: HeadOptions): string {
       parts.push(`<link${attributes({ rel: 'modulepreload', href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity })}>`);
     }
   }
-  for (const href of options.layoutCss ?? []) parts.push(`<link${attributes({ rel: 'stylesheet', href })}>`);
-  for (const sheet of assets.stylesheets) parts.push(`<link${attributes({ rel: 'stylesheet', href: sheet.href, media: sheet.media })}>`);
-  for (const script of assets.scripts) {
-    const isModule = script.type === 'module';
-    const type = isModule ? (shim ? 'module-shim' : 'module') : undefined;
-    parts.push(`<script${attributes({ type, src: script.src, crossorigin: isModule ? 'anonymous' : undefined, integrity: script.integrity, defer: !isModule })}></script>`);
-  }
-  parts.push('</head>');
-  return parts.join('\n') + '\n';
+  return parts.join('\n');
 }
 
 /** One podlet's fragment in the body. The name is escaped; the HTML is the podlet's, by design. */
