@@ -61,6 +61,10 @@ export const errorCatalogue = {
     status: 405,
     message: 'This resource does not accept that HTTP method.',
   },
+  PODMAP_ERR_INTERNAL: {
+    status: 500,
+    message: 'Internal server error; the details are in the server log.',
+  },
   PODMAP_ERR_BAD_PATH: {
     status: 400,
     message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',

@@ -26,5 +26,6 @@ export function sendError(res: ServerResponse, error: unknown): void {
     return;
   }
   console.error('podmap: internal error', error);
-  sendJson(res, 500, { error: { code: 'PODMAP_ERR_INTERNAL', message: 'Internal server error.' } }, { 'cache-control': 'no-store' });
+  const internal = new PodmapError('PODMAP_ERR_INTERNAL');
+  sendJson(res, internal.status, internal.toJSON(), { 'cache-control': 'no-store' });
 }
