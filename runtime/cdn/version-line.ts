@@ -1,14 +1,7 @@
 import semver from 'semver';
-
-/**
- * The compatibility line of an exact version, which is also its alias on the CDN: the major
- * ("3"), or "0.<minor>" below 1.0.0 because semver makes each 0.x minor a line of its own.
- */
-export function versionLine(version: string): string {
-  const v = semver.parse(version);
-  if (!v) throw new TypeError(`Not a semver version: ${version}`);
-  return v.major > 0 ? String(v.major) : `0.${v.minor}`;
-}
+// The CDN's aliases and the layout's version plan must agree on what a compatibility line is,
+// so both use the one definition.
+import { compatibilityLine as versionLine } from '../import-map/index.ts';
 
 /**
  * The newest version of `versions` in the compatibility line `line` ("3" or "0.1"), skipping

@@ -7,7 +7,9 @@ import {
   type ImportMap,
   type PodletNeeds,
   type VersionNeed,
+  type VersionPlan,
 } from '../import-map/index.ts';
+import semver from 'semver';
 import type { CdnClient } from './cdn-client.ts';
 import { PodmapError } from './errors.ts';
 import type { PodletClient, PodletState } from './podlet-client.ts';
@@ -63,9 +65,6 @@ export async function buildPageAssets(input: {
       packageVersion: s.podmap.package.version,
     };
   };
-  const exposers = input.allPodlets.map(toNeeds).filter((n): n is PodletNeeds => n !== null);
-  const exposedPackages = new Set(exposers.map((e) => e.packageName));
-
   // The global map: CDN aliases become needs of the page; anything else is written as it is.
   const passThrough: Record<string, string> = {};
   const globalNeeds: VersionNeed[] = [];
@@ -82,30 +81,67 @@ export async function buildPageAssets(input: {
     globalPins.push({ specifier, pkg, file });
   }
 
-  let podlets = input.pagePodlets.map(toNeeds).filter((n): n is PodletNeeds => n !== null);
-  const packages = new Set([...globalNeeds.map((n) => n.pkg), ...podlets.flatMap((p) => Object.keys(p.needs))]);
+  // Who takes part in the plan: the page's podlets, and every podlet whose exposed package one of
+  // them needs (transitively), even when it is not on the page: its exposed module runs here, so
+  // it must get the versions it needs, not whatever top-level `imports` holds.
+  const known = input.allPodlets.map(toNeeds).filter((n): n is PodletNeeds => n !== null);
+  const exposerOf = new Map(known.map((k) => [k.packageName!, k]));
+  const pageNames = new Set(input.pagePodlets.map((c) => c.name));
+  const inPlan = new Map(known.filter((k) => pageNames.has(k.name)).map((k) => [k.name, k]));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const podlet of [...inPlan.values()]) {
+      for (const pkg of Object.keys(podlet.needs)) {
+        const exposer = exposerOf.get(pkg);
+        if (exposer && !inPlan.has(exposer.name)) {
+          inPlan.set(exposer.name, exposer);
+          grew = true;
+        }
+      }
+    }
+  }
+
+  const packages = new Set([...globalNeeds.map((n) => n.pkg), ...[...inPlan.values()].flatMap((p) => Object.keys(p.needs))]);
   if (input.shim) packages.add(input.shim.pkg);
   const available: Record<string, string[]> = {};
   await Promise.all(
-    [...packages].filter((p) => !exposedPackages.has(p)).map(async (pkg) => {
+    [...packages].filter((p) => !exposerOf.has(p)).map(async (pkg) => {
       available[pkg] = (await cdn.versions(pkg))?.versions ?? [];
     }),
   );
 
-  // Needs met by another podlet's exposes are checked here; the rest go to the version plan.
-  const needsOf = (list: PodletNeeds[]) => [
-    ...globalNeeds,
-    ...list.flatMap((p) => Object.entries(p.needs).filter(([pkg]) => !exposedPackages.has(pkg)).map(([pkg, range]) => ({ podlet: p.name, pkg, range }))),
-  ];
-  let plan = planVersions(needsOf(podlets), available);
-  if (plan.unsatisfied.some((n) => n.podlet !== null)) {
-    for (const need of plan.unsatisfied) {
-      if (need.podlet) fallbackOnly.set(need.podlet, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', `${need.pkg}@${need.range} for podlet "${need.podlet}"`));
+  const fail = (podlet: string, detail: string) => fallbackOnly.set(podlet, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', detail));
+  let podlets: PodletNeeds[];
+  let plan: VersionPlan;
+  // Plan, drop the podlets whose needs nothing meets, and plan again until every need is met;
+  // a podlet that needs a dropped podlet's exposed module is dropped too.
+  for (;;) {
+    podlets = [...inPlan.values()].filter((p) => !fallbackOnly.has(p.name));
+    let dropped = false;
+    for (const podlet of podlets) {
+      for (const [pkg, range] of Object.entries(podlet.needs)) {
+        const exposer = exposerOf.get(pkg);
+        if (!exposer) continue;
+        if (fallbackOnly.has(exposer.name) || !semver.satisfies(exposer.packageVersion!, range)) {
+          fail(podlet.name, `${pkg}@${range} for podlet "${podlet.name}": podlet "${exposer.name}" exposes ${exposer.packageVersion}${fallbackOnly.has(exposer.name) ? ' but cannot run' : ''}`);
+          dropped = true;
+        }
+      }
     }
-    for (const [podlet, error] of fallbackOnly) console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`);
-    podlets = podlets.filter((p) => !fallbackOnly.has(p.name));
-    plan = planVersions(needsOf(podlets), available);
+    if (dropped) continue;
+    const needs: VersionNeed[] = [
+      ...globalNeeds,
+      ...podlets.flatMap((p) => Object.entries(p.needs).filter(([pkg]) => !exposerOf.has(pkg)).map(([pkg, range]) => ({ podlet: p.name, pkg, range }))),
+    ];
+    plan = planVersions(needs, available);
+    const unmet = plan.unsatisfied.filter((n) => n.podlet !== null);
+    if (unmet.length === 0) break;
+    for (const need of unmet) fail(need.podlet!, `${need.pkg}@${need.range} for podlet "${need.podlet}"`);
   }
+  for (const need of plan.unsatisfied) {
+    console.warn(`podmap: import-map.json: PODMAP_ERR_NEED_UNSATISFIED: ${need.pkg}@${need.range} is not on the CDN or lost the top-level place`);
+  }
+  for (const [podlet, error] of fallbackOnly) console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`);
 
   const chosen = new Set<string>();
   for (const [pkg, version] of Object.entries(plan.topLevel)) chosen.add(`${pkg}@${version}`);
@@ -123,7 +159,7 @@ export async function buildPageAssets(input: {
       passThrough[pin.specifier] = new URL(`/npm/${pin.pkg}@${version}/${pin.file}`, cdn.base).href;
     }
   }
-  const { map, issues } = composeImportMap({ passThrough, plan, packageMaps, podlets, exposers });
+  const { map, issues } = composeImportMap({ passThrough, plan, packageMaps, podlets, exposers: podlets });
   for (const issue of issues) console.warn(`podmap: podlet "${issue.podlet}": ${issue.code}: ${issue.detail}`);
 
   const states = input.pagePodlets.filter((c) => c.state && !fallbackOnly.has(c.name)).map((c) => c.state!) as PodletState[];

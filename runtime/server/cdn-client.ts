@@ -17,9 +17,10 @@ export interface PackageMetadata {
 }
 
 /**
- * The layout's view of the asset CDN (docs/cdn.md). Exact-version answers never change, so they
- * are kept for the life of the process; version lists are kept for `versionsTtlMs`, so that a
- * newly published minor reaches every page within that time without a redeploy.
+ * The layout's view of the asset CDN (docs/cdn.md). Per-file metadata of an exact version never
+ * changes, so it is kept for the life of the process; version lists and package maps are kept
+ * for `versionsTtlMs`, so that a newly published minor reaches every page within that time
+ * without a redeploy.
  */
 export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; versionsTtlMs?: number } = {}) {
   const base = new URL(baseUrl);
@@ -27,6 +28,7 @@ export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; 
   const versionsTtlMs = options.versionsTtlMs ?? 60_000;
   const immutable = new Map<string, Promise<unknown>>();
   const versions = new Map<string, { at: number; value: Promise<PackageVersions | null> }>();
+  const maps = new Map<string, { at: number; value: Promise<ImportMap> }>();
 
   async function getJson(path: string): Promise<unknown> {
     const url = new URL(path, base).href;
@@ -62,13 +64,21 @@ export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; 
       value.catch(() => versions.delete(key));
       return value;
     },
-    /** The package's import map with absolute URLs (docs/cdn.md). */
+    /**
+     * The package's import map with absolute URLs (docs/cdn.md). Kept as long as version lists:
+     * its dependencies resolve to the newest versions in the store, which a publish can change.
+     */
     packageMap(name: string, version: string, kind = 'npm'): Promise<ImportMap> {
-      return once(`map:${kind}/${name}@${version}`, async () => {
-        const map = (await getJson(`/-/map/${kind}/${name}@${version}`)) as ImportMap | null;
+      const key = `${kind}/${name}@${version}`;
+      const hit = maps.get(key);
+      if (hit && Date.now() - hit.at < versionsTtlMs) return hit.value;
+      const value = getJson(`/-/map/${key}`).then((map) => {
         if (!map) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `no import map for ${name}@${version}`);
-        return absolutize(map, base);
+        return absolutize(map as ImportMap, base);
       });
+      maps.set(key, { at: Date.now(), value });
+      value.catch(() => maps.delete(key));
+      return value;
     },
     /** Per-file metadata of one package version. */
     metadata(name: string, version: string, kind = 'npm'): Promise<PackageMetadata | null> {

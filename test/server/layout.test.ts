@@ -170,3 +170,52 @@ test('createLayout() - a manifest with a javascript: asset URL - is refused as i
   assert.ok(!html.includes('javascript:'));
   assert.equal(section(html, 'evil')![1], ' data-fallback');
 });
+
+/** A podlet that exposes `@podlets/<name>/api.js` and imports `lit` at `range`. */
+async function exposingPodlet(t: TestContext, name: string, range: string, version = '1.0.0') {
+  const dir = await writePodletFolder(t, {
+    name: `@podlets/${name}`,
+    version,
+    dependencies: { lit: range },
+    modules: { 'entry.js': "import './api.js';\n", 'api.js': "import { LitElement } from 'lit';\nexport const api = 1;\n" },
+  });
+  const podlet = await createPodlet({ name, packageDir: dir, entries: ['entry.js'], exposes: { [`@podlets/${name}/api.js`]: 'api.js' }, content: () => `<p>${name}</p>` });
+  return `${await listen(t, podlet.handle)}manifest.json`;
+}
+
+/** A podlet that imports another podlet's exposed module by bare specifier. */
+async function consumingPodlet(t: TestContext, name: string, provider: string, range: string) {
+  const dir = await writePodletFolder(t, {
+    name: `@podlets/${name}`,
+    dependencies: { lit: '^3.1.0', [`@podlets/${provider}`]: range },
+    modules: { [`${name}.js`]: `import 'lit';\nimport { api } from '@podlets/${provider}/api.js';\n` },
+  });
+  const podlet = await createPodlet({ name, packageDir: dir, entries: [`${name}.js`], content: () => `<p>${name} content</p>`, fallback: () => `<p>${name} fallback</p>` });
+  return `${await listen(t, podlet.handle)}manifest.json`;
+}
+
+test('createLayout() - an exposed module of a podlet not on the page - is mapped, and runs with the versions that podlet needs', async (t) => {
+  const provider = await exposingPodlet(t, 'provider', '^2.7.0'); // a lit 2 team
+  const consumer = await consumingPodlet(t, 'consumer', 'provider', '^1.0.0');
+  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets: { provider, consumer }, pages: { '/': { title: 'x', podlets: ['consumer'] } } });
+  const base = await listen(t, layout.handle);
+  const html = await (await fetch(base)).text();
+  const map = mapOf(html);
+  const api = new URL('public@1.0.0/api.js', provider).href;
+  assert.equal(map.imports['@podlets/provider/api.js'], api);
+  assert.match(resolveSpecifier(map, 'lit', api)!, /\/lit@2\./, 'the exposed module gets lit 2, as its podlet declared');
+  assert.match(resolveSpecifier(map, 'lit', new URL('public@1.0.0/consumer.js', consumer).href)!, /\/lit@3\./);
+  assert.match(section(html, 'consumer')![2]!, /consumer content/);
+  assert.ok(html.includes(`href="${api}"`), 'the exposed module is preloaded');
+});
+
+test('createLayout() - a podlet needs an exposed package at a version nobody exposes - it gets its fallback', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => {});
+  const provider = await exposingPodlet(t, 'provider', '^3.1.0', '1.4.0');
+  const consumer = await consumingPodlet(t, 'consumer', 'provider', '^2.0.0');
+  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets: { provider, consumer }, pages: { '/': { title: 'x', podlets: ['provider', 'consumer'] } } });
+  const html = await (await fetch(await listen(t, layout.handle))).text();
+  assert.equal(section(html, 'consumer')![1], ' data-fallback');
+  assert.match(section(html, 'provider')![2]!, /provider/);
+  assert.ok(warn.mock.calls.some((c) => /PODMAP_ERR_NEED_UNSATISFIED.*@podlets\/provider@\^2\.0\.0.*exposes 1\.4\.0/.test(String(c.arguments[0]))));
+});
