@@ -7,3 +7,5 @@ export { escapeHtml, serializeJsonForScript } from './html.ts';
 export { PodmapError, errorCatalogue, type ErrorCode } from './errors.ts';
 export { validatePodmapDocument, type PodmapDocument } from './podmap-document.ts';
 export { isMain, listenFromEnv } from './run-main.ts';
+export { createPodmapHead, type PodmapHeadOptions } from './podmap-head.ts';
+export { renderModuleTags } from './document.ts';
