@@ -11,7 +11,11 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     plugins: { 'no-only-tests': noOnlyTests },
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', URL: 'readonly', window: 'readonly', document: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly', window: 'readonly', document: 'readonly' },
+    },
     rules: {
       'no-only-tests/no-only-tests': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

@@ -36,7 +36,9 @@ await publishInstalledPackages(store, root, ['lit']);
 
 // Pick the files: the smallest and largest JavaScript module of lit-html.
 const meta = JSON.parse(await readFile(join(store, 'npm/lit-html@3.3.3/meta.json'), 'utf8')) as { files: Record<string, { size: number }> };
-const js = Object.entries(meta.files).filter(([path]) => path.endsWith('.js')).sort(([, a], [, b]) => a.size - b.size);
+const js = Object.entries(meta.files)
+  .filter(([path]) => path.endsWith('.js'))
+  .sort(([, a], [, b]) => a.size - b.size);
 const [smallPath, small] = js[0]!;
 const [largePath, large] = js.at(-1)!;
 const cases = [
@@ -61,12 +63,17 @@ await waitFor(`http://127.0.0.1:${nginxPort}/`);
 const results: Result[] = [];
 try {
   for (const c of cases) {
-    for (const [server, port] of [['podmap', podmapPort], ['nginx', nginxPort]] as const) {
+    for (const [server, port] of [
+      ['podmap', podmapPort],
+      ['nginx', nginxPort],
+    ] as const) {
       const url = `http://127.0.0.1:${port}${c.path}`;
       // wrk runs in another process; this process only serves podmap's requests meanwhile.
       const out = await wrk(url);
       results.push({ server, ...c, ...out });
-      console.log(`${server.padEnd(7)} ${c.case.padEnd(15)} ${out.requestsPerSecond.toFixed(0).padStart(8)} req/s  p99 ${out.p99Ms.toFixed(2)} ms`);
+      console.log(
+        `${server.padEnd(7)} ${c.case.padEnd(15)} ${out.requestsPerSecond.toFixed(0).padStart(8)} req/s  p99 ${out.p99Ms.toFixed(2)} ms`,
+      );
     }
   }
 } finally {
@@ -76,9 +83,20 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-const environment = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, tool: (await run('/usr/bin/wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0] ?? 'wrk', seconds, connections, threads: 2 };
+const environment = {
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  tool: (await run('/usr/bin/wrk', ['-v']).catch((e) => e)).stdout?.split('\n')[0] ?? 'wrk',
+  seconds,
+  connections,
+  threads: 2,
+};
 await mkdir(join(root, 'bench/results'), { recursive: true });
-await writeFile(join(root, 'bench/results/cdn.json'), JSON.stringify({ date: new Date().toISOString(), environment, results }, null, 2) + '\n');
+await writeFile(
+  join(root, 'bench/results/cdn.json'),
+  JSON.stringify({ date: new Date().toISOString(), environment, results }, null, 2) + '\n',
+);
 const rows = cases.map((c) => {
   const p = results.find((r) => r.server === 'podmap' && r.case === c.case)!;
   const n = results.find((r) => r.server === 'nginx' && r.case === c.case)!;

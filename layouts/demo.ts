@@ -19,7 +19,9 @@ export interface RunningDemo {
  * (PODMAP_*_PORT; `ports` here wins, 0 picks a free port). The launcher passes each server's
  * real URL on to the layout, so free ports work too.
  */
-export async function startDemo(options: { ports?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<RunningDemo> {
+export async function startDemo(
+  options: { ports?: Record<string, number>; env?: Record<string, string>; log?: (line: string) => void } = {},
+): Promise<RunningDemo> {
   const log = options.log ?? (() => {});
   const storeDir = options.env?.PODMAP_STORE_DIR || process.env.PODMAP_STORE_DIR || path.join(root, 'store');
   const result = await publishDemoAssets(storeDir);

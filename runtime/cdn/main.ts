@@ -10,5 +10,14 @@ import { createCdnServer } from './index.ts';
 if (isMain(import.meta.url)) {
   const storeDir = process.env.PODMAP_STORE_DIR || path.join(fileURLToPath(new URL('../..', import.meta.url)), 'store');
   const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
-  await listenFromEnv({ listen: (port, host) => new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => resolve(server)); }) }, { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 });
+  await listenFromEnv(
+    {
+      listen: (port, host) =>
+        new Promise((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve(server));
+        }),
+    },
+    { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 },
+  );
 }

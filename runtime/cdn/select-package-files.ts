@@ -44,7 +44,11 @@ function toRegExp(pattern: string): RegExp {
     else if (char === '{' && text.indexOf('}', i) > i) {
       // Brace alternatives, as in lit's "/index.{d.ts,js}"; not nested.
       const end = text.indexOf('}', i);
-      source += `(?:${text.slice(i + 1, end).split(',').map(escape).join('|')})`;
+      source += `(?:${text
+        .slice(i + 1, end)
+        .split(',')
+        .map(escape)
+        .join('|')})`;
       i = end;
     } else source += escape(char);
   }

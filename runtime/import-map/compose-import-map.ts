@@ -55,7 +55,11 @@ export function composeImportMap(input: ComposeInput): { map: ImportMap; issues:
     // Sorted, so the issues come out in one order whatever order the podlet listed them in.
     for (const [specifier, url] of Object.entries(exposer.exposes).sort(([a], [b]) => compareText(a, b))) {
       if (map.imports[specifier] !== undefined) {
-        issues.push({ code: 'PODMAP_ERR_EXPOSE_CONFLICT', podlet: exposer.name, detail: `${specifier} is already mapped to ${map.imports[specifier]}` });
+        issues.push({
+          code: 'PODMAP_ERR_EXPOSE_CONFLICT',
+          podlet: exposer.name,
+          detail: `${specifier} is already mapped to ${map.imports[specifier]}`,
+        });
         continue;
       }
       map.imports[specifier] = url;
@@ -143,7 +147,11 @@ function compareText(a: string, b: string): number {
 }
 
 function sortEntries<T>(record: Record<string, T>, compare: (a: string, b: string) => number = compareText): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort(compare).map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort(compare)
+      .map((k) => [k, record[k]!]),
+  );
 }
 
 /** Sorted keys everywhere (scopes most specific first, as browsers consult them); empty sections dropped. */

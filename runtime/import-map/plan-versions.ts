@@ -70,7 +70,10 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
     }
     const chosen = new Map<VersionNeed, string>();
     for (const group of lines.values()) {
-      const shared = semver.maxSatisfying(versions.filter((v) => group.every((n) => semver.satisfies(v, n.range))), '*');
+      const shared = semver.maxSatisfying(
+        versions.filter((v) => group.every((n) => semver.satisfies(v, n.range))),
+        '*',
+      );
       for (const need of group) chosen.set(need, shared ?? semver.maxSatisfying(versions, need.range)!);
     }
     if (chosen.size === 0) continue;
@@ -111,8 +114,13 @@ function pickTopLevel(chosen: Map<VersionNeed, string>): string {
       if (semver.gt(version, entry.newest)) entry.newest = version;
       users.set(key, entry);
     }
-    return [...users.entries()].sort(([, a], [, b]) => b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(a.newest, b.newest))[0]![0];
+    return [...users.entries()].sort(
+      ([, a], [, b]) => b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(a.newest, b.newest),
+    )[0]![0];
   };
   const line = tally(compatibilityLine, () => true);
-  return tally((v) => v, (v) => compatibilityLine(v) === line);
+  return tally(
+    (v) => v,
+    (v) => compatibilityLine(v) === line,
+  );
 }

@@ -88,7 +88,7 @@ export async function buildPageAssets(input: {
   const exposerOf = new Map(known.map((k) => [k.packageName!, k]));
   const pageNames = new Set(input.pagePodlets.map((c) => c.name));
   const inPlan = new Map(known.filter((k) => pageNames.has(k.name)).map((k) => [k.name, k]));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const podlet of [...inPlan.values()]) {
       for (const pkg of Object.keys(podlet.needs)) {
@@ -105,9 +105,11 @@ export async function buildPageAssets(input: {
   if (input.shim) packages.add(input.shim.pkg);
   const available: Record<string, string[]> = {};
   await Promise.all(
-    [...packages].filter((p) => !exposerOf.has(p)).map(async (pkg) => {
-      available[pkg] = (await cdn.versions(pkg))?.versions ?? [];
-    }),
+    [...packages]
+      .filter((p) => !exposerOf.has(p))
+      .map(async (pkg) => {
+        available[pkg] = (await cdn.versions(pkg))?.versions ?? [];
+      }),
   );
 
   const fail = (podlet: string, detail: string) => fallbackOnly.set(podlet, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', detail));
@@ -123,7 +125,10 @@ export async function buildPageAssets(input: {
         const exposer = exposerOf.get(pkg);
         if (!exposer) continue;
         if (fallbackOnly.has(exposer.name) || !semver.satisfies(exposer.packageVersion!, range)) {
-          fail(podlet.name, `${pkg}@${range} for podlet "${podlet.name}": podlet "${exposer.name}" exposes ${exposer.packageVersion}${fallbackOnly.has(exposer.name) ? ' but cannot run' : ''}`);
+          fail(
+            podlet.name,
+            `${pkg}@${range} for podlet "${podlet.name}": podlet "${exposer.name}" exposes ${exposer.packageVersion}${fallbackOnly.has(exposer.name) ? ' but cannot run' : ''}`,
+          );
           dropped = true;
         }
       }
@@ -131,7 +136,11 @@ export async function buildPageAssets(input: {
     if (dropped) continue;
     const needs: VersionNeed[] = [
       ...globalNeeds,
-      ...podlets.flatMap((p) => Object.entries(p.needs).filter(([pkg]) => !exposerOf.has(pkg)).map(([pkg, range]) => ({ podlet: p.name, pkg, range }))),
+      ...podlets.flatMap((p) =>
+        Object.entries(p.needs)
+          .filter(([pkg]) => !exposerOf.has(pkg))
+          .map(([pkg, range]) => ({ podlet: p.name, pkg, range })),
+      ),
     ];
     plan = planVersions(needs, available);
     const unmet = plan.unsatisfied.filter((n) => n.podlet !== null);
@@ -139,13 +148,16 @@ export async function buildPageAssets(input: {
     for (const need of unmet) fail(need.podlet!, `${need.pkg}@${need.range} for podlet "${need.podlet}"`);
   }
   for (const need of plan.unsatisfied) {
-    console.warn(`podmap: import-map.json: PODMAP_ERR_NEED_UNSATISFIED: ${need.pkg}@${need.range} is not on the CDN or lost the top-level place`);
+    console.warn(
+      `podmap: import-map.json: PODMAP_ERR_NEED_UNSATISFIED: ${need.pkg}@${need.range} is not on the CDN or lost the top-level place`,
+    );
   }
   for (const [podlet, error] of fallbackOnly) console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`);
 
   const chosen = new Set<string>();
   for (const [pkg, version] of Object.entries(plan.topLevel)) chosen.add(`${pkg}@${version}`);
-  for (const versions of Object.values(plan.assigned)) for (const [pkg, version] of Object.entries(versions)) chosen.add(`${pkg}@${version}`);
+  for (const versions of Object.values(plan.assigned))
+    for (const [pkg, version] of Object.entries(versions)) chosen.add(`${pkg}@${version}`);
   const packageMaps: Record<string, ImportMap> = {};
   await Promise.all(
     [...chosen].map(async (key) => {
@@ -164,7 +176,12 @@ export async function buildPageAssets(input: {
 
   const states = input.pagePodlets.filter((c) => c.state && !fallbackOnly.has(c.name)).map((c) => c.state!) as PodletState[];
   const moduleScripts = states.flatMap((s) => s.js.filter((a) => a.type === 'module'));
-  const graph = await loadGraph(map, moduleScripts.map((s) => s.value), input.allPodlets, cdn);
+  const graph = await loadGraph(
+    map,
+    moduleScripts.map((s) => s.value),
+    input.allPodlets,
+    cdn,
+  );
   // The CDN's maps carry a hash for every file of every package (development and node builds
   // too); the page needs those of the modules it loads, which keeps the map a few KB.
   if (map.integrity) {

@@ -74,7 +74,8 @@ export const errorCatalogue = {
   // (the CDN adds its codes below this line)
   PODMAP_ERR_CDN_BAD_NAME: {
     status: 400,
-    message: "The package name is not valid: use npm's rules (lowercase letters, digits, '-', '.', '_', '~', an optional @scope/) and a plain name for podlets.",
+    message:
+      "The package name is not valid: use npm's rules (lowercase letters, digits, '-', '.', '_', '~', an optional @scope/) and a plain name for podlets.",
   },
   PODMAP_ERR_CDN_BAD_VERSION: {
     status: 400,
@@ -90,7 +91,8 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CDN_DEPENDENCY_MISSING: {
     status: 409,
-    message: "No version in the store satisfies a dependency of the package, so its import map cannot be built; publish that dependency first.",
+    message:
+      'No version in the store satisfies a dependency of the package, so its import map cannot be built; publish that dependency first.',
   },
   PODMAP_ERR_CDN_VERSION_EXISTS: {
     status: 409,
@@ -110,7 +112,7 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CDN_UPLOAD_TIMEOUT: {
     status: 408,
-    message: 'The upload did not finish within the CDN\'s upload timeout (uploadTimeoutMs).',
+    message: "The upload did not finish within the CDN's upload timeout (uploadTimeoutMs).",
   },
   PODMAP_ERR_CDN_TARBALL_INVALID: {
     status: 400,

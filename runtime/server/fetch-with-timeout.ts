@@ -23,7 +23,11 @@ export async function fetchText(
   } catch (error) {
     if (error instanceof PodmapError) throw error;
     const timedOut = signal.aborted;
-    throw new PodmapError(timedOut ? (options.timeoutCode ?? options.failCode) : options.failCode, `${url}: ${timedOut ? `no answer within ${options.timeoutMs} ms` : (error as Error).message}`, { cause: error });
+    throw new PodmapError(
+      timedOut ? (options.timeoutCode ?? options.failCode) : options.failCode,
+      `${url}: ${timedOut ? `no answer within ${options.timeoutMs} ms` : (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

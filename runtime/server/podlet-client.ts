@@ -41,8 +41,13 @@ export function createPodletClient(options: {
   let lastAttempt = 0;
 
   async function load(): Promise<PodletState> {
-    const manifestResponse = await fetchText(options.manifestUrl, { timeoutMs, maxBytes: 256 * 1024, failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE' });
-    if (manifestResponse.status !== 200) throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${options.manifestUrl} answered ${manifestResponse.status}`);
+    const manifestResponse = await fetchText(options.manifestUrl, {
+      timeoutMs,
+      maxBytes: 256 * 1024,
+      failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
+    });
+    if (manifestResponse.status !== 200)
+      throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${options.manifestUrl} answered ${manifestResponse.status}`);
     let manifest: Record<string, unknown>;
     try {
       manifest = JSON.parse(manifestResponse.text);
@@ -128,10 +133,16 @@ export function createPodletClient(options: {
       const current = state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
       try {
-        const response = await fetchText(current.contentUrl, { timeoutMs, headers, failCode: 'PODMAP_ERR_CONTENT_FAILED', timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT' });
+        const response = await fetchText(current.contentUrl, {
+          timeoutMs,
+          headers,
+          failCode: 'PODMAP_ERR_CONTENT_FAILED',
+          timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
+        });
         const version = response.headers.get('podlet-version');
         if (version && version !== current.version) void this.refresh(true);
-        if (response.status < 200 || response.status > 299) throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
+        if (response.status < 200 || response.status > 299)
+          throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
         return { html: response.text };
       } catch (error) {
         const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));

@@ -66,14 +66,19 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
   async function describe(): Promise<PodmapDocument> {
     const modules = await scanModules(publicDir);
     if (options.entries.some((e) => !(e in modules))) {
-      throw new Error(`podmap: podlet "${options.name}" has no compiled entry ${options.entries.join(', ')} in ${publicDir}; run the build`);
+      throw new Error(
+        `podmap: podlet "${options.name}" has no compiled entry ${options.entries.join(', ')} in ${publicDir}; run the build`,
+      );
     }
     const needs: Record<string, string> = {};
     for (const [file, specifiers] of Object.entries(modules)) {
       for (const specifier of specifiers.filter(isBareSpecifier)) {
         const name = packageNameOf(specifier);
         const range = pkg.dependencies?.[name];
-        if (!range) throw new Error(`podmap: ${file} in podlet "${options.name}" imports "${specifier}", but ${name} is not in its package.json dependencies`);
+        if (!range)
+          throw new Error(
+            `podmap: ${file} in podlet "${options.name}" imports "${specifier}", but ${name} is not in its package.json dependencies`,
+          );
         needs[name] = range;
       }
     }

@@ -31,7 +31,8 @@ export function createPodmapHead(options: PodmapHeadOptions) {
     if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
     clients.set(name, createPodletClient({ name, manifestUrl, timeoutMs: options.timeoutMs, onChange: () => cache.clear() }));
   }
-  const shim = options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
+  const shim =
+    options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
 
   async function assets(names: string[]): Promise<PageAssets> {
     const unknown = names.filter((n) => !clients.has(n));
@@ -40,7 +41,13 @@ export function createPodmapHead(options: PodmapHeadOptions) {
     const key = [...names].sort().join(',');
     let hit = cache.get(key);
     if (!hit) {
-      hit = buildPageAssets({ globalMap: options.importMap, cdn, pagePodlets: names.map((n) => clients.get(n)!), allPodlets: [...clients.values()], shim });
+      hit = buildPageAssets({
+        globalMap: options.importMap,
+        cdn,
+        pagePodlets: names.map((n) => clients.get(n)!),
+        allPodlets: [...clients.values()],
+        shim,
+      });
       cache.set(key, hit);
       hit.catch(() => cache.delete(key));
     }

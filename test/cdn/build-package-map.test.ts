@@ -13,7 +13,9 @@ function version(name: string, v: string, dependencies: Record<string, string> =
     version: v,
     dependencies,
     exports: { [name]: './index.js', [`${name}/`]: './' },
-    files: Object.fromEntries(files.map((f) => [f, { size: 1, integrity: `sha384-${name}${v}${f}`, type: 'text/javascript; charset=utf-8' }])),
+    files: Object.fromEntries(
+      files.map((f) => [f, { size: 1, integrity: `sha384-${name}${v}${f}`, type: 'text/javascript; charset=utf-8' }]),
+    ),
   };
 }
 
@@ -41,7 +43,12 @@ describe('buildPackageMap()', () => {
     const map = buildPackageMap(root, store);
     assert.equal(map.imports['lib'], '/npm/lib@2.1.0/index.js');
     assert.deepEqual(map.scopes, { '/npm/old@1.0.0/': { lib: '/npm/lib@1.9.0/index.js', 'lib/': '/npm/lib@1.9.0/' } });
-    assert.deepEqual(Object.keys(map.integrity).sort(), ['/npm/app@1.0.0/index.js', '/npm/lib@1.9.0/index.js', '/npm/lib@2.1.0/index.js', '/npm/old@1.0.0/index.js']);
+    assert.deepEqual(Object.keys(map.integrity).sort(), [
+      '/npm/app@1.0.0/index.js',
+      '/npm/lib@1.9.0/index.js',
+      '/npm/lib@2.1.0/index.js',
+      '/npm/old@1.0.0/index.js',
+    ]);
   });
 
   test('integrity lists JavaScript modules only', () => {
@@ -70,7 +77,13 @@ describe('collectExportEntries()', () => {
       name: 'pkg',
       version: '1.0.0',
       exports: {
-        '.': { types: './x.d.ts', node: './node.js', development: './dev.js', browser: { development: './dev.js', default: './browser.js' }, default: './default.js' },
+        '.': {
+          types: './x.d.ts',
+          node: './node.js',
+          development: './dev.js',
+          browser: { development: './dev.js', default: './browser.js' },
+          default: './default.js',
+        },
         './feature.js': { development: './dev/feature.js', production: './prod/feature.js', default: './feature.js' },
         './internal/*': null,
       },
@@ -84,16 +97,38 @@ describe('collectExportEntries()', () => {
   });
 
   test('no exports field - uses browser, module, then main', () => {
-    assert.deepEqual(collectExportEntries({ name: 'p', version: '1.0.0', module: 'esm/p.js', main: 'cjs/p.js' }), { p: './esm/p.js', 'p/': './' });
+    assert.deepEqual(collectExportEntries({ name: 'p', version: '1.0.0', module: 'esm/p.js', main: 'cjs/p.js' }), {
+      p: './esm/p.js',
+      'p/': './',
+    });
     assert.deepEqual(collectExportEntries({ name: 'p', version: '1.0.0', browser: './b.js', main: 'm.js' }), { p: './b.js', 'p/': './' });
   });
 });
 
 describe('selectPackageFiles()', () => {
   test('applies `files` with folders, globs, braces and negation, and always keeps package.json, README, LICENSE and main', () => {
-    const paths = ['package.json', 'README.md', 'LICENSE', 'main.cjs', 'index.js', 'index.d.ts', 'src/a.ts', 'dist/a.js', 'dist/test/a.js', 'package-lock.json'];
+    const paths = [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'main.cjs',
+      'index.js',
+      'index.d.ts',
+      'src/a.ts',
+      'dist/a.js',
+      'dist/test/a.js',
+      'package-lock.json',
+    ];
     const manifest = { name: 'x', version: '1.0.0', main: './main.cjs', files: ['/dist/', '!/dist/test/', 'index.{js,d.ts}'] };
-    assert.deepEqual(selectPackageFiles(paths, manifest), ['package.json', 'README.md', 'LICENSE', 'main.cjs', 'index.js', 'index.d.ts', 'dist/a.js']);
+    assert.deepEqual(selectPackageFiles(paths, manifest), [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'main.cjs',
+      'index.js',
+      'index.d.ts',
+      'dist/a.js',
+    ]);
   });
 
   test('without `files` - keeps everything but what npm always leaves out', () => {

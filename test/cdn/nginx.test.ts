@@ -22,10 +22,17 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts nginx in the foreground with `conf` under `prefix`; stopped after the test. */
-export async function startNginx(t: { after: (fn: () => Promise<void>) => void }, prefix: string, conf: string, port: number): Promise<void> {
+export async function startNginx(
+  t: { after: (fn: () => Promise<void>) => void },
+  prefix: string,
+  conf: string,
+  port: number,
+): Promise<void> {
   await mkdir(join(prefix, 'tmp'), { recursive: true });
   await writeFile(join(prefix, 'nginx.conf'), conf);
-  const child = spawn(nginxBinary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off; master_process off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(nginxBinary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off; master_process off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   t.after(async () => {
@@ -62,12 +69,33 @@ test('generateNginxConfig() - real nginx and createCdnServer() - same status, Lo
   const podmap = await startCdn(t, { storeDir: store, aliasMaxAge: 60 });
   const nginx = `http://127.0.0.1:${port}`;
 
-  const exact = ['/npm/lit@3.3.3/index.js', '/npm/lit@2.8.0/decorators/property.js', '/npm/@lit/reactive-element@2.1.2/css-tag.js', '/npm/lit@3.3.3/logo.svg', '/npm/lit-html@3.3.3/lit-html.js.map'];
-  const alias = ['/npm/lit@3/index.js', '/npm/lit@2/decorators/property.js', '/npm/@lit/reactive-element@1/css-tag.js', '/npm/lit-html@3/directives/repeat.js'];
-  const missing = ['/npm/lit@3.3.3/nope.js', '/npm/lit@3.3.3/meta.json', '/npm/lit@4.0.0/index.js', '/npm/lit@9/index.js', '/npm/unknown@1.0.0/a.js', '/podlet/none@1.0.0/a.js', '/'];
+  const exact = [
+    '/npm/lit@3.3.3/index.js',
+    '/npm/lit@2.8.0/decorators/property.js',
+    '/npm/@lit/reactive-element@2.1.2/css-tag.js',
+    '/npm/lit@3.3.3/logo.svg',
+    '/npm/lit-html@3.3.3/lit-html.js.map',
+  ];
+  const alias = [
+    '/npm/lit@3/index.js',
+    '/npm/lit@2/decorators/property.js',
+    '/npm/@lit/reactive-element@1/css-tag.js',
+    '/npm/lit-html@3/directives/repeat.js',
+  ];
+  const missing = [
+    '/npm/lit@3.3.3/nope.js',
+    '/npm/lit@3.3.3/meta.json',
+    '/npm/lit@4.0.0/index.js',
+    '/npm/lit@9/index.js',
+    '/npm/unknown@1.0.0/a.js',
+    '/podlet/none@1.0.0/a.js',
+    '/',
+  ];
   for (const path of [...exact, ...alias, ...missing]) {
     for (const acceptEncoding of ['identity', 'gzip', 'br, gzip']) {
-      const [a, b] = await Promise.all([podmap, nginx].map((origin) => fetch(origin + path, { redirect: 'manual', headers: { 'accept-encoding': acceptEncoding } })));
+      const [a, b] = await Promise.all(
+        [podmap, nginx].map((origin) => fetch(origin + path, { redirect: 'manual', headers: { 'accept-encoding': acceptEncoding } })),
+      );
       const label = `${path} (${acceptEncoding})`;
       assert.equal(b!.status, a!.status, label);
       assert.equal(b!.headers.get('location'), a!.headers.get('location'), label);

@@ -39,7 +39,10 @@ describe('publishTarball()', () => {
     const second = await packFixture(join(dir, 'b'), { 'package.json': manifestOf('same', '1.0.0'), 'index.js': 'export const v = 2;' });
     await publishTarball(store, first);
     const before = await stat(join(store, 'npm/same@1.0.0/meta.json'));
-    await assert.rejects(publishTarball(store, second), (e: unknown) => e instanceof PodmapError && e.code === 'PODMAP_ERR_CDN_VERSION_EXISTS');
+    await assert.rejects(
+      publishTarball(store, second),
+      (e: unknown) => e instanceof PodmapError && e.code === 'PODMAP_ERR_CDN_VERSION_EXISTS',
+    );
     assert.equal(await readFile(join(store, 'npm/same@1.0.0/files/index.js'), 'utf8'), 'export const v = 1;');
     assert.equal((await stat(join(store, 'npm/same@1.0.0/meta.json'))).mtimeMs, before.mtimeMs);
     assert.deepEqual(await readdir(join(store, '.staging')), []);
@@ -49,7 +52,9 @@ describe('publishTarball()', () => {
     const dir = await makeTempDir(t);
     const store = join(dir, 'store');
     const tarballs = await Promise.all(
-      [1, 2, 3, 4].map((n) => packFixture(join(dir, String(n)), { 'package.json': manifestOf('race', '1.0.0'), 'index.js': `export const n = ${n};` })),
+      [1, 2, 3, 4].map((n) =>
+        packFixture(join(dir, String(n)), { 'package.json': manifestOf('race', '1.0.0'), 'index.js': `export const n = ${n};` }),
+      ),
     );
     const results = await Promise.allSettled(tarballs.map((tgz) => publishTarball(store, tgz)));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
@@ -80,7 +85,10 @@ describe('publishTarball()', () => {
     const tgz = join(dir, 'evil.tgz');
     // tar strips ".." by default; keep it to build the hostile archive.
     await create({ gzip: true, file: tgz, cwd: join(dir, 'src'), preservePaths: true }, ['package/package.json', 'package/../escape.js']);
-    await assert.rejects(publishTarball(join(dir, 'store'), tgz), (e: unknown) => e instanceof PodmapError && e.code === 'PODMAP_ERR_CDN_TARBALL_INVALID');
+    await assert.rejects(
+      publishTarball(join(dir, 'store'), tgz),
+      (e: unknown) => e instanceof PodmapError && e.code === 'PODMAP_ERR_CDN_TARBALL_INVALID',
+    );
     await assert.rejects(stat(join(dir, 'store', 'npm', 'evil@1.0.0')));
   });
 });
@@ -105,7 +113,10 @@ describe('publishInstalledPackages()', () => {
       'node_modules/b/index.js': 'export default 1;',
     });
     await writeTree(join(dir, 'ws'), {
-      'package.json': manifestOf('@acme/ws', '0.1.0', { files: ['public/'], exports: { '.': './public/index.js', './*.js': './public/*.js' } }),
+      'package.json': manifestOf('@acme/ws', '0.1.0', {
+        files: ['public/'],
+        exports: { '.': './public/index.js', './*.js': './public/*.js' },
+      }),
       'public/index.js': 'export {};',
       'src/index.ts': '',
     });
@@ -126,7 +137,10 @@ describe('publishInstalledPackages()', () => {
 
   test('a package that is not installed - throws PODMAP_ERR_CDN_PACKAGE_UNKNOWN', async (t) => {
     const dir = await makeTempDir(t);
-    await assert.rejects(publishInstalledPackages(join(dir, 'store'), dir, ['not-installed']), (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_PACKAGE_UNKNOWN');
+    await assert.rejects(
+      publishInstalledPackages(join(dir, 'store'), dir, ['not-installed']),
+      (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_PACKAGE_UNKNOWN',
+    );
   });
 });
 
@@ -143,7 +157,10 @@ describe('publishPodletRelease()', () => {
     const meta = (await (await get(`${origin}/-/podlet/geo@1.0.0`)).json()) as { files: object; exports: object };
     assert.deepEqual(Object.keys(meta.files).sort(), ['css/app.css', 'index.js']);
     assert.deepEqual(meta.exports, { 'geo/': './' });
-    await assert.rejects(publishPodletRelease(store, 'geo', '1.0.0', join(dir, 'public')), (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_VERSION_EXISTS');
+    await assert.rejects(
+      publishPodletRelease(store, 'geo', '1.0.0', join(dir, 'public')),
+      (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_VERSION_EXISTS',
+    );
   });
 });
 
@@ -160,12 +177,24 @@ describe('createCdnServer() - PUT publish', () => {
     const tgz = await readFile(await packFixture(dir, { 'package.json': manifestOf('up', '1.0.0'), 'index.js': 'export {}' }));
     const origin = await startCdn(t, { storeDir: join(dir, 'store'), publishToken: token });
     assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, {}), { status: 401, code: 'PODMAP_ERR_CDN_UNAUTHORIZED' });
-    assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, { authorization: 'Bearer wrong' }), { status: 401, code: 'PODMAP_ERR_CDN_UNAUTHORIZED' });
+    assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, { authorization: 'Bearer wrong' }), {
+      status: 401,
+      code: 'PODMAP_ERR_CDN_UNAUTHORIZED',
+    });
     assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, { authorization: `Bearer ${token}` }), { status: 201, code: undefined });
     assert.equal((await get(`${origin}/npm/up@1/index.js`)).headers.get('location'), '/npm/up@1.0.0/index.js');
-    assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, { authorization: `Bearer ${token}` }), { status: 409, code: 'PODMAP_ERR_CDN_VERSION_EXISTS' });
-    assert.deepEqual(await put(origin, '/npm/up@2.0.0', tgz, { authorization: `Bearer ${token}` }), { status: 400, code: 'PODMAP_ERR_CDN_PUBLISH_MISMATCH' });
-    assert.deepEqual(await put(origin, '/npm/up@3.0.0', Buffer.from('not a tarball'), { authorization: `Bearer ${token}` }), { status: 400, code: 'PODMAP_ERR_CDN_TARBALL_INVALID' });
+    assert.deepEqual(await put(origin, '/npm/up@1.0.0', tgz, { authorization: `Bearer ${token}` }), {
+      status: 409,
+      code: 'PODMAP_ERR_CDN_VERSION_EXISTS',
+    });
+    assert.deepEqual(await put(origin, '/npm/up@2.0.0', tgz, { authorization: `Bearer ${token}` }), {
+      status: 400,
+      code: 'PODMAP_ERR_CDN_PUBLISH_MISMATCH',
+    });
+    assert.deepEqual(await put(origin, '/npm/up@3.0.0', Buffer.from('not a tarball'), { authorization: `Bearer ${token}` }), {
+      status: 400,
+      code: 'PODMAP_ERR_CDN_TARBALL_INVALID',
+    });
   });
 
   test('without a configured token - publishing is off (403) and reads still work', async (t) => {
@@ -176,7 +205,10 @@ describe('createCdnServer() - PUT publish', () => {
       if (saved !== undefined) process.env.PODMAP_CDN_TOKEN = saved;
     });
     const origin = await startCdn(t, { storeDir: join(dir, 'store') });
-    assert.deepEqual(await put(origin, '/npm/up@1.0.0', Buffer.from('x'), { authorization: 'Bearer anything' }), { status: 403, code: 'PODMAP_ERR_CDN_PUBLISH_DISABLED' });
+    assert.deepEqual(await put(origin, '/npm/up@1.0.0', Buffer.from('x'), { authorization: 'Bearer anything' }), {
+      status: 403,
+      code: 'PODMAP_ERR_CDN_PUBLISH_DISABLED',
+    });
   });
 
   test('takes the token from PODMAP_CDN_TOKEN', async (t) => {
@@ -195,7 +227,10 @@ describe('createCdnServer() - PUT publish', () => {
   test('an upload over maxUploadBytes - 413 PODMAP_ERR_CDN_UPLOAD_TOO_LARGE', async (t) => {
     const dir = await makeTempDir(t);
     const origin = await startCdn(t, { storeDir: join(dir, 'store'), publishToken: token, maxUploadBytes: 1000 });
-    assert.deepEqual(await put(origin, '/npm/big@1.0.0', Buffer.alloc(5000), { authorization: `Bearer ${token}` }), { status: 413, code: 'PODMAP_ERR_CDN_UPLOAD_TOO_LARGE' });
+    assert.deepEqual(await put(origin, '/npm/big@1.0.0', Buffer.alloc(5000), { authorization: `Bearer ${token}` }), {
+      status: 413,
+      code: 'PODMAP_ERR_CDN_UPLOAD_TOO_LARGE',
+    });
   });
 
   test('an upload slower than uploadTimeoutMs - 408 PODMAP_ERR_CDN_UPLOAD_TIMEOUT', async (t) => {
@@ -203,11 +238,20 @@ describe('createCdnServer() - PUT publish', () => {
     const origin = await startCdn(t, { storeDir: join(dir, 'store'), publishToken: token, uploadTimeoutMs: 200 });
     const { port } = new URL(origin);
     const status = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'PUT', path: '/npm/slow@1.0.0', headers: { authorization: `Bearer ${token}`, 'content-length': '1000' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PUT',
+          path: '/npm/slow@1.0.0',
+          headers: { authorization: `Bearer ${token}`, 'content-length': '1000' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('error', reject);
       req.write(Buffer.alloc(10)); // …and never the rest.
     });

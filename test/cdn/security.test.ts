@@ -34,8 +34,14 @@ let store = '';
 before(async () => {
   const dir = await makeTempDir(fakeT);
   store = join(dir, 'store');
-  await publishTarball(store, await packFixture(dir, { 'package.json': manifestOf('pkg', '1.0.0'), 'index.js': 'export {}', 'sub/a.js': 'export {}' }));
-  await publishTarball(store, await packFixture(join(dir, 's'), { 'package.json': manifestOf('@scope/pkg', '1.0.0'), 'index.js': 'export {}' }));
+  await publishTarball(
+    store,
+    await packFixture(dir, { 'package.json': manifestOf('pkg', '1.0.0'), 'index.js': 'export {}', 'sub/a.js': 'export {}' }),
+  );
+  await publishTarball(
+    store,
+    await packFixture(join(dir, 's'), { 'package.json': manifestOf('@scope/pkg', '1.0.0'), 'index.js': 'export {}' }),
+  );
   origin = await startCdn(fakeT, { storeDir: store });
 });
 after(async () => {
@@ -80,14 +86,27 @@ describe('createCdnServer() - security: no path leaves a package root (regressio
   test('names are validated like npm: "@../x" and "@./x", which npm itself accepts, are refused (regression)', () => {
     assert.equal(validate('@../x').validForNewPackages, true, 'npm accepts it, which is why we check parts ourselves');
     for (const name of ['@../x', '@./x', '.x', '_x', 'a/b', '@a/b/c', 'a b', 'a\\b', 'a%2fb', '', 'x'.repeat(215), 'node_modules']) {
-      assert.throws(() => validatePackageName(name, 'npm'), (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_BAD_NAME', name);
+      assert.throws(
+        () => validatePackageName(name, 'npm'),
+        (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_BAD_NAME',
+        name,
+      );
     }
-    assert.throws(() => validatePackageName('@scope/podlet', 'podlet'), (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_BAD_NAME');
+    assert.throws(
+      () => validatePackageName('@scope/podlet', 'podlet'),
+      (e: unknown) => (e as PodmapError).code === 'PODMAP_ERR_CDN_BAD_NAME',
+    );
     for (const name of ['lit', '@lit/reactive-element', 'lit-html', 'a.b', 'JSONStream']) validatePackageName(name, 'npm');
   });
 
   test('alias redirects - Location is never protocol-relative or on another host (regression)', async () => {
-    for (const path of ['/npm/pkg@1//evil.example/x', '/npm/pkg@1/%2f%2fevil.example', '/npm/pkg@1/\\\\evil.example', '/npm/pkg@1/%5c%5cevil.example', '/npm/pkg@1/http:%2f%2fevil.example']) {
+    for (const path of [
+      '/npm/pkg@1//evil.example/x',
+      '/npm/pkg@1/%2f%2fevil.example',
+      '/npm/pkg@1/\\\\evil.example',
+      '/npm/pkg@1/%5c%5cevil.example',
+      '/npm/pkg@1/http:%2f%2fevil.example',
+    ]) {
       const res = await rawGet(origin, path);
       if (res.status === 302) {
         assert.ok(res.location!.startsWith('/') && !/^\/[/\\]/.test(res.location!), `${path} → ${res.location}`);
@@ -103,28 +122,58 @@ describe('createCdnServer() - security: no path leaves a package root (regressio
 });
 
 // Pieces that make hostile paths likely, mixed with ordinary ones.
-const pathPiece = fc.constantFrom('/', '..', '.', '%2e', '%2E', '%2f', '%2F', '%5c', '\\', '%00', '%', '%25', '%c0%ae', '@', 'a', 'pkg', 'npm', '-', 'index.js', '1.0.0', '~', ':');
+const pathPiece = fc.constantFrom(
+  '/',
+  '..',
+  '.',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%2F',
+  '%5c',
+  '\\',
+  '%00',
+  '%',
+  '%25',
+  '%c0%ae',
+  '@',
+  'a',
+  'pkg',
+  'npm',
+  '-',
+  'index.js',
+  '1.0.0',
+  '~',
+  ':',
+);
 const hostilePath = fc.array(pathPiece, { maxLength: 24 }).map((pieces) => `/${pieces.join('')}`);
 
 describe('decodePathSegments() - property-based', () => {
   test('whatever the input, accepted segments joined to a root stay inside it', () => {
     const root = resolve('/srv/store/npm/pkg@1.0.0/files');
     fc.assert(
-      fc.property(fc.oneof(hostilePath, fc.string(), fc.string({ unit: 'binary' }).map((s) => `/${s}`)), (target) => {
-        let segments: string[];
-        try {
-          segments = decodePathSegments(target);
-        } catch (error) {
-          assert.equal((error as PodmapError).code, 'PODMAP_ERR_BAD_PATH');
-          return;
-        }
-        for (const segment of segments) {
-          assert.ok(segment !== '' && segment !== '.' && segment !== '..');
-          assert.ok(!/[/\\\0]/.test(segment));
-        }
-        const joined = join(root, ...segments);
-        assert.ok(joined === root || joined.startsWith(root + sep), joined);
-      }),
+      fc.property(
+        fc.oneof(
+          hostilePath,
+          fc.string(),
+          fc.string({ unit: 'binary' }).map((s) => `/${s}`),
+        ),
+        (target) => {
+          let segments: string[];
+          try {
+            segments = decodePathSegments(target);
+          } catch (error) {
+            assert.equal((error as PodmapError).code, 'PODMAP_ERR_BAD_PATH');
+            return;
+          }
+          for (const segment of segments) {
+            assert.ok(segment !== '' && segment !== '.' && segment !== '..');
+            assert.ok(!/[/\\\0]/.test(segment));
+          }
+          const joined = join(root, ...segments);
+          assert.ok(joined === root || joined.startsWith(root + sep), joined);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -134,7 +183,9 @@ describe('parseCdnPath() and validatePackageName() - property-based', () => {
   test('an accepted name is valid for npm and makes a folder inside the kind folder', () => {
     const nameish = fc.oneof(
       fc.string(),
-      fc.array(fc.constantFrom('@', '/', '.', '..', 'a', 'Z', '-', '_', '~', '%', '\\', '!', ' '), { maxLength: 12 }).map((p) => p.join('')),
+      fc
+        .array(fc.constantFrom('@', '/', '.', '..', 'a', 'Z', '-', '_', '~', '%', '\\', '!', ' '), { maxLength: 12 })
+        .map((p) => p.join('')),
     );
     fc.assert(
       fc.property(nameish, (name) => {

@@ -156,7 +156,11 @@ describe('createCdnServer() - JSON endpoints', () => {
   test('/-/map/npm/lit@3.3.3 maps lit, lit/, lit-html, lit-html/, lit-element/, @lit/reactive-element(/) to production files', async () => {
     const res = await get(`${origin}/-/map/npm/lit@3.3.3`);
     assert.equal(res.status, 200);
-    const map = (await res.json()) as { imports: Record<string, string>; scopes: Record<string, unknown>; integrity: Record<string, string> };
+    const map = (await res.json()) as {
+      imports: Record<string, string>;
+      scopes: Record<string, unknown>;
+      integrity: Record<string, string>;
+    };
     assert.equal(map.imports['lit'], '/npm/lit@3.3.3/index.js');
     assert.equal(map.imports['lit/'], '/npm/lit@3.3.3/');
     assert.equal(map.imports['lit-html'], '/npm/lit-html@3.3.3/lit-html.js');
@@ -168,7 +172,12 @@ describe('createCdnServer() - JSON endpoints', () => {
     // A types-only dependency (@types/trusted-types) contributes nothing a browser can import.
     assert.ok(!Object.keys(map.imports).some((key) => key.startsWith('@types/')));
     assert.deepEqual(map.scopes, {});
-    for (const url of ['/npm/lit@3.3.3/index.js', '/npm/lit-html@3.3.3/lit-html.js', '/npm/lit-element@4.2.2/lit-element.js', '/npm/lit@3.3.3/decorators/property.js']) {
+    for (const url of [
+      '/npm/lit@3.3.3/index.js',
+      '/npm/lit-html@3.3.3/lit-html.js',
+      '/npm/lit-element@4.2.2/lit-element.js',
+      '/npm/lit@3.3.3/decorators/property.js',
+    ]) {
       assert.match(map.integrity[url] ?? '', /^sha384-/, url);
     }
     assert.ok(Object.keys(map.integrity).every((url) => url.endsWith('.js')));

@@ -24,7 +24,9 @@ export async function ensureTestStore(): Promise<string> {
  * A real CDN on a free port serving the shared test store; with `copy`, a private copy of it
  * that the test may change (and that `close()` removes).
  */
-export async function startCdnWithLit(options: { copy?: boolean } = {}): Promise<{ url: string; storeDir: string; close(): Promise<void> }> {
+export async function startCdnWithLit(
+  options: { copy?: boolean } = {},
+): Promise<{ url: string; storeDir: string; close(): Promise<void> }> {
   let storeDir = await ensureTestStore();
   if (options.copy) {
     const copy = await mkdtemp(path.join(tmpdir(), 'podmap-store-'));

@@ -25,8 +25,16 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     throw new Error(`podmap: no Chromium at ${chromiumPath}; install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   }
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'podmap-chromium-'));
-  const browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...extraArgs], userDataDir });
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumArgs, ...extraArgs],
+    userDataDir,
+  });
   // Chromium may still be writing its profile as it exits; retry, and never fail a test over it.
-  browser.once('disconnected', () => void rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {}));
+  browser.once(
+    'disconnected',
+    () => void rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {}),
+  );
   return browser;
 }

@@ -16,7 +16,11 @@ export async function writePodletFolder(
   t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: options.name ?? '@podlets/fixture', version: options.version ?? '1.0.0', dependencies: options.dependencies ?? {} }),
+    JSON.stringify({
+      name: options.name ?? '@podlets/fixture',
+      version: options.version ?? '1.0.0',
+      dependencies: options.dependencies ?? {},
+    }),
   );
   for (const [file, source] of Object.entries(options.modules)) {
     await mkdir(path.dirname(path.join(dir, 'public', file)), { recursive: true });

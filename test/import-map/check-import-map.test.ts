@@ -32,6 +32,9 @@ test('checkImportMap() - each kind of invalid entry - is reported', () => {
   ];
   for (const [map, problem] of cases) {
     const problems = checkImportMap(map);
-    assert.ok(problems.some((p) => problem.test(p)), `${JSON.stringify(map)} gave ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => problem.test(p)),
+      `${JSON.stringify(map)} gave ${JSON.stringify(problems)}`,
+    );
   }
 });

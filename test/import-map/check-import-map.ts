@@ -29,7 +29,8 @@ export function checkImportMap(value: unknown): string[] {
     else {
       for (const [url, hash] of Object.entries(value.integrity)) {
         if (!isAbsoluteSerialized(url)) problems.push(`integrity key "${url}" is not an absolute URL in serialized form`);
-        if (typeof hash !== 'string' || !/^sha(256|384|512)-[A-Za-z0-9+/]+=*$/.test(hash)) problems.push(`integrity["${url}"] is not a hash`);
+        if (typeof hash !== 'string' || !/^sha(256|384|512)-[A-Za-z0-9+/]+=*$/.test(hash))
+          problems.push(`integrity["${url}"] is not a hash`);
       }
     }
   }
@@ -44,7 +45,8 @@ function checkSpecifierMap(value: unknown, where: string, problems: string[]): v
   for (const [key, url] of Object.entries(value)) {
     if (key === '') problems.push(`${where} has an empty key`);
     // A URL-like key is normalized by the browser; a generated map should already hold that form.
-    if (isUrlLike(key) && !isAbsoluteSerialized(key)) problems.push(`${where} key "${key}" is URL-like but not an absolute URL in serialized form`);
+    if (isUrlLike(key) && !isAbsoluteSerialized(key))
+      problems.push(`${where} key "${key}" is URL-like but not an absolute URL in serialized form`);
     if (typeof url !== 'string') {
       problems.push(`${where}["${key}"] is not a string`);
       continue;

@@ -49,19 +49,38 @@ test('composeImportMap() - two majors side by side - each copy of lit resolves i
   // … and lit 2's modules, which live on the CDN and not under geo's base, get lit 2's closure.
   assert.equal(resolveSpecifier(map, 'lit-html', `${lit2}index.js`), `${root('lit-html', '2.8.0')}lit-html.js`);
   assert.equal(resolveSpecifier(map, 'lit-element/lit-element.js', `${lit2}index.js`), `${root('lit-element', '3.3.3')}lit-element.js`);
-  assert.equal(resolveSpecifier(map, 'lit-html', `${root('lit-element', '3.3.3')}lit-element.js`), `${root('lit-html', '2.8.0')}lit-html.js`);
-  assert.equal(resolveSpecifier(map, '@lit/reactive-element', `${root('lit-element', '3.3.3')}lit-element.js`), `${root('@lit/reactive-element', '1.6.3')}reactive-element.js`);
-  assert.equal(resolveSpecifier(map, 'lit-html/is-server.js', `${root('lit-html', '2.8.0')}directive.js`), `${root('lit-html', '2.8.0')}is-server.js`);
+  assert.equal(
+    resolveSpecifier(map, 'lit-html', `${root('lit-element', '3.3.3')}lit-element.js`),
+    `${root('lit-html', '2.8.0')}lit-html.js`,
+  );
+  assert.equal(
+    resolveSpecifier(map, '@lit/reactive-element', `${root('lit-element', '3.3.3')}lit-element.js`),
+    `${root('@lit/reactive-element', '1.6.3')}reactive-element.js`,
+  );
+  assert.equal(
+    resolveSpecifier(map, 'lit-html/is-server.js', `${root('lit-html', '2.8.0')}directive.js`),
+    `${root('lit-html', '2.8.0')}is-server.js`,
+  );
   // The lit 3 side is untouched.
   assert.equal(resolveSpecifier(map, 'lit', headerModule), `${lit3}index.js`);
   assert.equal(resolveSpecifier(map, 'lit-html', `${lit3}index.js`), `${root('lit-html', '3.3.3')}lit-html.js`);
-  assert.equal(resolveSpecifier(map, 'lit-html', `${root('lit-element', '4.2.2')}lit-element.js`), `${root('lit-html', '3.3.3')}lit-html.js`);
+  assert.equal(
+    resolveSpecifier(map, 'lit-html', `${root('lit-element', '4.2.2')}lit-element.js`),
+    `${root('lit-html', '3.3.3')}lit-html.js`,
+  );
   // The shared ssr-dom-shim is one copy for both.
-  assert.equal(resolveSpecifier(map, '@lit-labs/ssr-dom-shim', `${root('@lit/reactive-element', '1.6.3')}reactive-element.js`), `${root('@lit-labs/ssr-dom-shim', '1.6.0')}index.js`);
+  assert.equal(
+    resolveSpecifier(map, '@lit-labs/ssr-dom-shim', `${root('@lit/reactive-element', '1.6.3')}reactive-element.js`),
+    `${root('@lit-labs/ssr-dom-shim', '1.6.0')}index.js`,
+  );
 });
 
 test('composeImportMap() - most podlets on the older major - keep it top-level and scope the newer one', () => {
-  const podlets = [podlet('geo', 7400, { lit: '^2.7.0' }), podlet('maps', 7700 + 1, { lit: '^2.0.0' }), podlet('header', 7100, { lit: '^3.1.0' })];
+  const podlets = [
+    podlet('geo', 7400, { lit: '^2.7.0' }),
+    podlet('maps', 7700 + 1, { lit: '^2.0.0' }),
+    podlet('header', 7100, { lit: '^3.1.0' }),
+  ];
   const { map } = composePage(podlets, { global });
   assert.equal(map.imports.lit, `${lit2}index.js`);
   assert.equal(map.imports['lit-html'], `${root('lit-html', '2.8.0')}lit-html.js`);
@@ -89,11 +108,17 @@ test('composeImportMap() - exposers not on this page - still map what they expos
 test('composeImportMap() - two podlets exposing one specifier - report PODMAP_ERR_EXPOSE_CONFLICT; the first name keeps it', () => {
   const auth = podlet('auth', 7300, {}, { '@podlets/shared/session.js': 'session.js' });
   const accounts = podlet('accounts', 7800, {}, { '@podlets/shared/session.js': 'session.js', '@podlets/accounts/me.js': 'me.js' });
-  for (const order of [[auth, accounts], [accounts, auth]]) {
+  for (const order of [
+    [auth, accounts],
+    [accounts, auth],
+  ]) {
     const { map, issues } = composePage(order);
     assert.equal(map.imports['@podlets/shared/session.js'], 'http://127.0.0.1:7800/static/session.js');
     assert.equal(map.imports['@podlets/accounts/me.js'], 'http://127.0.0.1:7800/static/me.js');
-    assert.deepEqual(issues.map((i) => [i.code, i.podlet]), [['PODMAP_ERR_EXPOSE_CONFLICT', 'auth']]);
+    assert.deepEqual(
+      issues.map((i) => [i.code, i.podlet]),
+      [['PODMAP_ERR_EXPOSE_CONFLICT', 'auth']],
+    );
     assert.match(issues[0]!.detail, /@podlets\/shared\/session\.js/);
   }
 });
@@ -103,14 +128,20 @@ test('composeImportMap() - conflicting exposes listed in any order - give the is
   const b = podlet('image', 7500, {}, { '@shared/b.js': 'b.js', '@shared/a.js': 'a.js' });
   const reordered = { ...b, exposes: { '@shared/a.js': b.exposes['@shared/a.js']!, '@shared/b.js': b.exposes['@shared/b.js']! } };
   assert.deepEqual(composePage([a, b]).issues, composePage([reordered, a]).issues);
-  assert.deepEqual(composePage([a, b]).issues.map((i) => i.detail.split(' ')[0]), ['@shared/a.js', '@shared/b.js']);
+  assert.deepEqual(
+    composePage([a, b]).issues.map((i) => i.detail.split(' ')[0]),
+    ['@shared/a.js', '@shared/b.js'],
+  );
 });
 
 test('composeImportMap() - an exposed specifier that a CDN package already maps - is a conflict, the package keeps it', () => {
   const rogue = podlet('rogue', 7900, { lit: '^3.1.0' }, { lit: 'my-lit.js' });
   const { map, issues } = composePage([rogue]);
   assert.equal(map.imports.lit, `${lit3}index.js`);
-  assert.deepEqual(issues.map((i) => [i.code, i.podlet]), [['PODMAP_ERR_EXPOSE_CONFLICT', 'rogue']]);
+  assert.deepEqual(
+    issues.map((i) => [i.code, i.podlet]),
+    [['PODMAP_ERR_EXPOSE_CONFLICT', 'rogue']],
+  );
 });
 
 test('composeImportMap() - an unsatisfiable need - is reported by the plan and maps nothing for it', () => {
@@ -134,7 +165,10 @@ test('composeImportMap() - podlets in any order - give a byte-identical map', ()
   const podlets = demoPodlets();
   const expected = JSON.stringify(composePage(podlets, { global }).map);
   assert.equal(JSON.stringify(composePage([...podlets].reverse(), { global }).map), expected);
-  assert.equal(JSON.stringify(composePage([podlets[3]!, podlets[0]!, podlets[5]!, podlets[1]!, podlets[4]!, podlets[2]!], { global }).map), expected);
+  assert.equal(
+    JSON.stringify(composePage([podlets[3]!, podlets[0]!, podlets[5]!, podlets[1]!, podlets[4]!, podlets[2]!], { global }).map),
+    expected,
+  );
 });
 
 /*
@@ -168,7 +202,11 @@ test('composeImportMap() - a scoped copy whose package map has its own scopes - 
 
 test('composeImportMap() - a podlet that needs a package directly and through a scoped one - gets the version it asked for', () => {
   // "old" runs a@2 (which brings b@2) but imports b itself with ^3; b@3 is top-level.
-  const podlets = [podlet('new1', 7100, { a: '^3.0.0', b: '^3.0.0' }), podlet('new2', 7200, { a: '^3.0.0' }), podlet('old', 7300, { a: '^2.0.0', b: '^3.0.0' })];
+  const podlets = [
+    podlet('new1', 7100, { a: '^3.0.0', b: '^3.0.0' }),
+    podlet('new2', 7200, { a: '^3.0.0' }),
+    podlet('old', 7300, { a: '^2.0.0', b: '^3.0.0' }),
+  ];
   const { map } = composePage(podlets, { available: closureAvailable, packageMaps: closureMaps });
   const oldModule = 'http://127.0.0.1:7300/static/old.js';
   assert.equal(resolveSpecifier(map, 'a', oldModule), url('a', '2.0.0'));
@@ -179,7 +217,10 @@ test('composeImportMap() - a podlet that needs a package directly and through a 
 
 test('composeImportMap() - a plan that names a version with no package map - throws, it never guesses', () => {
   const plan = planVersions([{ podlet: 'x', pkg: 'lit', range: '^3.0.0' }], { lit: ['3.3.3'] });
-  assert.throws(() => composeImportMap({ passThrough: {}, plan, packageMaps: {}, podlets: [], exposers: [] }), /no package map for lit@3\.3\.3/);
+  assert.throws(
+    () => composeImportMap({ passThrough: {}, plan, packageMaps: {}, podlets: [], exposers: [] }),
+    /no package map for lit@3\.3\.3/,
+  );
 });
 
 test('packageRootOf() - CDN URLs - return the exact-version folder, scoped names included', () => {
@@ -189,6 +230,13 @@ test('packageRootOf() - CDN URLs - return the exact-version folder, scoped names
 });
 
 test('sortImportMap() - any key order - sorts keys, scopes most specific first, drops empty sections', () => {
-  const sorted = sortImportMap({ imports: { b: 'https://x/b', a: 'https://x/a' }, scopes: { 'https://x/': { z: 'https://x/z' }, 'https://x/y/': {}, 'https://x/q/': { a: 'https://x/a' } }, integrity: {} });
-  assert.equal(JSON.stringify(sorted), '{"imports":{"a":"https://x/a","b":"https://x/b"},"scopes":{"https://x/q/":{"a":"https://x/a"},"https://x/":{"z":"https://x/z"}}}');
+  const sorted = sortImportMap({
+    imports: { b: 'https://x/b', a: 'https://x/a' },
+    scopes: { 'https://x/': { z: 'https://x/z' }, 'https://x/y/': {}, 'https://x/q/': { a: 'https://x/a' } },
+    integrity: {},
+  });
+  assert.equal(
+    JSON.stringify(sorted),
+    '{"imports":{"a":"https://x/a","b":"https://x/b"},"scopes":{"https://x/q/":{"a":"https://x/a"},"https://x/":{"z":"https://x/z"}}}',
+  );
 });

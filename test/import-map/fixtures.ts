@@ -25,7 +25,9 @@ function entriesOf(spec: PackageSpec): Record<string, string> {
 }
 
 function integrityOf(spec: PackageSpec): Record<string, string> {
-  return Object.fromEntries([spec.main, ...spec.files].map((f) => [root(spec.pkg, spec.version) + f, fakeIntegrity(root(spec.pkg, spec.version) + f)]));
+  return Object.fromEntries(
+    [spec.main, ...spec.files].map((f) => [root(spec.pkg, spec.version) + f, fakeIntegrity(root(spec.pkg, spec.version) + f)]),
+  );
 }
 
 /** A package map of `first` and its closure, all placed in `imports` (no internal conflicts). */
@@ -101,9 +103,17 @@ export function demoPodlets(): PodletNeeds[] {
  */
 export function composePage(
   podlets: readonly PodletNeeds[],
-  options: { global?: VersionNeed[]; available?: Record<string, readonly string[]>; packageMaps?: Record<string, ImportMap>; exposers?: readonly PodletNeeds[] } = {},
+  options: {
+    global?: VersionNeed[];
+    available?: Record<string, readonly string[]>;
+    packageMaps?: Record<string, ImportMap>;
+    exposers?: readonly PodletNeeds[];
+  } = {},
 ) {
-  const needs: VersionNeed[] = [...(options.global ?? []), ...podlets.flatMap((p) => Object.entries(p.needs).map(([pkg, range]) => ({ podlet: p.name, pkg, range })))];
+  const needs: VersionNeed[] = [
+    ...(options.global ?? []),
+    ...podlets.flatMap((p) => Object.entries(p.needs).map(([pkg, range]) => ({ podlet: p.name, pkg, range }))),
+  ];
   const plan = planVersions(needs, options.available ?? litAvailable);
   const { map, issues } = composeImportMap({
     passThrough: {},

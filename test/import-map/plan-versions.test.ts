@@ -61,7 +61,10 @@ test('planVersions() - one major split over two versions - still counts podlets 
   assert.equal(compatibilityLine(plan.topLevel.lit!), '3');
 
   // Three on line 3 split 2 + 1 against two on lit 2: line 3 is the most used.
-  const more = planVersions([lit('a', '~3.1.0'), lit('b', '~3.3.0'), lit('c', '~3.3.0'), lit('geo', '^2.7.0'), lit('maps', '^2.8.0')], available);
+  const more = planVersions(
+    [lit('a', '~3.1.0'), lit('b', '~3.3.0'), lit('c', '~3.3.0'), lit('geo', '^2.7.0'), lit('maps', '^2.8.0')],
+    available,
+  );
   assert.deepEqual(more.topLevel, { lit: '3.3.3' });
 });
 
@@ -72,7 +75,10 @@ test('planVersions() - only the global map needs a package - it is top-level and
 });
 
 test('planVersions() - a need no version satisfies - is reported and not guessed', () => {
-  const plan = planVersions([lit('header', '^3.1.0'), lit('future', '^5.0.0'), lit('typo', 'banana'), { podlet: 'x', pkg: 'nowhere', range: '^1.0.0' }], available);
+  const plan = planVersions(
+    [lit('header', '^3.1.0'), lit('future', '^5.0.0'), lit('typo', 'banana'), { podlet: 'x', pkg: 'nowhere', range: '^1.0.0' }],
+    available,
+  );
   assert.deepEqual(plan.assigned, { header: { lit: '3.3.3' } });
   assert.deepEqual(plan.topLevel, { lit: '3.3.3' });
   assert.deepEqual(
@@ -82,16 +88,31 @@ test('planVersions() - a need no version satisfies - is reported and not guessed
 });
 
 test('planVersions() - needs in any order - give the same plan', () => {
-  const needs = [lit('a', '~3.1.0'), lit('b', '^3.0.0'), lit('geo', '^2.7.0'), lit(null, '3.x'), lit('z', '^9'), lit(null, '^9'), lit(null, '^8')];
+  const needs = [
+    lit('a', '~3.1.0'),
+    lit('b', '^3.0.0'),
+    lit('geo', '^2.7.0'),
+    lit(null, '3.x'),
+    lit('z', '^9'),
+    lit(null, '^9'),
+    lit(null, '^8'),
+  ];
   const expected = JSON.stringify(planVersions(needs, available));
   for (const order of [[...needs].reverse(), [needs[3]!, needs[6]!, needs[0]!, needs[5]!, needs[2]!, needs[4]!, needs[1]!]]) {
     const plan = planVersions(order, available);
-    assert.equal(JSON.stringify({ ...plan, assigned: sortKeys(plan.assigned) }), JSON.stringify({ ...JSON.parse(expected), assigned: sortKeys(JSON.parse(expected).assigned) }));
+    assert.equal(
+      JSON.stringify({ ...plan, assigned: sortKeys(plan.assigned) }),
+      JSON.stringify({ ...JSON.parse(expected), assigned: sortKeys(JSON.parse(expected).assigned) }),
+    );
   }
 });
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]!]),
+  );
 }
 
 test('planVersions() - the global map asks for a line that loses the top-level place - reports its need', () => {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import semver from 'semver';
-import { compatibilityLine, composeImportMap, planVersions, type ImportMap, type PodletNeeds, type VersionNeed } from '../../runtime/import-map/index.ts';
+import {
+  compatibilityLine,
+  composeImportMap,
+  planVersions,
+  type ImportMap,
+  type PodletNeeds,
+  type VersionNeed,
+} from '../../runtime/import-map/index.ts';
 import { resolveSpecifier } from '../../runtime/import-map/resolve-specifier.ts';
 import { checkImportMap } from './check-import-map.ts';
 import { CDN, fakeIntegrity, root } from './fixtures.ts';
@@ -13,7 +20,11 @@ import { CDN, fakeIntegrity, root } from './fixtures.ts';
  * CDN-style package map for every version; and up to six podlets with random needs and exposes.
  */
 const PACKAGES = ['lit', 'lit-html', '@lit/reactive-element'] as const;
-const DEPENDS_ON: Record<string, string[]> = { lit: ['lit-html', '@lit/reactive-element'], 'lit-html': ['@lit/reactive-element'], '@lit/reactive-element': [] };
+const DEPENDS_ON: Record<string, string[]> = {
+  lit: ['lit-html', '@lit/reactive-element'],
+  'lit-html': ['@lit/reactive-element'],
+  '@lit/reactive-element': [],
+};
 // No 0.0.x: under semver each 0.0.x patch is its own line, so carets there can never share.
 const POOL = ['0.1.0', '0.1.4', '0.2.0', '1.0.0', '1.2.0', '1.5.3', '2.0.0', '2.1.0', '3.0.0'];
 const NAMES = ['auth', 'footer', 'geo', 'header', 'image', 'search'];
@@ -46,9 +57,12 @@ const worldArbitrary = fc
         world.dependencies[`${pkg}@${version}`] = deps;
       }
     }
-    for (const pkg of PACKAGES) for (const version of world.versions[pkg]!) world.packageMaps[`${pkg}@${version}`] = buildPackageMap(world, pkg, version);
+    for (const pkg of PACKAGES)
+      for (const version of world.versions[pkg]!) world.packageMaps[`${pkg}@${version}`] = buildPackageMap(world, pkg, version);
     // Counterexamples show the versions and dependencies; the package maps follow from them.
-    return Object.assign(world, { [fc.toStringMethod]: () => JSON.stringify({ versions: world.versions, dependencies: world.dependencies }) });
+    return Object.assign(world, {
+      [fc.toStringMethod]: () => JSON.stringify({ versions: world.versions, dependencies: world.dependencies }),
+    });
   });
 
 /** What the CDN's `GET /-/map/…` answers (docs/cdn.md), written independently of runtime/cdn. */
@@ -89,27 +103,35 @@ const anyRange = fc.oneof(
 const caretRange = fc.constantFrom(...POOL).map((v) => `^${v}`);
 
 function podletsArbitrary(range: fc.Arbitrary<string>) {
-  return fc.uniqueArray(
-    fc.record({
-      name: fc.constantFrom(...NAMES),
-      needs: fc.record(Object.fromEntries(PACKAGES.map((p) => [p, range])) as Record<string, fc.Arbitrary<string>>, { requiredKeys: [] }),
-      exposes: fc.subarray(['@shared/a.js', '@shared/b.js', 'own']),
-    }),
-    { selector: (p) => p.name, minLength: 1, maxLength: NAMES.length },
-  ).map((list) =>
-    list.map(({ name, needs, exposes }): PodletNeeds => ({
-      name,
-      base: baseOf(name),
-      needs: needs as Record<string, string>,
-      exposes: Object.fromEntries(exposes.map((s) => (s === 'own' ? [`@podlets/${name}/own.js`, `${baseOf(name)}own.js`] : [s, `${baseOf(name)}${s.slice(8)}`]))),
-    })),
-  );
+  return fc
+    .uniqueArray(
+      fc.record({
+        name: fc.constantFrom(...NAMES),
+        needs: fc.record(Object.fromEntries(PACKAGES.map((p) => [p, range])) as Record<string, fc.Arbitrary<string>>, { requiredKeys: [] }),
+        exposes: fc.subarray(['@shared/a.js', '@shared/b.js', 'own']),
+      }),
+      { selector: (p) => p.name, minLength: 1, maxLength: NAMES.length },
+    )
+    .map((list) =>
+      list.map(({ name, needs, exposes }): PodletNeeds => ({
+        name,
+        base: baseOf(name),
+        needs: needs as Record<string, string>,
+        exposes: Object.fromEntries(
+          exposes.map((s) => (s === 'own' ? [`@podlets/${name}/own.js`, `${baseOf(name)}own.js`] : [s, `${baseOf(name)}${s.slice(8)}`])),
+        ),
+      })),
+    );
 }
 
 /** The global import map's CDN aliases, as build-page-assets turns them into needs. */
-const globalArbitrary = fc.subarray([...PACKAGES]).chain((pkgs) =>
-  fc.tuple(...pkgs.map((pkg) => fc.constantFrom(...POOL).map((v): VersionNeed => ({ podlet: null, pkg, range: `${compatibilityLine(v)}.x` })))),
-);
+const globalArbitrary = fc
+  .subarray([...PACKAGES])
+  .chain((pkgs) =>
+    fc.tuple(
+      ...pkgs.map((pkg) => fc.constantFrom(...POOL).map((v): VersionNeed => ({ podlet: null, pkg, range: `${compatibilityLine(v)}.x` }))),
+    ),
+  );
 
 function compose(world: World, podlets: readonly PodletNeeds[], global: readonly VersionNeed[]) {
   const needs = [...global, ...podlets.flatMap((p) => Object.entries(p.needs).map(([pkg, range]) => ({ podlet: p.name, pkg, range })))];
@@ -129,7 +151,11 @@ const versionIn = (url: string | null, pkg: string): string | null => {
  * dependencies from inside its root. Fails the test where an import resolves to no version
  * or to one outside the range it was asked with.
  */
-function loadedVersions(world: World, map: ImportMap, start: Array<{ referrer: string; pkg: string; range: string }>): Map<string, Set<string>> {
+function loadedVersions(
+  world: World,
+  map: ImportMap,
+  start: Array<{ referrer: string; pkg: string; range: string }>,
+): Map<string, Set<string>> {
   const loaded = new Map<string, Set<string>>();
   const queue = [...start];
   const seen = new Set<string>();

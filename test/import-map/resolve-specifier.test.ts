@@ -62,8 +62,14 @@ test('resolveSpecifier() - a specific scope without the key - falls through to t
 });
 
 test('resolveSpecifier() - a scope key without a trailing slash - applies to that exact referrer only', () => {
-  assert.equal(resolveSpecifier(map, 'lit-html', 'http://127.0.0.1:7400/static/exact.js'), 'http://127.0.0.1:7700/npm/lit-html@2.0.0/lit-html.js');
-  assert.equal(resolveSpecifier(map, 'lit-html', 'http://127.0.0.1:7400/static/exact.jsx'), 'http://127.0.0.1:7700/npm/lit-html@2.8.0/lit-html.js');
+  assert.equal(
+    resolveSpecifier(map, 'lit-html', 'http://127.0.0.1:7400/static/exact.js'),
+    'http://127.0.0.1:7700/npm/lit-html@2.0.0/lit-html.js',
+  );
+  assert.equal(
+    resolveSpecifier(map, 'lit-html', 'http://127.0.0.1:7400/static/exact.jsx'),
+    'http://127.0.0.1:7700/npm/lit-html@2.8.0/lit-html.js',
+  );
 });
 
 test('resolveSpecifier() - a referrer outside every scope - uses top-level imports', () => {

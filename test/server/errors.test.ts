@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { errorCatalogue, PodmapError } from '../../runtime/server/errors.ts';
 
-test('errorCatalogue - docs/errors.md - lists exactly the catalogue\'s codes with their statuses', async () => {
+test("errorCatalogue - docs/errors.md - lists exactly the catalogue's codes with their statuses", async () => {
   const doc = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
   const rows = new Map([...doc.matchAll(/^\| `(PODMAP_ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])]));
   const catalogue = Object.entries(errorCatalogue);
@@ -16,5 +16,7 @@ test('errorCatalogue - docs/errors.md - lists exactly the catalogue\'s codes wit
 test('PodmapError - toJSON() - carries the stable code and the message, nothing else', () => {
   const error = new PodmapError('PODMAP_ERR_NOT_FOUND', 'lit@9');
   assert.equal(error.status, 404);
-  assert.deepEqual(error.toJSON(), { error: { code: 'PODMAP_ERR_NOT_FOUND', message: `${errorCatalogue.PODMAP_ERR_NOT_FOUND.message} (lit@9)` } });
+  assert.deepEqual(error.toJSON(), {
+    error: { code: 'PODMAP_ERR_NOT_FOUND', message: `${errorCatalogue.PODMAP_ERR_NOT_FOUND.message} (lit@9)` },
+  });
 });

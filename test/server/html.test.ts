@@ -20,5 +20,8 @@ test('escapeHtml() - markup and both quote kinds - become entities (security)', 
 });
 
 test('attributes() - a hostile value - stays inside its quotes (security)', () => {
-  assert.equal(attributes({ href: '" onerror="alert(1)', defer: true, async: false, nonce: undefined }), ' href="&quot; onerror=&quot;alert(1)" defer');
+  assert.equal(
+    attributes({ href: '" onerror="alert(1)', defer: true, async: false, nonce: undefined }),
+    ' href="&quot; onerror=&quot;alert(1)" defer',
+  );
 });

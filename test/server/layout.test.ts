@@ -21,7 +21,11 @@ const silence = (t: TestContext) => {
 };
 
 /** A podmap podlet whose component imports lit; `range` is its package.json range for lit. */
-async function litPodlet(t: TestContext, name: string, options: { range?: string; content?: () => string | Promise<string>; version?: string } = {}) {
+async function litPodlet(
+  t: TestContext,
+  name: string,
+  options: { range?: string; content?: () => string | Promise<string>; version?: string } = {},
+) {
   const dir = await writePodletFolder(t, {
     name: `@podlets/${name}`,
     version: options.version ?? '1.0.0',
@@ -39,16 +43,28 @@ async function litPodlet(t: TestContext, name: string, options: { range?: string
 }
 
 async function page(t: TestContext, podlets: Record<string, string>, extra: Partial<LayoutOptions> = {}) {
-  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets, pages: { '/': { title: 'Test <page>', podlets: Object.keys(podlets) } }, timeoutMs: 400, ...extra });
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap,
+    podlets,
+    pages: { '/': { title: 'Test <page>', podlets: Object.keys(podlets) } },
+    timeoutMs: 400,
+    ...extra,
+  });
   const base = await listen(t, layout.handle);
-  return { base, layout, get: async () => {
-    const response = await fetch(base);
-    return { status: response.status, html: await response.text() };
-  } };
+  return {
+    base,
+    layout,
+    get: async () => {
+      const response = await fetch(base);
+      return { status: response.status, html: await response.text() };
+    },
+  };
 }
 
 const mapOf = (html: string) => JSON.parse((/<script type="importmap">(.*?)<\/script>/s.exec(html) ?? assert.fail(html))[1]!);
-const section = (html: string, name: string) => new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(html);
+const section = (html: string, name: string) =>
+  new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(html);
 
 test('createLayout() - healthy podlets - one map with exact URLs, preloads for the whole graph, fragments in order', async (t) => {
   const a = await litPodlet(t, 'alpha');
@@ -67,7 +83,10 @@ test('createLayout() - healthy podlets - one map with exact URLs, preloads for t
   assert.equal(map.scopes, undefined, 'both podlets share one lit 3');
   const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)" crossorigin="anonymous"/g)].map((m) => m[1]!);
   assert.ok(preloads.some((u) => u.endsWith('/alpha.js')) && preloads.some((u) => u.endsWith('/util.js')));
-  assert.ok(preloads.some((u) => /lit-html@3[^/]*\/lit-html\.js$/.test(u)), 'lit-html itself is preloaded');
+  assert.ok(
+    preloads.some((u) => /lit-html@3[^/]*\/lit-html\.js$/.test(u)),
+    'lit-html itself is preloaded',
+  );
   assert.ok(!preloads.some((u) => u.includes('/development/')), 'production files only');
   // Every preload is what the map resolves to: a preload by any other URL would load twice.
   assert.ok(html.includes('<script type="module" src="') && html.includes('crossorigin="anonymous"></script>'));
@@ -94,7 +113,12 @@ test('createLayout() - slow, down, 500 and invalid-JSON podlets - page answers 2
   const good = await litPodlet(t, 'good');
   const slow = await litPodlet(t, 'slow', { content: () => new Promise((r) => setTimeout(() => r('<p>slow content</p>'), slowDelay)) });
   let failing = false;
-  const flaky = await litPodlet(t, 'flaky', { content: () => { if (failing) throw new Error('boom'); return '<p>flaky content</p>'; } });
+  const flaky = await litPodlet(t, 'flaky', {
+    content: () => {
+      if (failing) throw new Error('boom');
+      return '<p>flaky content</p>';
+    },
+  });
   const down = 'http://127.0.0.1:9/manifest.json'; // discard port: nothing listens
   const invalid = `${await listen(t, (_req, res) => res.end('{"name": "invalid", not json'))}manifest.json`;
   const { get } = await page(t, { good, slow, flaky, down, invalid });
@@ -111,8 +135,13 @@ test('createLayout() - slow, down, 500 and invalid-JSON podlets - page answers 2
   assert.match(section(second.html, 'flaky')![2]!, /flaky fallback/);
   assert.equal(section(second.html, 'down')![1], ' data-fallback');
   assert.equal(section(second.html, 'invalid')![1], ' data-fallback');
-  const warnings = (console.warn as unknown as { mock: { calls: Array<{ arguments: unknown[] }> } }).mock.calls.map((c) => String(c.arguments[0]));
-  assert.ok(warnings.some((w) => w.includes('PODMAP_ERR_CONTENT_TIMEOUT') && w.includes('"slow"')), warnings.join('\n'));
+  const warnings = (console.warn as unknown as { mock: { calls: Array<{ arguments: unknown[] }> } }).mock.calls.map((c) =>
+    String(c.arguments[0]),
+  );
+  assert.ok(
+    warnings.some((w) => w.includes('PODMAP_ERR_CONTENT_TIMEOUT') && w.includes('"slow"')),
+    warnings.join('\n'),
+  );
   assert.ok(warnings.some((w) => w.includes('PODMAP_ERR_CONTENT_FAILED') && w.includes('"flaky"')));
   assert.ok(warnings.some((w) => w.includes('PODMAP_ERR_MANIFEST_UNREACHABLE') && w.includes('"down"')));
   assert.ok(warnings.some((w) => w.includes('PODMAP_ERR_MANIFEST_INVALID') && w.includes('"invalid"')));
@@ -121,11 +150,22 @@ test('createLayout() - slow, down, 500 and invalid-JSON podlets - page answers 2
 test('createLayout() - a slow podlet - does not hold back the head: map and preloads arrive first', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const slow = await litPodlet(t, 'slow', { content: async () => { await gate; return '<p>slow content</p>'; } });
+  const slow = await litPodlet(t, 'slow', {
+    content: async () => {
+      await gate;
+      return '<p>slow content</p>';
+    },
+  });
   const { base, layout } = await page(t, { slow }, { timeoutMs: 5000 });
   await layout.refresh();
   const firstChunk = await new Promise<string>((resolve, reject) => {
-    const req = request(base, (res) => res.once('data', (chunk: Buffer) => { resolve(chunk.toString()); release(); res.resume(); }));
+    const req = request(base, (res) =>
+      res.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString());
+        release();
+        res.resume();
+      }),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -147,7 +187,11 @@ test('createLayout() - a need no CDN version satisfies - podlet gets its fallbac
 
 test('createLayout() - a podlet deploys a new version - the manifest is fetched again and the map follows', async (t) => {
   silence(t);
-  const dir = await writePodletFolder(t, { name: '@podlets/moving', dependencies: { lit: '^3.0.0' }, modules: { 'moving.js': "import 'lit';\n" } });
+  const dir = await writePodletFolder(t, {
+    name: '@podlets/moving',
+    dependencies: { lit: '^3.0.0' },
+    modules: { 'moving.js': "import 'lit';\n" },
+  });
   let current = await createPodlet({ name: 'moving', packageDir: dir, entries: ['moving.js'], content: () => '<p>v1</p>' });
   const url = await listen(t, (req, res) => current.handle(req, res));
   const { get } = await page(t, { moving: `${url}manifest.json` });
@@ -179,7 +223,13 @@ async function exposingPodlet(t: TestContext, name: string, range: string, versi
     dependencies: { lit: range },
     modules: { 'entry.js': "import './api.js';\n", 'api.js': "import { LitElement } from 'lit';\nexport const api = 1;\n" },
   });
-  const podlet = await createPodlet({ name, packageDir: dir, entries: ['entry.js'], exposes: { [`@podlets/${name}/api.js`]: 'api.js' }, content: () => `<p>${name}</p>` });
+  const podlet = await createPodlet({
+    name,
+    packageDir: dir,
+    entries: ['entry.js'],
+    exposes: { [`@podlets/${name}/api.js`]: 'api.js' },
+    content: () => `<p>${name}</p>`,
+  });
   return `${await listen(t, podlet.handle)}manifest.json`;
 }
 
@@ -190,14 +240,25 @@ async function consumingPodlet(t: TestContext, name: string, provider: string, r
     dependencies: { lit: '^3.1.0', [`@podlets/${provider}`]: range },
     modules: { [`${name}.js`]: `import 'lit';\nimport { api } from '@podlets/${provider}/api.js';\n` },
   });
-  const podlet = await createPodlet({ name, packageDir: dir, entries: [`${name}.js`], content: () => `<p>${name} content</p>`, fallback: () => `<p>${name} fallback</p>` });
+  const podlet = await createPodlet({
+    name,
+    packageDir: dir,
+    entries: [`${name}.js`],
+    content: () => `<p>${name} content</p>`,
+    fallback: () => `<p>${name} fallback</p>`,
+  });
   return `${await listen(t, podlet.handle)}manifest.json`;
 }
 
 test('createLayout() - an exposed module of a podlet not on the page - is mapped, and runs with the versions that podlet needs', async (t) => {
   const provider = await exposingPodlet(t, 'provider', '^2.7.0'); // a lit 2 team
   const consumer = await consumingPodlet(t, 'consumer', 'provider', '^1.0.0');
-  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets: { provider, consumer }, pages: { '/': { title: 'x', podlets: ['consumer'] } } });
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap,
+    podlets: { provider, consumer },
+    pages: { '/': { title: 'x', podlets: ['consumer'] } },
+  });
   const base = await listen(t, layout.handle);
   const html = await (await fetch(base)).text();
   const map = mapOf(html);
@@ -213,9 +274,16 @@ test('createLayout() - a podlet needs an exposed package at a version nobody exp
   const warn = t.mock.method(console, 'warn', () => {});
   const provider = await exposingPodlet(t, 'provider', '^3.1.0', '1.4.0');
   const consumer = await consumingPodlet(t, 'consumer', 'provider', '^2.0.0');
-  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets: { provider, consumer }, pages: { '/': { title: 'x', podlets: ['provider', 'consumer'] } } });
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap,
+    podlets: { provider, consumer },
+    pages: { '/': { title: 'x', podlets: ['provider', 'consumer'] } },
+  });
   const html = await (await fetch(await listen(t, layout.handle))).text();
   assert.equal(section(html, 'consumer')![1], ' data-fallback');
   assert.match(section(html, 'provider')![2]!, /provider/);
-  assert.ok(warn.mock.calls.some((c) => /PODMAP_ERR_NEED_UNSATISFIED.*@podlets\/provider@\^2\.0\.0.*exposes 1\.4\.0/.test(String(c.arguments[0]))));
+  assert.ok(
+    warn.mock.calls.some((c) => /PODMAP_ERR_NEED_UNSATISFIED.*@podlets\/provider@\^2\.0\.0.*exposes 1\.4\.0/.test(String(c.arguments[0]))),
+  );
 });

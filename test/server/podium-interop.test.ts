@@ -19,14 +19,26 @@ after(() => cdn.close());
 const importMap = { imports: { lit: './npm/lit@3/index.js' } };
 
 async function podmapPodlet(t: TestContext, name: string, range: string) {
-  const dir = await writePodletFolder(t, { name: `@podlets/${name}`, dependencies: { lit: range }, modules: { [`${name}.js`]: "import { LitElement } from 'lit';\n" } });
+  const dir = await writePodletFolder(t, {
+    name: `@podlets/${name}`,
+    dependencies: { lit: range },
+    modules: { [`${name}.js`]: "import { LitElement } from 'lit';\n" },
+  });
   const podlet = await createPodlet({ name, packageDir: dir, entries: [`${name}.js`], content: () => `<p>${name} from podmap</p>` });
   return `${await listen(t, podlet.handle)}manifest.json`;
 }
 
 /** A plain Podium podlet, made with @podium/podlet: no podmap.json, a classic script. */
 async function plainPodiumPodlet(t: TestContext) {
-  const podlet = new Podlet({ name: 'plainPodlet', version: '2.0.0', pathname: '/', manifest: '/manifest.json', content: '/', fallback: '/fallback', development: false });
+  const podlet = new Podlet({
+    name: 'plainPodlet',
+    version: '2.0.0',
+    pathname: '/',
+    manifest: '/manifest.json',
+    content: '/',
+    fallback: '/fallback',
+    development: false,
+  });
   podlet.js({ value: '/assets/plain.js' });
   const url = await listen(t, async (req, res) => {
     const incoming = new HttpIncoming(req, res);
@@ -51,7 +63,7 @@ async function plainPodiumPodlet(t: TestContext) {
   return `${url}manifest.json`;
 }
 
-test('createPodmapHead() - a page composed by a real @podium/layout - gets podmap\'s import map and preloads', async (t) => {
+test("createPodmapHead() - a page composed by a real @podium/layout - gets podmap's import map and preloads", async (t) => {
   const modern = await podmapPodlet(t, 'modern', '^3.1.0');
   const lagging = await podmapPodlet(t, 'lagging', '^2.7.0');
   const head = createPodmapHead({ cdnUrl: cdn.url, importMap, podlets: { modern, lagging } });
@@ -85,11 +97,19 @@ test('createPodmapHead() - a page composed by a real @podium/layout - gets podma
 test('createLayout() - a plain @podium/podlet next to podmap podlets - is composed, with its script and no map entries', async (t) => {
   const modern = await podmapPodlet(t, 'modern', '^3.1.0');
   const plain = await plainPodiumPodlet(t);
-  const layout = createLayout({ cdnUrl: cdn.url, importMap, podlets: { modern, plain }, pages: { '/': { title: 'mixed', podlets: ['modern', 'plain'] } } });
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap,
+    podlets: { modern, plain },
+    pages: { '/': { title: 'mixed', podlets: ['modern', 'plain'] } },
+  });
   const html = await (await fetch(await listen(t, layout.handle))).text();
   assert.match(html, /<section class="podlet" data-podlet="plain"><p>plain podium content<\/p><\/section>/);
   assert.match(html, /<section class="podlet" data-podlet="modern"><p>modern from podmap<\/p><\/section>/);
-  assert.ok(html.includes(`<script src="${new URL('/assets/plain.js', plain).href}" defer></script>`), 'its classic script is written, deferred');
+  assert.ok(
+    html.includes(`<script src="${new URL('/assets/plain.js', plain).href}" defer></script>`),
+    'its classic script is written, deferred',
+  );
   const map = JSON.parse(/<script type="importmap">(.*?)<\/script>/s.exec(html)![1]!);
   assert.ok(!JSON.stringify(map).includes(new URL(plain).host), 'a plain podlet adds nothing to the map');
   assert.match(map.imports.lit, /\/lit@3\./);

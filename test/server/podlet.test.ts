@@ -26,7 +26,7 @@ async function startFixture(t: import('node:test').TestContext) {
   return listen(t, podlet.handle);
 }
 
-test('createPodlet() - manifest.json - validates against Podium\'s schema with nothing stripped', async (t) => {
+test("createPodlet() - manifest.json - validates against Podium's schema with nothing stripped", async (t) => {
   const base = await startFixture(t);
   const response = await fetch(`${base}manifest.json`);
   assert.equal(response.status, 200);
@@ -41,7 +41,7 @@ test('createPodlet() - manifest.json - validates against Podium\'s schema with n
   assert.equal(body.js[0].type, 'module');
 });
 
-test('createPodlet() - podmap.json - lists needs from the modules\' bare imports with package.json ranges', async (t) => {
+test("createPodlet() - podmap.json - lists needs from the modules' bare imports with package.json ranges", async (t) => {
   const base = await startFixture(t);
   const doc = await (await fetch(`${base}podmap.json`)).json();
   // express is a dependency but no browser module imports it: not a need.
@@ -63,12 +63,17 @@ test('createPodlet() - a module imports a package missing from dependencies - re
 
 test('createPodlet() - a hostile podlet name - is refused with PODMAP_ERR_PODLET_NAME (security)', async (t) => {
   const dir = await writePodletFolder(t, { modules: { 'a.js': '' } });
-  await assert.rejects(createPodlet({ name: '"><script>', packageDir: dir, entries: ['a.js'], content: () => '' }), { code: 'PODMAP_ERR_PODLET_NAME' });
+  await assert.rejects(createPodlet({ name: '"><script>', packageDir: dir, entries: ['a.js'], content: () => '' }), {
+    code: 'PODMAP_ERR_PODLET_NAME',
+  });
 });
 
 test('createPodlet() - an expose outside the package name - is refused', async (t) => {
   const dir = await writePodletFolder(t, { modules: { 'a.js': '' } });
-  await assert.rejects(createPodlet({ name: 'bad', packageDir: dir, entries: ['a.js'], exposes: { lit: 'a.js' }, content: () => '' }), /not under its package name/);
+  await assert.rejects(
+    createPodlet({ name: 'bad', packageDir: dir, entries: ['a.js'], exposes: { lit: 'a.js' }, content: () => '' }),
+    /not under its package name/,
+  );
 });
 
 test('createPodlet() - a versioned module - is immutable, typed, CORS-enabled and answers 304 to its ETag', async (t) => {
@@ -101,7 +106,15 @@ test('createPodlet() - unversioned and other-version module URLs - revalidate, o
 
 test('createPodlet() - paths that try to leave public/ - answer 400 and never a file (security)', async (t) => {
   const base = await startFixture(t);
-  for (const hostile of ['/public@1.0.0/../package.json', '/public/%2e%2e/package.json', '/public/%2e%2e%2fpackage.json', '/public/..%5cpackage.json', '/public/%00card.js', '/public//etc/passwd', `/public/${'a/'.repeat(600)}x.js`]) {
+  for (const hostile of [
+    '/public@1.0.0/../package.json',
+    '/public/%2e%2e/package.json',
+    '/public/%2e%2e%2fpackage.json',
+    '/public/..%5cpackage.json',
+    '/public/%00card.js',
+    '/public//etc/passwd',
+    `/public/${'a/'.repeat(600)}x.js`,
+  ]) {
     const response = await rawGet(base, hostile);
     assert.ok(response.status === 400 || response.status === 404, `${hostile} answered ${response.status}`);
     assert.doesNotMatch(response.body, /@podlets\/fixture|root:/, hostile);

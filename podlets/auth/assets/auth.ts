@@ -5,12 +5,47 @@ import { onSessionChange, signIn, signOut, type Session } from './session.ts';
 export class PodletAuth extends LitElement {
   static override properties = { session: { state: true }, error: { state: true } };
   static override styles = css`
-    :host { display: block; font: 15px/1.4 system-ui, sans-serif; background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px; }
-    h2 { margin: 0 0 12px; font-size: 18px; }
-    label { display: block; margin: 8px 0 4px; font-weight: 600; }
-    input { box-sizing: border-box; width: 100%; padding: 8px; border: 1px solid #aab4be; border-radius: 6px; font: inherit; }
-    button { margin-top: 12px; padding: 8px 14px; border: 0; border-radius: 6px; background: #0b5cad; color: #fff; font: inherit; cursor: pointer; }
-    .error { color: #b00020; margin: 8px 0 0; }
+    :host {
+      display: block;
+      font:
+        15px/1.4 system-ui,
+        sans-serif;
+      background: #fff;
+      border: 1px solid #d8dee4;
+      border-radius: 10px;
+      padding: 16px;
+    }
+    h2 {
+      margin: 0 0 12px;
+      font-size: 18px;
+    }
+    label {
+      display: block;
+      margin: 8px 0 4px;
+      font-weight: 600;
+    }
+    input {
+      box-sizing: border-box;
+      width: 100%;
+      padding: 8px;
+      border: 1px solid #aab4be;
+      border-radius: 6px;
+      font: inherit;
+    }
+    button {
+      margin-top: 12px;
+      padding: 8px 14px;
+      border: 0;
+      border-radius: 6px;
+      background: #0b5cad;
+      color: #fff;
+      font: inherit;
+      cursor: pointer;
+    }
+    .error {
+      color: #b00020;
+      margin: 8px 0 0;
+    }
   `;
   session: Session | null = null;
   error = '';

@@ -8,12 +8,38 @@ import { formatCoordinates, places } from './places.ts';
 export class PodletGeo extends LitElement {
   static override properties = { index: { state: true } };
   static override styles = css`
-    :host { display: block; font: 15px/1.4 system-ui, sans-serif; background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px; }
-    h2 { margin: 0 0 8px; font-size: 18px; }
-    select { font: inherit; padding: 6px; border-radius: 6px; }
-    .city { font-size: 22px; font-weight: 700; margin: 10px 0 2px; }
-    .meta { color: #556; }
-    .lit { margin-top: 10px; font-size: 12px; color: #667; }
+    :host {
+      display: block;
+      font:
+        15px/1.4 system-ui,
+        sans-serif;
+      background: #fff;
+      border: 1px solid #d8dee4;
+      border-radius: 10px;
+      padding: 16px;
+    }
+    h2 {
+      margin: 0 0 8px;
+      font-size: 18px;
+    }
+    select {
+      font: inherit;
+      padding: 6px;
+      border-radius: 6px;
+    }
+    .city {
+      font-size: 22px;
+      font-weight: 700;
+      margin: 10px 0 2px;
+    }
+    .meta {
+      color: #556;
+    }
+    .lit {
+      margin-top: 10px;
+      font-size: 12px;
+      color: #667;
+    }
   `;
   index = 0;
 
@@ -21,7 +47,8 @@ export class PodletGeo extends LitElement {
     const place = places[this.index]!;
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: place.timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date());
     return html`<h2>Your location</h2>
-      <label>Change location
+      <label
+        >Change location
         <select @change=${(e: Event) => (this.index = (e.target as HTMLSelectElement).selectedIndex)}>
           ${places.map((p, i) => html`<option ?selected=${i === this.index}>${p.city}</option>`)}
         </select>

@@ -5,13 +5,42 @@ import { onSessionChange, type Session } from '@podlets/auth/session.js';
 export class PodletHeader extends LitElement {
   static override properties = { session: { state: true } };
   static override styles = css`
-    :host { display: block; font: 15px/1.4 system-ui, sans-serif; background: #0b2545; color: #fff; }
-    header { display: flex; align-items: center; gap: 24px; padding: 14px 24px; }
-    .brand { font-size: 20px; font-weight: 700; color: #fff; text-decoration: none; }
-    nav { display: flex; gap: 16px; flex: 1; }
-    nav a { color: #cfe3ff; text-decoration: none; }
-    nav a[aria-current='page'] { color: #fff; text-decoration: underline; }
-    .who { color: #cfe3ff; }
+    :host {
+      display: block;
+      font:
+        15px/1.4 system-ui,
+        sans-serif;
+      background: #0b2545;
+      color: #fff;
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 24px;
+      padding: 14px 24px;
+    }
+    .brand {
+      font-size: 20px;
+      font-weight: 700;
+      color: #fff;
+      text-decoration: none;
+    }
+    nav {
+      display: flex;
+      gap: 16px;
+      flex: 1;
+    }
+    nav a {
+      color: #cfe3ff;
+      text-decoration: none;
+    }
+    nav a[aria-current='page'] {
+      color: #fff;
+      text-decoration: underline;
+    }
+    .who {
+      color: #cfe3ff;
+    }
   `;
   session: Session | null = null;
   #unsubscribe?: () => void;

@@ -5,20 +5,50 @@ import { searchDestinations } from './destinations.ts';
 export class PodletSearch extends LitElement {
   static override properties = { query: { state: true } };
   static override styles = css`
-    :host { display: block; font: 15px/1.4 system-ui, sans-serif; background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px; }
-    h2 { margin: 0 0 12px; font-size: 18px; }
-    input { box-sizing: border-box; width: 100%; padding: 10px; border: 1px solid #aab4be; border-radius: 6px; font: inherit; }
-    ol { padding-left: 20px; }
-    li { margin: 10px 0; }
-    .country { color: #556; }
+    :host {
+      display: block;
+      font:
+        15px/1.4 system-ui,
+        sans-serif;
+      background: #fff;
+      border: 1px solid #d8dee4;
+      border-radius: 10px;
+      padding: 16px;
+    }
+    h2 {
+      margin: 0 0 12px;
+      font-size: 18px;
+    }
+    input {
+      box-sizing: border-box;
+      width: 100%;
+      padding: 10px;
+      border: 1px solid #aab4be;
+      border-radius: 6px;
+      font: inherit;
+    }
+    ol {
+      padding-left: 20px;
+    }
+    li {
+      margin: 10px 0;
+    }
+    .country {
+      color: #556;
+    }
   `;
   query = new URLSearchParams(location.search).get('q') ?? '';
 
   override render() {
     const results = searchDestinations(this.query);
     return html`<h2>Search destinations</h2>
-      <input type="search" aria-label="Search destinations" placeholder="Try “Norway” or “temples”" .value=${this.query}
-        @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+      <input
+        type="search"
+        aria-label="Search destinations"
+        placeholder="Try “Norway” or “temples”"
+        .value=${this.query}
+        @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+      />
       <p data-testid="count">${results.length} result${results.length === 1 ? '' : 's'}</p>
       <ol>
         ${results.map((d) => html`<li><strong>${d.name}</strong> <span class="country">${d.country}</span><br />${d.summary}</li>`)}
