@@ -5,7 +5,7 @@ import { errorCatalogue, PodmapError } from '../../runtime/server/errors.ts';
 
 test("errorCatalogue - docs/errors.md - lists exactly the catalogue's codes with their statuses", async () => {
   const doc = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-  const rows = new Map([...doc.matchAll(/^\| `(PODMAP_ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])]));
+  const rows = new Map([...doc.matchAll(/^\|\s*`(PODMAP_ERR_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1]!, Number(m[2])]));
   const catalogue = Object.entries(errorCatalogue);
   for (const [code, definition] of catalogue) {
     assert.equal(rows.get(code), definition.status, `${code} is missing from docs/errors.md or has another status`);
