@@ -1,23 +1,59 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMain, listenFromEnv } from '../server/run-main.ts';
-import { createCdnServer } from './index.ts';
+import { createCdnServer, generateNginxConfig, publishInstalledPackages, publishPodletRelease, publishTarball } from './index.ts';
+
+const usage = `usage: npm run cdn -- [command]
+  (no command)                              serve the store on PODMAP_CDN_PORT (default 7700)
+  publish <file.tgz>                        publish an npm tarball (npm pack output)
+  publish <folder>                          publish the packages that folder's package.json depends on, as installed
+  publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
+  nginx-config <port>                       print an nginx.conf that serves the store like this server
+The store is PODMAP_STORE_DIR (default store/ in the project); PUT publishing needs PODMAP_CDN_TOKEN.`;
 
 /**
- * Runs the asset CDN as a process of its own: store in PODMAP_STORE_DIR (default store/ in the
- * project), port PODMAP_CDN_PORT (default 7700), publish token PODMAP_CDN_TOKEN.
+ * The asset CDN's command line: serve a store, publish into it, or print an nginx config for
+ * it. Every publish is atomic and refuses a version that exists (PODMAP_ERR_CDN_VERSION_EXISTS).
  */
-if (isMain(import.meta.url)) {
+export async function runCdnCommand(args: string[]): Promise<void> {
   const storeDir = process.env.PODMAP_STORE_DIR || path.join(fileURLToPath(new URL('../..', import.meta.url)), 'store');
-  const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
-  await listenFromEnv(
-    {
-      listen: (port, host) =>
-        new Promise((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(port, host, () => resolve(server));
-        }),
-    },
-    { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 },
-  );
+  const [command, ...rest] = args;
+  if (command === undefined) {
+    const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
+    await listenFromEnv(
+      {
+        listen: (port, host) =>
+          new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, host, () => resolve(server));
+          }),
+      },
+      { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 },
+    );
+  } else if (command === 'publish' && rest.length === 1) {
+    const target = path.resolve(rest[0]!);
+    if ((await stat(target)).isDirectory()) {
+      const result = await publishInstalledPackages(storeDir, target);
+      console.log(`published: ${result.published.join(', ') || 'nothing new'}; already there: ${result.skipped.length}`);
+    } else {
+      const { name, version } = await publishTarball(storeDir, target);
+      console.log(`published ${name}@${version}`);
+    }
+  } else if (command === 'publish-podlet' && rest.length === 3) {
+    await publishPodletRelease(storeDir, rest[0]!, rest[1]!, path.resolve(rest[2]!));
+    console.log(`published podlet ${rest[0]}@${rest[1]}`);
+  } else if (command === 'nginx-config' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+    process.stdout.write(generateNginxConfig({ storeDir, port: Number(rest[0]) }));
+  } else {
+    console.error(usage);
+    process.exitCode = 2;
+  }
+}
+
+if (isMain(import.meta.url)) {
+  await runCdnCommand(process.argv.slice(2)).catch((error: Error & { code?: string }) => {
+    console.error(`podmap: ${error.code ? `${error.code}: ` : ''}${error.message}`);
+    process.exitCode = 1;
+  });
 }
