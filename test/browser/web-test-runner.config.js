@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { createImportMapForTests } from './import-map-for-tests.js';
+import { chromiumArgs, chromiumPath } from '../helpers/chromium-flags.js';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -52,18 +53,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: '/usr/lib/chromium/chromium',
+        executablePath: chromiumPath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless=new',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: ['--headless=new', ...chromiumArgs],
       },
     }),
   ],

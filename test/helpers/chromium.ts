@@ -4,20 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
-/** Debian's Chromium; the /usr/bin wrapper can misbehave, so the binary itself (DESIGN.md). */
-export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+import { chromiumArgs, chromiumPath } from './chromium-flags.js';
 
-/** The flags Chromium needs here: root without a sandbox, and no calls to Google's hosts. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { chromiumArgs, chromiumPath };
 
 /** Launches headless Chromium with a fresh profile that is removed on close. */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
