@@ -37,7 +37,9 @@ export function renderHead(assets: PageAssets, options: HeadOptions): string {
   for (const script of assets.scripts) {
     const isModule = script.type === 'module';
     const type = isModule ? (shim ? 'module-shim' : 'module') : undefined;
-    parts.push(`<script${attributes({ type, src: script.src, crossorigin: isModule ? 'anonymous' : undefined, integrity: script.integrity, defer: !isModule })}></script>`);
+    parts.push(
+      `<script${attributes({ type, src: script.src, crossorigin: isModule ? 'anonymous' : undefined, integrity: script.integrity, defer: !isModule, nonce: options.nonce })}></script>`,
+    );
   }
   parts.push('</head>');
   return parts.join('\n') + '\n';
@@ -51,10 +53,16 @@ export function renderHead(assets: PageAssets, options: HeadOptions): string {
 export function renderModuleTags(assets: PageAssets, options: Pick<HeadOptions, 'nonce' | 'mode'> = {}): string {
   const shim = options.mode === 'shim';
   const nonce = options.nonce;
-  const parts = [`<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`];
+  const parts = [
+    `<script${attributes({ type: shim ? 'importmap-shim' : 'importmap', nonce })}>${serializeJsonForScript(assets.map)}</script>`,
+  ];
   if (assets.shimUrl) {
     const shimAttrs = { src: assets.shimUrl, crossorigin: 'anonymous', integrity: assets.shimIntegrity };
     if (shim) {
+      // es-module-shims 2 decides shim mode once, when it starts: an async script may run
+      // before the parser has reached any importmap-shim or module-shim, so ask for it.
+      // Not executable, so no nonce is needed.
+      parts.push('<script type="esms-options">{"shimMode":true}</script>');
       parts.push(`<script${attributes({ ...shimAttrs, async: true, nonce })}></script>`);
     } else {
       // es-module-shims costs ~23 KB gzip and an iframe on browsers that need none of it, so
@@ -67,10 +75,12 @@ export function renderModuleTags(assets: PageAssets, options: Pick<HeadOptions, 
       );
     }
   }
-  if (!shim) {
-    for (const preload of assets.preloads) {
-      parts.push(`<link${attributes({ rel: 'modulepreload', href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity })}>`);
-    }
+  // In shim mode Chromium must not preload natively (it would fetch each module a second time
+  // for nothing: es-module-shims fetches and evaluates its own copies); es-module-shims reads
+  // `modulepreload-shim` links and starts all those fetches as soon as it runs.
+  const rel = shim ? 'modulepreload-shim' : 'modulepreload';
+  for (const preload of assets.preloads) {
+    parts.push(`<link${attributes({ rel, href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity, nonce })}>`);
   }
   return parts.join('\n');
 }

@@ -1,0 +1,80 @@
+// Opens a page in Chromium and records what a developer would look at in DevTools: console
+// errors, failed requests, CSP violations, and every request by URL (through CDP, so requests
+// that es-module-shims makes with fetch() count as well as the browser's own).
+import type { Browser, Page } from 'puppeteer-core';
+
+export interface OpenedPage {
+  page: Page;
+  consoleErrors: string[];
+  consoleWarnings: string[];
+  failed: string[];
+  /** `securitypolicyviolation` events in the page: "<directive> <blocked URI>". */
+  cspViolations: string[];
+  requests: Array<{ url: string; type: string }>;
+  /** URLs requested more than once (data: and blob: URLs are not requests on the wire). */
+  duplicates(): string[];
+}
+
+/** Opens `url` in a fresh browser context (a cold cache) and waits for the network to go idle. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { cookies?: Array<{ name: string; value: string }> } = {},
+): Promise<OpenedPage> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const result: OpenedPage = {
+    page,
+    consoleErrors: [],
+    consoleWarnings: [],
+    failed: [],
+    cspViolations: [],
+    requests: [],
+    duplicates() {
+      const counts = new Map<string, number>();
+      for (const r of this.requests) if (/^https?:/.test(r.url)) counts.set(r.url, (counts.get(r.url) ?? 0) + 1);
+      return [...counts].filter(([, n]) => n > 1).map(([u, n]) => `${u} ×${n}`);
+    },
+  };
+  page.on('console', (m) => {
+    if (m.type() === 'error') result.consoleErrors.push(m.text());
+    if (m.type() === 'warn') result.consoleWarnings.push(m.text());
+  });
+  page.on('pageerror', (e) => result.consoleErrors.push(String(e)));
+  page.on('requestfailed', (r) => result.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  // Bindings and scripts added through CDP are not subject to the page's CSP.
+  await page.exposeFunction('__podmapCspViolation', (line: string) => void result.cspViolations.push(line));
+  await page.evaluateOnNewDocument(() => {
+    addEventListener('securitypolicyviolation', (e) => {
+      (globalThis as unknown as { __podmapCspViolation(line: string): void }).__podmapCspViolation(
+        `${e.effectiveDirective} ${e.blockedURI}`,
+      );
+    });
+  });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  const seen = new Set<string>();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const key = `${e.requestId} ${e.request.url}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    result.requests.push({ url: e.request.url, type: e.type ?? 'Other' });
+  });
+  if (options.cookies) await context.setCookie(...options.cookies.map((c) => ({ ...c, domain: new URL(url).hostname, path: '/' })));
+  await page.goto(url, { waitUntil: 'networkidle0' });
+  return result;
+}
+
+/** Waits until each custom element has rendered its shadow DOM, and returns its text. */
+export async function rendered(page: Page, tags: string[]): Promise<Record<string, string>> {
+  await page.waitForFunction(
+    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
+    { timeout: 10_000 },
+    tags,
+  );
+  return page.evaluate(
+    (names: string[]) =>
+      Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])),
+    tags,
+  );
+}
