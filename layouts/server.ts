@@ -19,7 +19,7 @@ const env = (name: string, fallback: string) => process.env[name] || fallback;
  * search, geo, footer). Podlet manifests are found at PODMAP_<NAME>_URL, or on localhost at
  * the podlet's port; the CDN at PODMAP_CDN_URL.
  */
-export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutMs?: number } = {}) {
+export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutMs?: number; csp?: boolean } = {}) {
   const root = new URL('..', import.meta.url);
   const podlets = Object.fromEntries(
     Object.entries(demoPodlets).map(([name, { port, env: portEnv }]) => [
@@ -40,6 +40,8 @@ export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutM
     layoutCss: ['/static/layout.css'],
     timeoutMs: overrides.timeoutMs ?? Number(env('PODMAP_PODLET_TIMEOUT_MS', '1000')),
     mode: overrides.mode ?? (env('PODMAP_MODE', 'native') as 'native' | 'shim'),
+    // A strict CSP unless PODMAP_CSP=0: the demo shows that podmap's pages work under one.
+    csp: overrides.csp ?? env('PODMAP_CSP', '1') !== '0',
   });
 }
 

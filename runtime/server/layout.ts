@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ImportMap } from '../import-map/index.ts';
 import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
 import { createCdnClient } from './cdn-client.ts';
+import { buildContentSecurityPolicy, createNonce, scriptOriginsOf, type CspOptions } from './content-security-policy.ts';
 import { renderHead, renderPodletSection, type HeadOptions } from './document.ts';
 import { PodmapError } from './errors.ts';
 import { createPodletClient, type PodletClient } from './podlet-client.ts';
@@ -34,6 +35,12 @@ export interface LayoutOptions {
   layoutCss?: string[];
   /** How es-module-shims is found on the CDN. Default: es-module-shims, line 2. */
   shim?: { pkg: string; line: string; file: string } | false;
+  /**
+   * Send a strict `Content-Security-Policy` with a fresh nonce on every inline and external
+   * script of the page (content-security-policy.ts). Off by default: a podlet whose fragment
+   * holds inline scripts or event-handler attributes stops working under it.
+   */
+  csp?: boolean | CspOptions;
 }
 
 export interface Layout {
@@ -106,8 +113,11 @@ export function createLayout(options: LayoutOptions): Layout {
       assets = { map: { imports: {} }, preloads: [], scripts: [], stylesheets: [], shimUrl: null, fallbackOnly: new Map(pageClients.map((c) => [c.name, error as PodmapError])) };
     }
     const layoutCss = [...(options.layoutCss ?? [])];
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.write(renderHead(assets, { title: page.title, mode: options.mode, layoutCss }) + `<body>\n<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`);
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+    const nonce = options.csp ? createNonce() : undefined;
+    if (nonce) headers['content-security-policy'] = buildContentSecurityPolicy(nonce, scriptOriginsOf(assets), options.csp === true ? {} : options.csp);
+    res.writeHead(200, headers);
+    res.write(renderHead(assets, { title: page.title, mode: options.mode, layoutCss, nonce }) + `<body>\n<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`);
     for (const [index, client] of pageClients.entries()) {
       const result = await contents[index]!;
       const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;

@@ -19,7 +19,11 @@ export interface OpenedPage {
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { cookies?: Array<{ name: string; value: string }> } = {},
+  options: {
+    cookies?: Array<{ name: string; value: string }>;
+    /** Rewrites the HTML of the page itself, keeping its headers: an injection, as XSS would make one. */
+    rewriteDocument?: (html: string) => string;
+  } = {},
 ): Promise<OpenedPage> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
@@ -60,6 +64,16 @@ export async function openPage(
     seen.add(key);
     result.requests.push({ url: e.request.url, type: e.type ?? 'Other' });
   });
+  const rewrite = options.rewriteDocument;
+  if (rewrite) {
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.url() !== url) return void request.continue();
+      void fetch(url).then(async (response) =>
+        request.respond({ status: response.status, headers: Object.fromEntries(response.headers), body: rewrite(await response.text()) }),
+      );
+    });
+  }
   if (options.cookies) await context.setCookie(...options.cookies.map((c) => ({ ...c, domain: new URL(url).hostname, path: '/' })));
   await page.goto(url, { waitUntil: 'networkidle0' });
   return result;

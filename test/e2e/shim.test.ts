@@ -15,7 +15,7 @@ let browser: Browser;
 before(async () => {
   const storeDir = await ensureTestStore();
   const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_MODE: 'shim' } });
+  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_MODE: 'shim', PODMAP_CSP: '1' } });
   browser = await launchChromium();
 });
 

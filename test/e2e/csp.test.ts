@@ -1,0 +1,83 @@
+// The demo under its strict Content-Security-Policy (on by default; PODMAP_CSP=0 turns it off):
+// every podlet renders and Chromium reports no violation. es-module-shims under the same policy
+// is covered by shim.test.ts (no module fetched twice).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'puppeteer-core';
+import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
+import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+import { openPage, rendered } from './open-page.ts';
+
+let demo: RunningDemo;
+let browser: Browser;
+
+before(async () => {
+  const storeDir = await ensureTestStore();
+  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
+  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_CSP: '1', PODMAP_MODE: 'native' } });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+test('csp - home - every script and preload carries the response nonce, which changes per response', async () => {
+  const first = await fetch(demo.urls.layout);
+  const policy = first.headers.get('content-security-policy') ?? assert.fail('no Content-Security-Policy header');
+  const nonce = (/'nonce-([^']+)'/.exec(policy) ?? assert.fail(policy))[1]!;
+  assert.match(policy, /'strict-dynamic'/);
+  assert.match(policy, /object-src 'none'; base-uri 'none'/);
+  const html = await first.text();
+  const tags = [...html.matchAll(/<script[^>]*>|<link rel="modulepreload[^>]*>/g)].map((m) => m[0]);
+  assert.ok(tags.length > 10);
+  for (const tag of tags.filter((t) => !t.includes('esms-options'))) assert.ok(tag.includes(` nonce="${nonce}"`), tag);
+  const second = (await fetch(demo.urls.layout)).headers.get('content-security-policy');
+  assert.notEqual(second, policy, 'a fresh nonce for every response');
+});
+
+for (const [pathname, podlets] of [
+  ['/', ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']],
+  ['/search', ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer']],
+] as const) {
+  test(`csp - ${pathname} - every podlet renders in Chromium with no violation reported`, async () => {
+    const load = await openPage(browser, new URL(pathname, demo.urls.layout).href);
+    await rendered(load.page, [...podlets]);
+    assert.deepEqual(load.cspViolations, [], 'no securitypolicyviolation events');
+    assert.deepEqual(load.consoleErrors, [], 'no console errors');
+    assert.deepEqual(load.failed, [], 'no failed requests');
+    assert.deepEqual(load.duplicates(), [], 'no module fetched twice');
+    await load.page.close();
+  });
+}
+
+test('csp - home - an inline script injected into the page without the nonce - is refused and reported (security)', async () => {
+  const load = await openPage(browser, demo.urls.layout!, {
+    rewriteDocument: (html) => html.replace('<main', '<script>window.injected = 1</script><img src=x onerror="window.injected = 2"><main'),
+  });
+  // (A document answered through interception counts as public to Chromium, which then refuses
+  // its loopback module requests: this test looks at the injection only, not at the podlets.)
+  assert.equal(await load.page.evaluate(() => (window as unknown as { injected?: number }).injected), undefined, 'neither injection ran');
+  assert.equal(
+    load.cspViolations.filter((v) => v === 'script-src-elem inline' || v === 'script-src-attr inline').length,
+    2,
+    load.cspViolations.join('\n'),
+  );
+  await load.page.close();
+});
+
+test('csp - home - signing in still updates the header (the bus and exposed modules work under the policy)', async () => {
+  const load = await openPage(browser, demo.urls.layout!);
+  await rendered(load.page, ['podlet-header', 'podlet-auth']);
+  const auth = await load.page.$('podlet-auth');
+  await (await auth!.waitForSelector('pierce/#user'))!.type('Ada');
+  await (await auth!.$('pierce/#password'))!.type('secret');
+  await (await auth!.$('pierce/button[type=submit]'))!.click();
+  await load.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
+    timeout: 5000,
+  });
+  assert.deepEqual(load.cspViolations, []);
+  await load.page.close();
+});
