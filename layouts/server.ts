@@ -14,22 +14,42 @@ export const demoPodlets = {
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 
+/** What createDemoLayout() takes from its caller rather than from the environment. */
+export interface DemoLayoutOptions {
+  mode?: 'native' | 'shim';
+  timeoutMs?: number;
+  csp?: boolean;
+  /** Import-map overrides (docs/overrides.md); default from PODMAP_OVERRIDES. */
+  overrides?: boolean;
+  /** The CDN's base URL and podlet name → manifest URL, instead of PODMAP_CDN_URL and PODMAP_<NAME>_URL. */
+  urls?: { cdn?: string; podlets?: Record<string, string> };
+}
+
 /**
  * The demo's layout server: home `/` (header, auth, geo, image, footer) and `/search` (header,
  * search, geo, footer). Podlet manifests are found at PODMAP_<NAME>_URL, or on localhost at
  * the podlet's port; the CDN at PODMAP_CDN_URL.
  */
-export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutMs?: number; csp?: boolean } = {}) {
+export function createDemoLayout(options: DemoLayoutOptions = {}) {
   const root = new URL('..', import.meta.url);
   const podlets = Object.fromEntries(
     Object.entries(demoPodlets).map(([name, { port, env: portEnv }]) => [
       name,
-      env(`PODMAP_${name.toUpperCase()}_URL`, `http://127.0.0.1:${env(portEnv, String(port))}/manifest.json`),
+      options.urls?.podlets?.[name] ??
+        env(`PODMAP_${name.toUpperCase()}_URL`, `http://127.0.0.1:${env(portEnv, String(port))}/manifest.json`),
     ]),
   );
+  // Off unless asked for: PODMAP_OVERRIDES=1, hosts from PODMAP_OVERRIDES_HOSTS (comma-separated).
+  const overrideHosts = env('PODMAP_OVERRIDES_HOSTS', '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const overrides = (options.overrides ?? env('PODMAP_OVERRIDES', '0') === '1') && {
+    allowedHosts: overrideHosts.length > 0 ? overrideHosts : undefined,
+  };
   return createLayout({
     name: 'podmap-demo',
-    cdnUrl: env('PODMAP_CDN_URL', `http://127.0.0.1:${env('PODMAP_CDN_PORT', '7700')}/`),
+    cdnUrl: options.urls?.cdn ?? env('PODMAP_CDN_URL', `http://127.0.0.1:${env('PODMAP_CDN_PORT', '7700')}/`),
     importMap: JSON.parse(readFileSync(new URL('import-map.json', root), 'utf8')),
     podlets,
     pages: {
@@ -38,10 +58,11 @@ export function createDemoLayout(overrides: { mode?: 'native' | 'shim'; timeoutM
     },
     staticDir: fileURLToPath(new URL('static/', import.meta.url)),
     layoutCss: ['/static/layout.css'],
-    timeoutMs: overrides.timeoutMs ?? Number(env('PODMAP_PODLET_TIMEOUT_MS', '1000')),
-    mode: overrides.mode ?? (env('PODMAP_MODE', 'native') as 'native' | 'shim'),
+    timeoutMs: options.timeoutMs ?? Number(env('PODMAP_PODLET_TIMEOUT_MS', '1000')),
+    mode: options.mode ?? (env('PODMAP_MODE', 'native') as 'native' | 'shim'),
     // A strict CSP unless PODMAP_CSP=0: the demo shows that podmap's pages work under one.
-    csp: overrides.csp ?? env('PODMAP_CSP', '1') !== '0',
+    csp: options.csp ?? env('PODMAP_CSP', '1') !== '0',
+    overrides,
   });
 }
 

@@ -1,10 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { applyOverrides } from './apply-overrides.ts';
 import type { ImportMap } from '../import-map/index.ts';
 import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
 import { createCdnClient } from './cdn-client.ts';
 import { buildContentSecurityPolicy, createNonce, scriptOriginsOf, type CspOptions } from './content-security-policy.ts';
 import { renderHead, renderPodletSection, type HeadOptions } from './document.ts';
 import { PodmapError } from './errors.ts';
+import { attributes } from './html.ts';
+import { OVERRIDES_COOKIE, parseOverridesCookie, type ImportMapOverrides } from './parse-overrides-cookie.ts';
+import { CLEAR_OVERRIDES_PATH, renderOverridesNotice } from './render-overrides-notice.ts';
 import { createPodletClient, type PodletClient } from './podlet-client.ts';
 import { sendError } from './respond.ts';
 import { createStaticFiles } from './static-files.ts';
@@ -41,7 +47,21 @@ export interface LayoutOptions {
    * holds inline scripts or event-handler attributes stops working under it.
    */
   csp?: boolean | CspOptions;
+  /**
+   * Import-map overrides for development (docs/overrides.md): a `podmap-overrides` cookie may
+   * point a bare specifier or a whole podlet at a URL on one of `allowedHosts` (default
+   * localhost, 127.0.0.1, [::1]). Off by default; never turn it on in production without reading
+   * that document. When on, every page also loads the small console API
+   * (`/-/podmap/overrides.js`).
+   */
+  overrides?: boolean | { allowedHosts?: string[] };
 }
+
+/** The browser modules of the overrides API, served by the layout itself when overrides are on. */
+const OVERRIDES_MODULES: Record<string, string> = {
+  '/-/podmap/overrides.js': '@podmap/browser/overrides.js',
+  '/-/podmap/overrides-panel.js': '@podmap/browser/overrides-panel.js',
+};
 
 export interface Layout {
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -73,7 +93,10 @@ export function createLayout(options: LayoutOptions): Layout {
     }
   }
   const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
-  const shim = options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
+  const overrides = options.overrides ? { allowedHosts: options.overrides === true ? undefined : options.overrides.allowedHosts } : null;
+  const podletNames = new Set(clients.keys());
+  const shim =
+    options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
 
   function assetsFor(path: string, page: LayoutPage): Promise<PageAssets> {
     let hit = assetsCache.get(path);
@@ -110,14 +133,47 @@ export function createLayout(options: LayoutOptions): Layout {
       assets = await assetsFor(path, page);
     } catch (error) {
       console.error(`podmap: page "${path}": ${(error as Error).message}`);
-      assets = { map: { imports: {} }, preloads: [], scripts: [], stylesheets: [], shimUrl: null, fallbackOnly: new Map(pageClients.map((c) => [c.name, error as PodmapError])) };
+      assets = {
+        map: { imports: {} },
+        preloads: [],
+        scripts: [],
+        stylesheets: [],
+        shimUrl: null,
+        fallbackOnly: new Map(pageClients.map((c) => [c.name, error as PodmapError])),
+      };
+    }
+    let applied: ImportMapOverrides | null = null;
+    if (overrides) {
+      applied = parseOverridesCookie(req.headers.cookie, { allowedHosts: overrides.allowedHosts, podlets: podletNames });
+      if (applied) {
+        for (const r of applied.rejected) {
+          console.warn(`podmap: PODMAP_ERR_OVERRIDE_REJECTED: ${JSON.stringify(r.key)} → ${JSON.stringify(r.value)}: ${r.reason}`);
+        }
+        // A copy per response: the cached assets are every other user's page.
+        // Every podlet, not only the page's: an exposed module may come from one that is not on it.
+        const bases = new Map([...clients.values()].flatMap((c) => (c.state?.podmap ? [[c.name, c.state.podmap.baseUrl] as const] : [])));
+        assets = applyOverrides(assets, applied, bases);
+      }
     }
     const layoutCss = [...(options.layoutCss ?? [])];
+    // Pages are never cached; an overridden one least of all (it is one developer's page).
     const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
     const nonce = options.csp ? createNonce() : undefined;
-    if (nonce) headers['content-security-policy'] = buildContentSecurityPolicy(nonce, scriptOriginsOf(assets), options.csp === true ? {} : options.csp);
+    if (nonce)
+      headers['content-security-policy'] = buildContentSecurityPolicy(
+        nonce,
+        scriptOriginsOf(assets),
+        typeof options.csp === 'object' ? options.csp : {},
+      );
     res.writeHead(200, headers);
-    res.write(renderHead(assets, { title: page.title, mode: options.mode, layoutCss, nonce }) + `<body>\n<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`);
+    let body = '<body>\n';
+    if (overrides) body += `<script${attributes({ type: 'module', src: '/-/podmap/overrides.js', nonce })}></script>\n`;
+    if (applied) body += renderOverridesNotice(applied, path);
+    res.write(
+      renderHead(assets, { title: page.title, mode: options.mode, layoutCss, nonce }) +
+        body +
+        `<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`,
+    );
     for (const [index, client] of pageClients.entries()) {
       const result = await contents[index]!;
       const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;
@@ -127,8 +183,25 @@ export function createLayout(options: LayoutOptions): Layout {
     res.end('</main>\n</body>\n</html>\n');
   }
 
+  async function serveOverridesRoute(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === CLEAR_OVERRIDES_PATH) {
+      if (req.method !== 'POST') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+      // Back to a page of this layout only: any other target would make this an open redirect.
+      const back = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('back') ?? '/';
+      const location = Object.hasOwn(options.pages, back) ? back : '/';
+      res.writeHead(303, { location, 'set-cookie': `${OVERRIDES_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    const file = fileURLToPath(import.meta.resolve(OVERRIDES_MODULES[path]!));
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (overrides && (path === CLEAR_OVERRIDES_PATH || Object.hasOwn(OVERRIDES_MODULES, path))) return serveOverridesRoute(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
     const page = Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
     if (page) return servePage(req, res, path, page);
