@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import type { RequestHandler } from './listen-tls.ts';
+
+/** One built file, served at `/bundles/<kind>/<name>`. */
+export interface BundleFile {
+  raw: Buffer;
+  br: Buffer;
+  etag: string;
+}
+
+/** The bundled baselines: B (one bundle per page) and S (split, one shared build). */
+export interface Bundles {
+  /** URL path of each page's entry script, per kind: { b: { home: '/bundles/b/home-X.js' }, s: … }. */
+  entries: Record<'b' | 's', Record<string, string>>;
+  files: Map<string, BundleFile>;
+}
+
+/**
+ * Builds the baselines with esbuild from the podlets' compiled modules (`podlets/<name>/public/`,
+ * the same files podmap serves), bare specifiers resolved from each podlet's own node_modules,
+ * so geo gets lit 2 as it does through the map. Minified, ES2022, browser conditions; names carry
+ * a content hash, so they are served as immutable like podmap's versioned URLs.
+ *
+ * B builds each page on its own. S builds every page's entry in one build with `splitting`, so
+ * code two pages share sits in chunks both pages load.
+ */
+export async function buildBundles(root: string, workDir: string, pages: Record<string, string[]>): Promise<Bundles> {
+  const entryDir = join(workDir, 'entries');
+  await mkdir(entryDir, { recursive: true });
+  const entryPoints: Record<string, string> = {};
+  for (const [page, podlets] of Object.entries(pages)) {
+    const modules = podlets.map((name) => join(root, 'podlets', name, 'public', `${name}.js`));
+    for (const m of modules) if (!existsSync(m)) throw new Error(`bench: ${m} is missing; run "npm run build"`);
+    entryPoints[page] = join(entryDir, `${page}.js`);
+    await writeFile(entryPoints[page], modules.map((m) => `import ${JSON.stringify(m)};\n`).join(''));
+  }
+  const common: BuildOptions = {
+    plugins: [withoutImportMeta],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    entryNames: '[name]-[hash]',
+    logLevel: 'warning',
+  };
+  const files = new Map<string, BundleFile>();
+  const entries: Bundles['entries'] = { b: {}, s: {} };
+  const add = (kind: 'b' | 's', outputs: Array<{ path: string; contents: Uint8Array }>) => {
+    for (const out of outputs) {
+      const raw = Buffer.from(out.contents);
+      const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+      files.set(`/bundles/${kind}/${basename(out.path)}`, {
+        raw,
+        br,
+        etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}"`,
+      });
+    }
+  };
+  const entryName = (kind: 'b' | 's', page: string) => [...files.keys()].find((k) => k.startsWith(`/bundles/${kind}/${page}-`))!;
+  for (const [page, file] of Object.entries(entryPoints)) {
+    const result = await build({ ...common, entryPoints: { [page]: file }, outdir: join(workDir, 'b') });
+    add('b', result.outputFiles!);
+    entries.b[page] = entryName('b', page);
+  }
+  const split = await build({ ...common, entryPoints, splitting: true, chunkNames: 'chunk-[hash]', outdir: join(workDir, 's') });
+  add('s', split.outputFiles!);
+  for (const page of Object.keys(entryPoints)) entries.s[page] = entryName('s', page);
+  return { entries, files };
+}
+
+/**
+ * footer and geo print which lit the map gave them with `import.meta.resolve('lit')`, which
+ * throws on a page without an import map. In the bundles that call just returns the specifier.
+ */
+const withoutImportMeta: Plugin = {
+  name: 'bench-without-import-meta-resolve',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]podlets[\\/][^\\/]+[\\/]public[\\/][^\\/]+\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.resolve(', 'String('),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Serves built bundles like podmap serves versioned modules: brotli when accepted, immutable for a
+ * year, ETag. Other paths go to `next`.
+ */
+export function serveBundles(files: Map<string, BundleFile>, next: RequestHandler): RequestHandler {
+  return (req, res) => {
+    const file = files.get((req.url ?? '/').split('?')[0]!);
+    if (!file) return next(req, res);
+    const br = /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = br ? file.br : file.raw;
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: file.etag,
+      vary: 'Accept-Encoding',
+      'content-length': String(body.length),
+      ...(br ? { 'content-encoding': 'br' } : {}),
+    });
+    res.end(body);
+  };
+}
