@@ -139,7 +139,7 @@ export function createPodletClient(options: {
           failCode: 'PODMAP_ERR_CONTENT_FAILED',
           timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
         });
-        const version = response.headers.get('podlet-version');
+        const version = response.headers['podlet-version'];
         if (version && version !== current.version) void this.refresh(true);
         if (response.status < 200 || response.status > 299)
           throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
