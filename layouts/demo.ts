@@ -69,8 +69,11 @@ export async function startDemo(
 
   try {
     urls.cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn', 'PODMAP_CDN_PORT'));
+    // Podlets load their modules from the CDN's origin unless PODMAP_PODLET_ASSETS=podlet.
+    const assetsEnv: Record<string, string> =
+      (options.env?.PODMAP_PODLET_ASSETS ?? process.env.PODMAP_PODLET_ASSETS) === 'podlet' ? {} : { PODMAP_PODLET_CDN_URL: urls.cdn! };
     const podletUrls = await Promise.all(
-      Object.entries(demoPodlets).map(([name, p]) => start(name, `podlets/${name}/server.ts`, portEnv(name, p.env))),
+      Object.entries(demoPodlets).map(([name, p]) => start(name, `podlets/${name}/server.ts`, { ...portEnv(name, p.env), ...assetsEnv })),
     );
     const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: urls.cdn, ...portEnv('layout', 'PODMAP_LAYOUT_PORT') };
     Object.keys(demoPodlets).forEach((name, i) => {

@@ -5,6 +5,7 @@ import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
 export const podlet = await createPodlet({
   name: 'auth',
   packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['auth.js'],
   exposes: { '@podlets/auth/session.js': 'session.js' },
   content: () => '<podlet-auth><p>Loading sign-in…</p></podlet-auth>',

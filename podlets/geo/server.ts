@@ -5,6 +5,7 @@ import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
 export const podlet = await createPodlet({
   name: 'geo',
   packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['geo.js'],
   content: () => '<podlet-geo><p>Finding your location…</p></podlet-geo>',
   fallback: () => '<p class="podlet-fallback">Location is unavailable.</p>',

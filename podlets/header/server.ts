@@ -5,6 +5,7 @@ import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
 export const podlet = await createPodlet({
   name: 'header',
   packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['header.js'],
   content: () => '<podlet-header><a href="/">Podmap Travel</a></podlet-header>',
   fallback: () => '<header class="podlet-fallback"><a href="/">Podmap Travel</a></header>',

@@ -5,6 +5,7 @@ import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
 export const podlet = await createPodlet({
   name: 'image',
   packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['image.js'],
   content: () => '<podlet-image><p>Loading gallery…</p></podlet-image>',
   fallback: () => '<p class="podlet-fallback">The gallery is unavailable.</p>',

@@ -5,6 +5,7 @@ import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
 export const podlet = await createPodlet({
   name: 'search',
   packageDir: fileURLToPath(new URL('.', import.meta.url)),
+  cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['search.js'],
   content: () => '<podlet-search><p>Loading search…</p></podlet-search>',
   fallback: () => '<p class="podlet-fallback">Search is unavailable right now.</p>',

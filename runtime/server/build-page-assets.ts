@@ -4,6 +4,7 @@ import {
   packageRootOf,
   planVersions,
   rangeForLine,
+  sortImportMap,
   type ImportMap,
   type PodletNeeds,
   type VersionNeed,
@@ -184,11 +185,29 @@ export async function buildPageAssets(input: {
   );
   // The CDN's maps carry a hash for every file of every package (development and node builds
   // too); the page needs those of the modules it loads, which keeps the map a few KB.
-  if (map.integrity) {
-    const inGraph = new Set(graph);
-    map.integrity = Object.fromEntries(Object.entries(map.integrity).filter(([url]) => inGraph.has(url)));
-    if (Object.keys(map.integrity).length === 0) delete map.integrity;
-  }
+  const inGraph = new Set(graph);
+  const integrity = Object.fromEntries(Object.entries(map.integrity ?? {}).filter(([url]) => inGraph.has(url)));
+  // Podlet releases on the CDN are immutable too: pin their modules' hashes as well, so a
+  // tampered podlet module is refused like a tampered library.
+  const cdnOrigin = new URL(cdn.base).origin;
+  const releases = new Set(
+    graph
+      .filter((u) => u.startsWith(`${cdnOrigin}/podlet/`))
+      .map((u) => packageRootOf(u))
+      .filter((r): r is string => r !== null),
+  );
+  await Promise.all(
+    [...releases].map(async (root) => {
+      const match = /\/podlet\/([^/@]+)@([^/]+)\/$/.exec(root);
+      const meta = match ? await cdn.metadata(match[1]!, match[2]!, 'podlet') : null;
+      for (const [file, info] of Object.entries(meta?.files ?? {})) {
+        const url = new URL(file, root).href;
+        if (info.integrity && inGraph.has(url)) integrity[url] = info.integrity;
+      }
+    }),
+  );
+  if (Object.keys(integrity).length > 0) map.integrity = sortImportMap({ imports: {}, integrity }).integrity;
+  else delete map.integrity;
   let shimUrl: string | null = null;
   let shimIntegrity: string | undefined;
   if (input.shim) {

@@ -61,6 +61,10 @@ export const errorCatalogue = {
     status: 405,
     message: 'This resource does not accept that HTTP method.',
   },
+  PODMAP_ERR_PODLET_RELEASE_MISMATCH: {
+    status: 500,
+    message: "The podlet's release on the asset CDN is missing or differs from its compiled files; the podlet serves its modules itself.",
+  },
   PODMAP_ERR_INTERNAL: {
     status: 500,
     message: 'Internal server error; the details are in the server log.',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { PodmapError } from './errors.ts';
+import { checkCdnRelease } from './check-cdn-release.ts';
 import { escapeHtml } from './html.ts';
 import type { PodmapDocument } from './podmap-document.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -25,6 +26,14 @@ export interface PodletOptions {
   fallback?(): string;
   /** Rescan modules per request and never mark files immutable. Default: false. */
   development?: boolean;
+  /**
+   * An asset CDN where this version's public/ was published as a podlet release
+   * (`podlet/<podlet name>@<version>/`, so the name must also be a plain npm name). Pages then load the podlet's modules from the CDN's
+   * origin, on the connection that brings the shared libraries, instead of opening one more
+   * per podlet. Checked at start-up: if the release is missing or differs from public/, the
+   * podlet logs PODMAP_ERR_PODLET_RELEASE_MISMATCH and serves its modules itself.
+   */
+  cdnUrl?: string;
 }
 
 export interface Podlet {
@@ -63,6 +72,16 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
     }
   }
 
+  let releaseBase: string | null = null;
+  if (options.cdnUrl && !options.development) {
+    try {
+      releaseBase = await checkCdnRelease(options.cdnUrl, options.name, pkg.version, publicDir);
+    } catch (error) {
+      const e = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_PODLET_RELEASE_MISMATCH', String(error));
+      console.warn(`podmap: podlet "${options.name}": ${e.code}: ${e.message}`);
+    }
+  }
+
   async function describe(): Promise<PodmapDocument> {
     const modules = await scanModules(publicDir);
     if (options.entries.some((e) => !(e in modules))) {
@@ -82,11 +101,11 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
         needs[name] = range;
       }
     }
-    const base = options.development ? '/public/' : versionedPrefix;
+    const base = releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`;
     return {
       podmap: 1,
       package: { name: pkg.name, version: pkg.version },
-      base: `.${base}`,
+      base,
       needs,
       exposes,
       modules,
@@ -94,13 +113,15 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
   }
 
   let description = await describe();
+  const assetPrefix = () => (description.base.startsWith('./') ? description.base.slice(1) : description.base);
   const manifest = () => ({
     name: options.name,
     version: pkg.version,
     content: '/',
     fallback: '/fallback',
-    js: options.entries.map((e) => ({ value: `${description.base.slice(1)}${e}`, type: 'module', crossorigin: 'anonymous' })),
-    css: (options.css ?? []).map((c) => ({ value: `${description.base.slice(1)}${c}`, type: 'text/css' })),
+    // Podium resolves asset URLs against the podlet's origin: "/public@1.0.0/x.js", or the CDN's absolute URL.
+    js: options.entries.map((e) => ({ value: `${assetPrefix()}${e}`, type: 'module', crossorigin: 'anonymous' })),
+    css: (options.css ?? []).map((c) => ({ value: `${assetPrefix()}${c}`, type: 'text/css' })),
     proxy: {},
     team: '',
   });

@@ -33,7 +33,9 @@ interface Load {
 async function load(pathname: string, reuse?: Page): Promise<Load> {
   const page = reuse ?? (await (await browser.createBrowserContext()).newPage());
   const result: Load = { page, consoleErrors: [], failed: [], redirects: [], modules: [] };
-  page.on('console', (m) => { if (m.type() === 'error') result.consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') result.consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => result.consoleErrors.push(String(e)));
   page.on('requestfailed', (r) => result.failed.push(`${r.url()} ${r.failure()?.errorText}`));
   const cdp = await page.createCDPSession();
@@ -53,11 +55,22 @@ async function load(pathname: string, reuse?: Page): Promise<Load> {
 
 /** Waits until each custom element has rendered its shadow DOM, and returns its text. */
 async function rendered(page: Page, tags: string[]): Promise<Record<string, string>> {
-  await page.waitForFunction((names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0), { timeout: 10_000 }, tags);
-  return page.evaluate((names: string[]) => Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])), tags);
+  await page.waitForFunction(
+    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
+    { timeout: 10_000 },
+    tags,
+  );
+  return page.evaluate(
+    (names: string[]) =>
+      Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])),
+    tags,
+  );
 }
 
 function assertClean(result: Load) {
+  // Podlet releases and libraries share the CDN's origin: one connection brings every module.
+  const origins = new Set(result.modules.map((m) => new URL(m.url).origin));
+  assert.deepEqual([...origins], [new URL(demo.urls.cdn!).origin], 'every module comes from the CDN');
   assert.deepEqual(result.consoleErrors, [], 'no console errors');
   assert.deepEqual(result.failed, [], 'no failed requests');
   assert.deepEqual(result.redirects, [], 'no redirects: the map holds exact URLs');
@@ -98,7 +111,10 @@ test('demo - home - geo runs lit 2 while the rest of the page runs lit 3', async
   assert.match(text['podlet-geo']!, /Rendered with lit@2\.\d+\.\d+/);
   assert.match(text['podlet-footer']!, /Footer lit: lit@3\.\d+\.\d+/);
   const versions = await result.page.evaluate(() => (globalThis as unknown as { litElementVersions: string[] }).litElementVersions);
-  assert.ok(versions.some((v) => v.startsWith('3.')) && versions.some((v) => v.startsWith('4.')), `lit-element 3 (lit 2) and 4 (lit 3) both loaded: ${versions}`);
+  assert.ok(
+    versions.some((v) => v.startsWith('3.')) && versions.some((v) => v.startsWith('4.')),
+    `lit-element 3 (lit 2) and 4 (lit 3) both loaded: ${versions}`,
+  );
   await result.page.close();
 });
 
@@ -110,12 +126,14 @@ test('demo - home - signing in on auth updates the header through the exposed se
   await user!.type('Ada');
   await (await auth!.$('pierce/#password'))!.type('secret');
   await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await result.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), { timeout: 5000 });
+  await result.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
+    timeout: 5000,
+  });
   assertClean(result);
   await result.page.close();
 });
 
-test('demo - home then search - the second page fetches only the search podlet\'s modules', async () => {
+test("demo - home then search - the second page fetches only the search podlet's modules", async () => {
   const home = await load('/');
   await rendered(home.page, ['podlet-footer']);
   const search = await load('/search', home.page);
@@ -126,4 +144,12 @@ test('demo - home then search - the second page fetches only the search podlet\'
   assert.ok(fetched.length > 0 && fetched.every((u) => /\/(search|destinations)\.js$/.test(u)), fetched.join('\n'));
   report('home → search', { ...search, modules: search.modules.filter((m) => m.bytes > 0) });
   await home.page.close();
+});
+
+test('demo - home - every preloaded module, libraries and podlet releases alike, is pinned by a sha384 hash', async () => {
+  const html = await (await fetch(demo.urls.layout!)).text();
+  const map = JSON.parse(/<script type="importmap"[^>]*>(.*?)<\/script>/s.exec(html)![1]!);
+  const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(preloads.length >= 20, `${preloads.length} preloads`);
+  for (const url of preloads) assert.match(map.integrity?.[url] ?? '', /^sha384-/, url);
 });

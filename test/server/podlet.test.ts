@@ -137,3 +137,26 @@ function assertContains(actual: unknown, expected: unknown, at = 'manifest'): vo
   assert.equal(typeof actual, 'object', at);
   for (const [key, value] of Object.entries(expected)) assertContains((actual as Record<string, unknown>)[key], value, `${at}.${key}`);
 }
+
+test('createPodlet() - cdnUrl with a matching release - points its modules at the CDN; a stale release - serves them itself', async (t) => {
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { createCdnServer, publishPodletRelease } = await import('../../runtime/cdn/index.ts');
+  const store = await mkdtemp(`${tmpdir()}/podmap-release-`);
+  t.after(() => rm(store, { recursive: true, force: true }));
+  const cdn = await listen(t, createCdnServer({ storeDir: store }).listeners('request')[0] as Parameters<typeof listen>[1]);
+  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0' }, modules: { 'card.js': "import 'lit';\n" } });
+  await publishPodletRelease(store, 'fixture', '1.0.0', `${dir}/public`);
+  const fresh = await createPodlet({ name: 'fixture', packageDir: dir, entries: ['card.js'], cdnUrl: cdn, content: () => '' });
+  const freshBase = await listen(t, fresh.handle);
+  assert.equal((await (await fetch(`${freshBase}podmap.json`)).json()).base, `${cdn}podlet/fixture@1.0.0/`);
+  assert.equal((await (await fetch(`${freshBase}manifest.json`)).json()).js[0].value, `${cdn}podlet/fixture@1.0.0/card.js`);
+
+  // The code changed but the version did not: the CDN's immutable release is now stale.
+  await writeFile(`${dir}/public/card.js`, "import 'lit';\nconsole.log('changed');\n");
+  const warn = t.mock.method(console, 'warn', () => {});
+  const stale = await createPodlet({ name: 'fixture', packageDir: dir, entries: ['card.js'], cdnUrl: cdn, content: () => '' });
+  const staleBase = await listen(t, stale.handle);
+  assert.equal((await (await fetch(`${staleBase}podmap.json`)).json()).base, './public@1.0.0/');
+  assert.ok(warn.mock.calls.some((c) => /PODMAP_ERR_PODLET_RELEASE_MISMATCH.*card\.js/.test(String(c.arguments[0]))));
+});
