@@ -12,6 +12,7 @@ import { createDemoLayout } from '../../layouts/server.ts';
 import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { openPage, rendered } from './open-page.ts';
+import { startPodletDevServer, type DevServer } from './podlet-dev-server.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -19,6 +20,7 @@ let devServer: Server;
 let devBase: string;
 let plainLayout: Server;
 let plainLayoutUrl: string;
+let authDev: { server: DevServer; base: string };
 
 const listenOn = (server: Server) =>
   new Promise<string>((resolve) =>
@@ -46,12 +48,14 @@ before(async () => {
   );
   plainLayout = await createDemoLayout({ overrides: false, urls: { cdn: demo.urls.cdn, podlets } }).listen(0);
   plainLayoutUrl = `http://127.0.0.1:${(plainLayout.address() as AddressInfo).port}/`;
+  authDev = await startPodletDevServer('auth');
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await demo?.stop();
+  await authDev?.server.stop();
   devServer?.closeAllConnections();
   devServer?.close();
   plainLayout?.closeAllConnections();
@@ -130,5 +134,27 @@ test('overrides off - the same cookie does nothing', async () => {
   assert.match(text['podlet-footer']!, /Composed from six podlets/);
   assert.equal(await load.page.$('#podmap-overrides'), null);
   assert.ok(!load.requests.some((r) => r.url.startsWith(devBase) || r.url.includes('/-/podmap/')));
+  await load.page.close();
+});
+
+test('overrides on - auth from its dev server (npm run dev) - renders from TypeScript, and header shares its session module', async () => {
+  const load = await openPage(browser, demo.urls.layout!, { cookies: cookieFor({ auth: `${authDev.base}public/` }) });
+  await rendered(load.page, ['podlet-header', 'podlet-auth']);
+  assert.ok(load.requests.some((r) => r.url === `${authDev.base}public/auth.js`));
+  // header imports @podlets/auth/session.js through the map; auth imports ./session.ts. Both must
+  // reach one URL on the dev server, or there are two session modules and sign-in is not seen.
+  assert.deepEqual(
+    load.requests.filter((r) => r.url.includes('session')).map((r) => r.url),
+    [`${authDev.base}public/session.js`],
+  );
+  const auth = await load.page.$('podlet-auth');
+  await (await auth!.waitForSelector('pierce/#user'))!.type('Ada');
+  await (await auth!.$('pierce/#password'))!.type('secret');
+  await (await auth!.$('pierce/button[type=submit]'))!.click();
+  await load.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
+    timeout: 5000,
+  });
+  assert.deepEqual(load.cspViolations, []);
+  assert.deepEqual(load.consoleErrors, []);
   await load.page.close();
 });
