@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import { applyOverrides } from './apply-overrides.ts';
 import type { ImportMap } from '../import-map/index.ts';
 import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
@@ -55,6 +57,8 @@ export interface LayoutOptions {
    * (`/-/podmap/overrides.js`).
    */
   overrides?: boolean | { allowedHosts?: string[] };
+  /** How long a page's import map and preloads are kept before they are rebuilt in the background, in ms. Default 60 000. */
+  assetsTtlMs?: number;
 }
 
 /** The browser modules of the overrides API, served by the layout itself when overrides are on. */
@@ -80,8 +84,15 @@ export interface Layout {
  */
 export function createLayout(options: LayoutOptions): Layout {
   const cdn = createCdnClient(options.cdnUrl);
-  const assetsCache = new Map<string, Promise<PageAssets>>();
+  // Page assets depend on cached manifests and on the CDN's version lists. They are rebuilt when
+  // a manifest changes, and in the background once they are older than `assetsTtlMs`, so a new
+  // minor on the CDN reaches every page without a restart while no request waits for it.
+  const assetsTtlMs = options.assetsTtlMs ?? 60_000;
+  const assetsCache = new Map<string, { at: number; value: Promise<PageAssets> }>();
   const invalidate = () => assetsCache.clear();
+  // The rendered head of each page's assets, split where the per-response nonce goes.
+  const headCache = new WeakMap<PageAssets, { head: string[]; csp: string[] | null }>();
+  let firstRequest = true;
   const clients = new Map<string, PodletClient>();
   for (const [name, manifestUrl] of Object.entries(options.podlets)) {
     if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
@@ -99,25 +110,36 @@ export function createLayout(options: LayoutOptions): Layout {
     options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
 
   function assetsFor(path: string, page: LayoutPage): Promise<PageAssets> {
-    let hit = assetsCache.get(path);
+    const hit = assetsCache.get(path);
+    if (hit && Date.now() - hit.at < assetsTtlMs) return hit.value;
+    const value = buildPageAssets({
+      globalMap: options.importMap,
+      cdn,
+      pagePodlets: page.podlets.map((n) => clients.get(n)!),
+      allPodlets: [...clients.values()],
+      shim,
+    });
+    const entry = { at: Date.now(), value };
+    assetsCache.set(path, entry);
     if (!hit) {
-      hit = buildPageAssets({
-        globalMap: options.importMap,
-        cdn,
-        pagePodlets: page.podlets.map((n) => clients.get(n)!),
-        allPodlets: [...clients.values()],
-        shim,
-      });
-      assetsCache.set(path, hit);
-      hit.catch(() => assetsCache.delete(path)); // retried on the next request
+      value.catch(() => assetsCache.get(path) === entry && assetsCache.delete(path)); // retried on the next request
+      return value;
     }
-    return hit;
+    // Stale: serve the old assets while the new ones are built; keep the old ones if that fails.
+    value.catch(() => assetsCache.get(path) === entry && assetsCache.set(path, { at: Date.now(), value: hit.value }));
+    return hit.value;
   }
 
   async function servePage(req: IncomingMessage, res: ServerResponse, path: string, page: LayoutPage): Promise<void> {
     const pageClients = page.podlets.map((n) => clients.get(n)!);
+    // Podlets without a manifest yet: the first page waits for them (it is the layout's start);
+    // later pages never wait for a podlet that is down, it is retried in the background.
     const missing = [...clients.values()].filter((c) => !c.state);
-    if (missing.length > 0) await Promise.all(missing.map((c) => c.refresh()));
+    if (missing.length > 0) {
+      const refreshed = Promise.all(missing.map((c) => c.refresh()));
+      if (firstRequest) await refreshed;
+    }
+    firstRequest = false;
     const origin = `http://${req.headers.host ?? 'localhost'}`;
     const context = {
       'podium-requested-by': options.name ?? 'podmap-layout',
@@ -157,30 +179,56 @@ export function createLayout(options: LayoutOptions): Layout {
     }
     const layoutCss = [...(options.layoutCss ?? [])];
     // Pages are never cached; an overridden one least of all (it is one developer's page).
-    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+    const headers: Record<string, string> = {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      vary: 'Accept-Encoding',
+    };
     const nonce = options.csp ? createNonce() : undefined;
-    if (nonce)
-      headers['content-security-policy'] = buildContentSecurityPolicy(
-        nonce,
-        scriptOriginsOf(assets),
-        typeof options.csp === 'object' ? options.csp : {},
-      );
+    // The head is rendered once per page's assets with a placeholder where the nonce goes;
+    // an overridden page is one developer's and rendered afresh.
+    let rendered = applied ? undefined : headCache.get(assets);
+    if (!rendered) {
+      const placeholder = nonce ? NONCE_PLACEHOLDER : undefined;
+      rendered = {
+        head: renderHead(assets, { title: page.title, mode: options.mode, layoutCss, nonce: placeholder }).split(NONCE_PLACEHOLDER),
+        csp: placeholder
+          ? buildContentSecurityPolicy(placeholder, scriptOriginsOf(assets), typeof options.csp === 'object' ? options.csp : {}).split(
+              NONCE_PLACEHOLDER,
+            )
+          : null,
+      };
+      if (!applied) headCache.set(assets, rendered);
+    }
+    if (nonce && rendered.csp) headers['content-security-policy'] = rendered.csp.join(nonce);
+    const out = compressedBody(req, res, headers);
     res.writeHead(200, headers);
     let body = '<body>\n';
     if (overrides) body += `<script${attributes({ type: 'module', src: '/-/podmap/overrides.js', nonce })}></script>\n`;
     if (applied) body += renderOverridesNotice(applied, path);
-    res.write(
-      renderHead(assets, { title: page.title, mode: options.mode, layoutCss, nonce }) +
+    out.write(
+      (nonce ? rendered.head.join(nonce) : rendered.head.join('')) +
         body +
         `<main class="page" data-page="${path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '')}">\n`,
     );
-    for (const [index, client] of pageClients.entries()) {
-      const result = await contents[index]!;
-      const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;
-      const html = assets.fallbackOnly.has(client.name) ? (client.state?.fallbackHtml ?? '') : result.html;
-      res.write(renderPodletSection(client.name, html, { fallback }));
+    out.flush();
+    // Fragments go out in page order; whatever is ready when one arrives goes in the same write.
+    const ready: Array<{ html: string; error?: unknown } | undefined> = pageClients.map(() => undefined);
+    contents.forEach((c, i) => void c.then((r) => (ready[i] = r)));
+    for (let index = 0; index < pageClients.length;) {
+      await contents[index];
+      let chunk = '';
+      for (; index < pageClients.length && ready[index]; index++) {
+        const client = pageClients[index]!;
+        const result = ready[index]!;
+        const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;
+        const html = assets.fallbackOnly.has(client.name) ? (client.state?.fallbackHtml ?? '') : result.html;
+        chunk += renderPodletSection(client.name, html, { fallback });
+      }
+      out.write(chunk);
+      if (index < pageClients.length) out.flush();
     }
-    res.end('</main>\n</body>\n</html>\n');
+    out.end('</main>\n</body>\n</html>\n');
   }
 
   async function serveOverridesRoute(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -224,6 +272,44 @@ export function createLayout(options: LayoutOptions): Layout {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server));
       });
+    },
+  };
+}
+
+/** Stands in for the per-response nonce in a cached head; nothing a page contains looks like it. */
+const NONCE_PLACEHOLDER = '\u0000podmap-nonce\u0000';
+
+/**
+ * The page body's writer: brotli or gzip when the browser accepts it (the import map and
+ * preloads compress to a fraction: their URLs repeat), with a flush after the head and after
+ * each batch of fragments, so streaming still reaches the browser early. Sets
+ * Content-Encoding in `headers` before they are written.
+ */
+function compressedBody(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) {
+  const accept = String(req.headers['accept-encoding'] ?? '');
+  const head = req.method === 'HEAD';
+  let stream: (Transform & { flush(kind?: number, cb?: () => void): void }) | null = null;
+  if (!head && /\bbr\b/.test(accept)) {
+    stream = createBrotliCompress({ params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } });
+    headers['content-encoding'] = 'br';
+  } else if (!head && /\bgzip\b/.test(accept)) {
+    stream = createGzip({ level: 6 });
+    headers['content-encoding'] = 'gzip';
+  }
+  if (stream) stream.pipe(res);
+  return {
+    write(text: string) {
+      if (head) return;
+      if (stream) stream.write(text);
+      else res.write(text);
+    },
+    flush() {
+      if (stream) stream.flush(headers['content-encoding'] === 'br' ? zlib.BROTLI_OPERATION_FLUSH : zlib.Z_SYNC_FLUSH);
+    },
+    end(text: string) {
+      if (head) res.end();
+      else if (stream) stream.end(text);
+      else res.end(text);
     },
   };
 }
