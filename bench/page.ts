@@ -43,7 +43,9 @@ const reps = Number(process.env.BENCH_REPS ?? 7);
 // 40 and 150 ms are the issue's conditions; 0 ms is a diagnostic: what remains without latency is
 // the browser's own cost (per module, per connection), not round trips.
 const latencies = (process.env.BENCH_LATENCIES ?? '0,40,150').split(',').map(Number);
-const variants = ['U', 'U+P', 'B', 'S', 'U+P h1'] as const;
+// U+P 7o: podmap as shipped before podlet releases moved to the CDN: each podlet serves its own
+// modules, so a page opens one connection per podlet origin (7 in all).
+const variants = ['U', 'U+P', 'U+P 7o', 'B', 'S', 'U+P h1'] as const;
 type Variant = (typeof variants)[number];
 const scenarios = ['cold home', 'home → search', 'revisit home'] as const;
 type Scenario = (typeof scenarios)[number];
@@ -65,7 +67,6 @@ try {
   const tls = await generateCertificate(work);
   const storeDir = join(work, 'store');
   await publishDemoAssets(storeDir);
-  const podlets = await importPodlets();
   const cdnHandler = createCdnServer({ storeDir }).listeners('request')[0] as RequestHandler;
   const listen = async (handler: RequestHandler, protocol: 'h2' | 'http/1.1') => {
     const l = await listenTls(handler, tls, protocol);
@@ -75,8 +76,10 @@ try {
 
   // One stack per protocol: CDN, six podlets, and a layout that points at them. The podlets'
   // handlers are shared; each stack has its own origins, so the map names the right ones.
-  const layoutFor = async (protocol: 'h2' | 'http/1.1') => {
-    process.env.PODMAP_CDN_URL = await listen(cdnHandler, protocol);
+  const layoutFor = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn') => {
+    const cdnUrl = await listen(cdnHandler, protocol);
+    process.env.PODMAP_CDN_URL = cdnUrl;
+    const podlets = await importPodlets(podletAssets === 'cdn' ? cdnUrl : '', `${protocol}-${podletAssets}`);
     for (const [name, p] of Object.entries(podlets))
       process.env[`PODMAP_${name.toUpperCase()}_URL`] = `${await listen(p.handle, protocol)}manifest.json`;
     const layout = createDemoLayout();
@@ -85,6 +88,7 @@ try {
   };
   const h2Layout = await layoutFor('h2');
   const h1Layout = await layoutFor('http/1.1');
+  const ownOriginsLayout = await layoutFor('h2', 'podlet');
 
   const bundles = await buildBundles(root, join(work, 'bundles'), pages);
   const bundled = (kind: 'b' | 's') =>
@@ -95,6 +99,7 @@ try {
   const fronts: Record<Variant, string> = {
     U: await listen(rewriteHead(h2Layout, pagePaths, stripModulePreloads), 'h2'),
     'U+P': await listen(h2Layout, 'h2'),
+    'U+P 7o': await listen(ownOriginsLayout, 'h2'),
     B: await listen(bundled('b'), 'h2'),
     S: await listen(bundled('s'), 'h2'),
     'U+P h1': await listen(h1Layout, 'http/1.1'),
@@ -196,14 +201,20 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-/** The demo's six podlets, imported (not started): each module exports `podlet` with a handler. */
-async function importPodlets(): Promise<Record<string, { handle: RequestHandler }>> {
+/**
+ * The demo's six podlets, imported (not started): each module exports `podlet` with a handler.
+ * Podlets read PODMAP_PODLET_CDN_URL when they are created, so each stack imports its own
+ * instances (the query string makes a new module) with its CDN, or none to serve their own modules.
+ */
+async function importPodlets(cdnUrl: string, tag: string): Promise<Record<string, { handle: RequestHandler }>> {
   const names = ['header', 'footer', 'auth', 'geo', 'image', 'search'];
+  process.env.PODMAP_PODLET_CDN_URL = cdnUrl;
   const modules = await Promise.all(
     names.map(
-      (n) => import(`../podlets/${n}/server.ts`) as Promise<{ podlet: { handle(req: IncomingMessage, res: ServerResponse): void } }>,
+      (n) => import(`../podlets/${n}/server.ts?${tag}`) as Promise<{ podlet: { handle(req: IncomingMessage, res: ServerResponse): void } }>,
     ),
   );
+  delete process.env.PODMAP_PODLET_CDN_URL;
   return Object.fromEntries(names.map((n, i) => [n, modules[i]!.podlet]));
 }
 
