@@ -1,3 +1,4 @@
+import { constants as zlib, createBrotliCompress } from 'node:zlib';
 import type { RequestHandler } from './listen-tls.ts';
 
 /**
@@ -10,8 +11,36 @@ export function rewriteHead(handler: RequestHandler, pages: string[], rewrite: (
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!pages.includes(path)) return handler(req, res);
-    const write = res.write.bind(res) as (chunk: string) => boolean;
-    const end = res.end.bind(res) as (chunk?: string) => typeof res;
+    // The layout compresses its HTML; text cannot be rewritten inside a brotli stream. So the
+    // layout is asked for plain text, and this wrapper compresses what it rewrote the way the
+    // layout does (brotli 5, flushed per write), so every variant's HTML costs the same bytes.
+    const brotli = /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      ? createBrotliCompress({ params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } })
+      : null;
+    delete req.headers['accept-encoding'];
+    const rawWrite = res.write.bind(res) as (chunk: string | Buffer) => boolean;
+    const rawEnd = res.end.bind(res) as (chunk?: string | Buffer) => typeof res;
+    if (brotli) {
+      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+      res.writeHead = ((...args: unknown[]) => {
+        res.setHeader('content-encoding', 'br');
+        res.removeHeader('content-length');
+        return writeHead(...args);
+      }) as typeof res.writeHead;
+      brotli.on('data', (chunk: Buffer) => rawWrite(chunk));
+      brotli.on('end', () => rawEnd());
+    }
+    const write = (text: string) => {
+      if (!brotli) return rawWrite(text);
+      brotli.write(text);
+      brotli.flush(zlib.BROTLI_OPERATION_FLUSH);
+      return true;
+    };
+    const end = (text: string) => {
+      if (brotli) brotli.end(text);
+      else rawEnd(text);
+      return res;
+    };
     let held: string | null = '';
     const pass = (chunk: unknown): string => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
