@@ -153,3 +153,16 @@ test('demo - home - every preloaded module, libraries and podlet releases alike,
   assert.ok(preloads.length >= 20, `${preloads.length} preloads`);
   for (const url of preloads) assert.match(map.integrity?.[url] ?? '', /^sha384-/, url);
 });
+
+test('demo - two tabs - signing in on auth in one updates the header in the other', async () => {
+  const context = await browser.createBrowserContext();
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  for (const page of [first, second]) await page.goto(demo.urls.layout!, { waitUntil: 'networkidle0' });
+  await rendered(second, ['podlet-header']);
+  const auth = await first.waitForSelector('podlet-auth');
+  await (await auth!.waitForSelector('pierce/#user'))!.type('Grace');
+  await (await auth!.$('pierce/#password'))!.type('secret');
+  await (await auth!.$('pierce/button[type=submit]'))!.click();
+  await second.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Grace'), { timeout: 5000 });
+  await context.close();
+});

@@ -1,4 +1,4 @@
-import { peek, publish, subscribe } from '@podmap/browser';
+import { peek, publish, shareAcrossTabs, subscribe } from '@podmap/browser';
 
 /** Who is signed in; null when nobody is. */
 export interface Session {
@@ -8,6 +8,10 @@ export interface Session {
 
 const CHANNEL = 'auth';
 const TOPIC = 'session';
+
+// Signing in or out in one tab updates the others that are open (the bus's opt-in
+// BroadcastChannel delivery; nothing else on the page crosses tabs).
+shareAcrossTabs(CHANNEL);
 
 /**
  * The session, exposed to other podlets as `@podlets/auth/session.js`. State travels on the
