@@ -215,16 +215,16 @@ export function createLayout(options: LayoutOptions): Layout {
     // Fragments go out in page order; whatever is ready when one arrives goes in the same write.
     const ready: Array<{ html: string; error?: unknown } | undefined> = pageClients.map(() => undefined);
     contents.forEach((c, i) => void c.then((r) => (ready[i] = r)));
+    const section = (index: number, result: { html: string; error?: unknown }) => {
+      const client = pageClients[index]!;
+      const fallbackOnly = assets.fallbackOnly.has(client.name);
+      const html = fallbackOnly ? (client.state?.fallbackHtml ?? '') : result.html;
+      return renderPodletSection(client.name, html, { fallback: fallbackOnly || result.error !== undefined });
+    };
     for (let index = 0; index < pageClients.length;) {
-      await contents[index];
-      let chunk = '';
-      for (; index < pageClients.length && ready[index]; index++) {
-        const client = pageClients[index]!;
-        const result = ready[index]!;
-        const fallback = assets.fallbackOnly.has(client.name) || result.error !== undefined;
-        const html = assets.fallbackOnly.has(client.name) ? (client.state?.fallbackHtml ?? '') : result.html;
-        chunk += renderPodletSection(client.name, html, { fallback });
-      }
+      // The awaited fragment is written whatever `ready` says, so the loop always advances.
+      let chunk = section(index, await contents[index]!);
+      for (index++; index < pageClients.length && ready[index]; index++) chunk += section(index, ready[index]!);
       out.write(chunk);
       if (index < pageClients.length) out.flush();
     }
