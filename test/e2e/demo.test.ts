@@ -163,6 +163,8 @@ test('demo - two tabs - signing in on auth in one updates the header in the othe
   await (await auth!.waitForSelector('pierce/#user'))!.type('Grace');
   await (await auth!.$('pierce/#password'))!.type('secret');
   await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await second.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Grace'), { timeout: 5000 });
+  await second.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Grace'), {
+    timeout: 5000,
+  });
   await context.close();
 });
