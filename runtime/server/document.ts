@@ -80,11 +80,7 @@ export function renderModuleTags(assets: PageAssets, options: Pick<HeadOptions, 
   // `modulepreload-shim` links and starts all those fetches as soon as it runs.
   const rel = shim ? 'modulepreload-shim' : 'modulepreload';
   for (const preload of assets.preloads) {
-    // Chromium checks a modulepreload against the import map's `integrity` (test/e2e/integrity:
-    // a tampered module is refused without the attribute), so native pages don't repeat each
-    // 71-byte hash; es-module-shims does not, so shim pages keep it on the link.
-    const integrity = shim ? preload.integrity : undefined;
-    parts.push(`<link${attributes({ rel, href: preload.href, crossorigin: 'anonymous', integrity, nonce })}>`);
+    parts.push(`<link${attributes({ rel, href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity, nonce })}>`);
   }
   return parts.join('\n');
 }

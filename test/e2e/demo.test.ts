@@ -158,13 +158,19 @@ test('demo - two tabs - signing in on auth in one updates the header in the othe
   const context = await browser.createBrowserContext();
   const [first, second] = [await context.newPage(), await context.newPage()];
   for (const page of [first, second]) await page.goto(demo.urls.layout!, { waitUntil: 'networkidle0' });
-  await rendered(second, ['podlet-header']);
+  // Only one tab is in front; a background tab runs no animation frames, so poll by time there.
+  await first.bringToFront();
+  const headerSays = (text: string) =>
+    second.waitForFunction(
+      (t) => document.querySelector('podlet-header')?.shadowRoot?.textContent?.includes(t) ?? false,
+      { timeout: 5000, polling: 100 },
+      text,
+    );
+  await headerSays('Not signed in');
   const auth = await first.waitForSelector('podlet-auth');
   await (await auth!.waitForSelector('pierce/#user'))!.type('Grace');
   await (await auth!.$('pierce/#password'))!.type('secret');
   await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await second.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Grace'), {
-    timeout: 5000,
-  });
+  await headerSays('Signed in as Grace');
   await context.close();
 });
