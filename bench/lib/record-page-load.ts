@@ -129,7 +129,13 @@ export async function attachRecorder(page: Page, latencyMs: number): Promise<{ l
   async function load(url: string): Promise<LoadRecord> {
     entries = new Map();
     problems.length = 0;
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    try {
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    } catch (error) {
+      // Name what was still in flight: that is the request the page was waiting for.
+      const pending = [...entries.values()].filter((e) => !e.done).map((e) => e.url);
+      throw new Error(`${(error as Error).message}; still loading: ${pending.join(', ') || 'nothing'}`, { cause: error });
+    }
     try {
       await page.waitForFunction(() => (window as unknown as { __benchRendered?: unknown }).__benchRendered !== undefined, {
         timeout: 20_000,
