@@ -34,6 +34,9 @@ export interface GlobalMapEntry {
   url: string;
 }
 
+/** Where layouts find es-module-shims on the CDN unless told otherwise. */
+export const DEFAULT_SHIM = { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' };
+
 const CDN_PATH = /^\/(npm)\/((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)@([^/]+)\/(.*)$/;
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import { applyOverrides } from './apply-overrides.ts';
 import type { ImportMap } from '../import-map/index.ts';
-import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
+import { buildPageAssets, DEFAULT_SHIM, type PageAssets } from './build-page-assets.ts';
 import { createCdnClient } from './cdn-client.ts';
 import { buildContentSecurityPolicy, createNonce, scriptOriginsOf, type CspOptions } from './content-security-policy.ts';
 import { renderHead, renderPodletSection, type HeadOptions } from './document.ts';
@@ -13,7 +13,7 @@ import { PodmapError } from './errors.ts';
 import { attributes } from './html.ts';
 import { OVERRIDES_COOKIE, parseOverridesCookie, type ImportMapOverrides } from './parse-overrides-cookie.ts';
 import { CLEAR_OVERRIDES_PATH, renderOverridesNotice } from './render-overrides-notice.ts';
-import { createPodletClient, type PodletClient } from './podlet-client.ts';
+import { createPodletClients, type PodletClient } from './podlet-client.ts';
 import { sendError } from './respond.ts';
 import { createStaticFiles } from './static-files.ts';
 
@@ -93,11 +93,7 @@ export function createLayout(options: LayoutOptions): Layout {
   // The rendered head of each page's assets, split where the per-response nonce goes.
   const headCache = new WeakMap<PageAssets, { head: string[]; csp: string[] | null }>();
   let firstRequest = true;
-  const clients = new Map<string, PodletClient>();
-  for (const [name, manifestUrl] of Object.entries(options.podlets)) {
-    if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
-    clients.set(name, createPodletClient({ name, manifestUrl, timeoutMs: options.timeoutMs, onChange: invalidate }));
-  }
+  const clients = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: invalidate });
   for (const [path, page] of Object.entries(options.pages)) {
     for (const name of page.podlets) {
       if (!clients.has(name)) throw new Error(`podmap: page "${path}" uses podlet "${name}", which is not registered`);
@@ -106,8 +102,7 @@ export function createLayout(options: LayoutOptions): Layout {
   const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
   const overrides = options.overrides ? { allowedHosts: options.overrides === true ? undefined : options.overrides.allowedHosts } : null;
   const podletNames = new Set(clients.keys());
-  const shim =
-    options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
+  const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
 
   function assetsFor(path: string, page: LayoutPage): Promise<PageAssets> {
     const hit = assetsCache.get(path);

@@ -163,3 +163,19 @@ function httpUrl(value: string, base: string): string {
   }
   return url.href;
 }
+
+/**
+ * One client per registered podlet (name → manifest URL), for a layout or createPodmapHead().
+ * Throws PODMAP_ERR_PODLET_NAME for a name Podium would not accept: names end up in pages and logs.
+ */
+export function createPodletClients(
+  podlets: Record<string, string>,
+  options: { timeoutMs?: number; onChange?: () => void } = {},
+): Map<string, PodletClient> {
+  const clients = new Map<string, PodletClient>();
+  for (const [name, manifestUrl] of Object.entries(podlets)) {
+    if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
+    clients.set(name, createPodletClient({ name, manifestUrl, ...options }));
+  }
+  return clients;
+}

@@ -1,9 +1,8 @@
 import type { ImportMap } from '../import-map/index.ts';
-import { buildPageAssets, type PageAssets } from './build-page-assets.ts';
+import { buildPageAssets, DEFAULT_SHIM, type PageAssets } from './build-page-assets.ts';
 import { createCdnClient } from './cdn-client.ts';
 import { renderModuleTags, type HeadOptions } from './document.ts';
-import { PodmapError } from './errors.ts';
-import { createPodletClient, type PodletClient } from './podlet-client.ts';
+import { createPodletClients } from './podlet-client.ts';
 
 export interface PodmapHeadOptions {
   cdnUrl: string;
@@ -26,13 +25,8 @@ export interface PodmapHeadOptions {
 export function createPodmapHead(options: PodmapHeadOptions) {
   const cdn = createCdnClient(options.cdnUrl);
   const cache = new Map<string, Promise<PageAssets>>();
-  const clients = new Map<string, PodletClient>();
-  for (const [name, manifestUrl] of Object.entries(options.podlets)) {
-    if (!/^[a-zA-Z0-9_-]{2,100}$/.test(name)) throw new PodmapError('PODMAP_ERR_PODLET_NAME', JSON.stringify(name));
-    clients.set(name, createPodletClient({ name, manifestUrl, timeoutMs: options.timeoutMs, onChange: () => cache.clear() }));
-  }
-  const shim =
-    options.shim === false ? undefined : (options.shim ?? { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' });
+  const clients = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: () => cache.clear() });
+  const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
 
   async function assets(names: string[]): Promise<PageAssets> {
     const unknown = names.filter((n) => !clients.has(n));
