@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMain, listenFromEnv } from '../server/run-main.ts';
+import { isMain, listenFromEnv, listenOn } from '../server/run-main.ts';
 import { createCdnServer, generateNginxConfig, publishInstalledPackages, publishPodletRelease, publishTarball } from './index.ts';
 
 const usage = `usage: npm run cdn -- [command]
@@ -22,13 +22,7 @@ export async function runCdnCommand(args: string[]): Promise<void> {
   if (command === undefined) {
     const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
     await listenFromEnv(
-      {
-        listen: (port, host) =>
-          new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, host, () => resolve(server));
-          }),
-      },
+      { listen: (port, host) => listenOn(server, port, host) },
       { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 },
     );
   } else if (command === 'publish' && rest.length === 1) {

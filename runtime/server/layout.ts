@@ -15,6 +15,7 @@ import { OVERRIDES_COOKIE, parseOverridesCookie, type ImportMapOverrides } from 
 import { CLEAR_OVERRIDES_PATH, renderOverridesNotice } from './render-overrides-notice.ts';
 import { createPodletClients, type PodletClient } from './podlet-client.ts';
 import { sendError } from './respond.ts';
+import { listenOn } from './run-main.ts';
 import { createStaticFiles } from './static-files.ts';
 
 export interface LayoutPage {
@@ -262,11 +263,7 @@ export function createLayout(options: LayoutOptions): Layout {
       await Promise.all([...clients.values()].map((c) => c.refresh(true)));
     },
     listen(port, host = '127.0.0.1') {
-      const server = createServer(handle);
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve(server));
-      });
+      return listenOn(createServer(handle), port, host);
     },
   };
 }

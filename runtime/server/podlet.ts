@@ -6,6 +6,7 @@ import { checkCdnRelease } from './check-cdn-release.ts';
 import { escapeHtml } from './html.ts';
 import type { PodmapDocument } from './podmap-document.ts';
 import { sendError, sendJson } from './respond.ts';
+import { listenOn } from './run-main.ts';
 import { isBareSpecifier, packageNameOf, scanModules } from './scan-modules.ts';
 import { createStaticFiles } from './static-files.ts';
 
@@ -154,11 +155,7 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
     version: pkg.version,
     handle,
     listen(port, host = '127.0.0.1') {
-      const server = createServer(handle);
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve(server));
-      });
+      return listenOn(createServer(handle), port, host);
     },
   };
 }
