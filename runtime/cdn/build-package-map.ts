@@ -1,6 +1,6 @@
-import { PodmapError } from '../server/errors.ts';
-import { isJavaScriptModule } from './content-type-for.ts';
-import type { VersionMetadata } from './types.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { isJavaScriptModule } from '../shared/http/content-type-for.ts';
+import type { VersionMetadata } from '../shared/cdn-protocol/types.ts';
 import { chooseVersion } from './version-line.ts';
 
 /** A standard import map with root-relative URLs, as `GET /-/map/…` serves it. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { integrityOf } from '../shared/files/integrity-of.ts';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import { init as initLexer, parse as parseModule } from 'es-module-lexer';
 import { collectExportEntries } from './collect-export-entries.ts';
-import { contentTypeFor, isCompressible, isJavaScriptModule } from './content-type-for.ts';
-import type { FileEntry, PackageKind, PackageManifest, VersionMetadata } from './types.ts';
+import { contentTypeFor, isCompressible, isJavaScriptModule } from '../shared/http/content-type-for.ts';
+import type { FileEntry, PackageKind, PackageManifest, VersionMetadata } from '../shared/cdn-protocol/types.ts';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -37,7 +37,7 @@ export async function buildVersionMetadata(
     const type = contentTypeFor(path);
     const entry: FileEntry = {
       size: bytes.length,
-      integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+      integrity: integrityOf(bytes),
       type,
     };
     if (isJavaScriptModule(path)) entry.imports = listImports(bytes);

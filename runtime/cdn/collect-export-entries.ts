@@ -1,5 +1,5 @@
 import { exports as resolveExports } from 'resolve.exports';
-import type { PackageManifest } from './types.ts';
+import type { PackageManifest } from '../shared/cdn-protocol/types.ts';
 
 // The browser loads production builds as ES modules. resolve.exports' `unsafe` mode adds only
 // these conditions and "default" — never "node", "require", "development" or "types".

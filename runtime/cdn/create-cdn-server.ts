@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PodmapError } from '../server/errors.ts';
-import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-handler.ts';
-import { sharedHeaders } from './handlers/cdn-handler.ts';
+import { PodmapError } from '../shared/errors.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context.ts';
+import { sharedHeaders } from './handlers/cdn-context.ts';
 import { routeRequest } from './route-request.ts';
 
 /** Settings of createCdnServer. */

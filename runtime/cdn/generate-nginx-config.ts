@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
-import { PodmapError } from '../server/errors.ts';
-import { contentTypes } from './content-type-for.ts';
-import { immutableCache } from './handlers/cdn-handler.ts';
+import { CDN_EXACT_VERSION_PATTERN, CDN_NAME_PATTERN } from '../shared/cdn-protocol/cdn-urls.ts';
+import { packageKinds } from '../shared/cdn-protocol/types.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { contentTypes } from '../shared/http/content-type-for.ts';
+import { immutableCache } from './handlers/cdn-context.ts';
 import { listStorePackagesSync, type StorePackage } from './list-store-packages-sync.ts';
 import { validatePackageName } from './validate-package-name.ts';
 import { listMajors } from './version-line.ts';
@@ -76,7 +78,7 @@ ${typeLines()}
 ${packages.map((pkg) => aliasLocations(pkg, aliasMaxAge, shared)).join('')}
     # Exact files. nginx has already decoded and normalised the URI; the capture only ever
     # reaches files/, br/ or gz/ inside one version folder, never meta.json or .staging.
-    location ~ "^/(npm|podlet)/((?:@[^/@]+/)?[^/@]+)@([0-9]+\\.[0-9]+\\.[0-9]+[^/]*)/(.+)$" {
+    location ~ "^/(${packageKinds.join('|')})/(${CDN_NAME_PATTERN})@(${CDN_EXACT_VERSION_PATTERN})/(.+)$" {
       set $podmap_base /$1/$2@$3;
       set $podmap_file $4;
 ${indent(fileHeaders, 6)}

@@ -8,5 +8,5 @@ export { publishPodletRelease } from './publish-podlet-release.ts';
 export { publishTarball } from './publish-tarball.ts';
 export { defaultStoreDir } from './store-paths.ts';
 export { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
-export type { VersionMetadata, FileEntry, PackageKind } from './types.ts';
+export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
 export { generateNginxConfig } from './generate-nginx-config.ts';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { listVersionsSync } from './list-versions.ts';
-import { packageKinds, type PackageKind } from './types.ts';
+import { packageKinds, type PackageKind } from '../shared/cdn-protocol/types.ts';
 
 /** One package of a store with its versions, ascending. */
 export interface StorePackage {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import semver from 'semver';
 import { packageParentDir } from './store-paths.ts';
-import type { PackageKind } from './types.ts';
+import type { PackageKind } from '../shared/cdn-protocol/types.ts';
 
 /** The exact versions of a package in the store, ascending; [] for an unknown package. */
 export async function listVersions(storeDir: string, kind: PackageKind, name: string): Promise<string[]> {

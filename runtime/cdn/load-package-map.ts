@@ -1,7 +1,7 @@
 import { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
 import { listVersions } from './list-versions.ts';
 import { readVersionMetadata } from './read-version-metadata.ts';
-import type { VersionMetadata } from './types.ts';
+import type { VersionMetadata } from '../shared/cdn-protocol/types.ts';
 import { chooseVersion } from './version-line.ts';
 
 /**

@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMain, listenFromEnv, listenOn } from '../server/run-main.ts';
+import { isMain } from '../shared/cli/is-main.ts';
+import { listenFromEnv } from '../shared/cli/listen-from-env.ts';
+import { listenOn } from '../shared/listen-on.ts';
 import { createCdnServer, generateNginxConfig, publishInstalledPackages, publishPodletRelease, publishTarball } from './index.ts';
 
 const usage = `usage: npm run cdn -- [command]

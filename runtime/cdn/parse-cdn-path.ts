@@ -1,8 +1,8 @@
-import { PodmapError } from '../server/errors.ts';
-import { decodePathSegments } from './decode-path-segments.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { decodePathSegments } from '../shared/http/decode-path-segments.ts';
 import { parseVersionRef, type VersionRef } from './parse-version-ref.ts';
 import { validatePackageName } from './validate-package-name.ts';
-import { packageKinds, type PackageKind } from './types.ts';
+import { packageKinds, type PackageKind } from '../shared/cdn-protocol/types.ts';
 
 /** What a request path addresses; see the URL table in docs/cdn.md. */
 export type CdnRoute =

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 
 /** A version as written in a URL: an exact version, or the alias of a compatibility line. */
 export type VersionRef = { exact: string } | { line: string };

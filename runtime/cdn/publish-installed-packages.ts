@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 import { buildVersionMetadata } from './build-version-metadata.ts';
 import { findInstalledPackage } from './find-installed-package.ts';
 import { readPackageFolder } from './read-package-folder.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildVersionMetadata } from './build-version-metadata.ts';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 import { parseVersionRef } from './parse-version-ref.ts';
-import { walkFiles } from './read-package-folder.ts';
+import { walkFiles } from '../shared/files/walk-files.ts';
 import { validatePackageName } from './validate-package-name.ts';
 import { writeVersion } from './write-version.ts';
 

@@ -3,7 +3,7 @@ import { buildVersionMetadata } from './build-version-metadata.ts';
 import { readTarball } from './read-tarball.ts';
 import { validatePackageName } from './validate-package-name.ts';
 import { parseVersionRef } from './parse-version-ref.ts';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 import { writeVersion } from './write-version.ts';
 
 /**

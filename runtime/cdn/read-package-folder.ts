@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { walkFiles } from '../shared/files/walk-files.ts';
 import { selectPackageFiles } from './select-package-files.ts';
-import type { PackageManifest } from './types.ts';
+import type { PackageManifest } from '../shared/cdn-protocol/types.ts';
 
 /** A package read into memory, ready for buildVersionMetadata. */
 export interface PackageContents {
@@ -25,20 +26,4 @@ export async function readPackageFolder(dir: string): Promise<PackageContents> {
     files.set(path, await readFile(join(dir, path)));
   }
   return { manifest, files };
-}
-
-/**
- * Every plain file below `dir` as a "/"-separated relative path, without dotfiles, dot-folders
- * and node_modules. Also used for a podlet's public/ folder.
- */
-export async function walkFiles(dir: string, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) found.push(...(await walkFiles(dir, path)));
-    else if (entry.isFile()) found.push(path);
-  }
-  return found;
 }

@@ -1,8 +1,8 @@
 import { Parser, type ReadEntry } from 'tar';
-import { PodmapError } from '../server/errors.ts';
-import { isSafeRelativePath } from './is-safe-relative-path.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { isSafeRelativePath } from '../shared/files/is-safe-relative-path.ts';
 import type { PackageContents } from './read-package-folder.ts';
-import type { PackageManifest } from './types.ts';
+import type { PackageManifest } from '../shared/cdn-protocol/types.ts';
 
 /** The most bytes a tarball may unpack to; guards against a small upload that inflates hugely. */
 export const maxUnpackedBytes = 256 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { versionDir } from './store-paths.ts';
-import type { PackageKind, VersionMetadata } from './types.ts';
+import type { PackageKind, VersionMetadata } from '../shared/cdn-protocol/types.ts';
 
 // Published versions never change, so their metadata can be cached for the life of the process.
 const cache = new Map<string, VersionMetadata>();

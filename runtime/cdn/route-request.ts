@@ -1,7 +1,7 @@
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 import { encodePath } from './build-package-map.ts';
 import { getAlias } from './handlers/alias-get.ts';
-import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-handler.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context.ts';
 import { getFile } from './handlers/file-get.ts';
 import { getPackageInfo } from './handlers/package-info-get.ts';
 import { getPackageMap } from './handlers/package-map-get.ts';

@@ -1,4 +1,4 @@
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 
 /**
  * Returns `location` if it is a root-relative path on this host, or throws. Defence in depth

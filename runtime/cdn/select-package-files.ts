@@ -1,4 +1,4 @@
-import type { PackageManifest } from './types.ts';
+import type { PackageManifest } from '../shared/cdn-protocol/types.ts';
 
 // What `npm pack` always leaves out, beyond dotfiles and node_modules (which the walk skips).
 const alwaysExcluded = [/^package-lock\.json$/, /(^|\/)npm-debug\.log$/, /\.orig$/, /(^|\/)config\.gypi$/];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PackageKind } from './types.ts';
+import type { PackageKind } from '../shared/cdn-protocol/types.ts';
 
 /**
  * Where things live in a store. A version is one folder, `<kind>/<name>@<version>/`, holding

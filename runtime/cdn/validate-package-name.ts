@@ -1,6 +1,6 @@
 import validate from 'validate-npm-package-name';
-import { PodmapError } from '../server/errors.ts';
-import type { PackageKind } from './types.ts';
+import { PodmapError } from '../shared/errors.ts';
+import type { PackageKind } from '../shared/cdn-protocol/types.ts';
 
 // npm's own rules accept "@../x" and "@./x" (the scope is only checked for URL-safe characters),
 // which would climb out of the store once the name becomes a folder. Every part must therefore

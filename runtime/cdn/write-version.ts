@@ -1,8 +1,8 @@
 import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PodmapError } from '../server/errors.ts';
+import { PodmapError } from '../shared/errors.ts';
 import type { BuiltVersion } from './build-version-metadata.ts';
-import { isSafeRelativePath } from './is-safe-relative-path.ts';
+import { isSafeRelativePath } from '../shared/files/is-safe-relative-path.ts';
 import { parseVersionRef } from './parse-version-ref.ts';
 import { packageParentDir, stagingDir, versionDir } from './store-paths.ts';
 import { validatePackageName } from './validate-package-name.ts';

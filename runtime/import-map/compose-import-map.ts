@@ -1,3 +1,4 @@
+import { packageRootOf } from '../shared/cdn-protocol/cdn-urls.ts';
 import { createImportMap, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
 import { compareKeysBySpecificity, resolveSpecifier } from './resolve-specifier.ts';
 import type { VersionPlan } from './plan-versions.ts';
@@ -124,12 +125,6 @@ function addPackageRootScopes(map: Required<ImportMap>, packageMap: ImportMap, r
       if (wanted !== null && resolveSpecifier(map, key, root) !== wanted) (map.scopes[root] ??= {})[key] = wanted;
     }
   }
-}
-
-/** "https://cdn/npm/@lit/reactive-element@2.1.1/x.js" → "https://cdn/npm/@lit/reactive-element@2.1.1/". */
-export function packageRootOf(url: string): string | null {
-  const match = /^(.*?\/(?:npm|podlet)\/(?:@[^/]+\/)?[^/@]+@[^/]+\/)/.exec(url);
-  return match ? match[1]! : null;
 }
 
 function ownsSpecifier(pkg: string, key: string): boolean {

@@ -2,5 +2,9 @@
 export { createImportMap, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
 export { resolveSpecifier } from './resolve-specifier.ts';
 export { planVersions, compatibilityLine, rangeForLine, type VersionNeed, type VersionPlan } from './plan-versions.ts';
-export { composeImportMap, packageRootOf, sortImportMap, type ComposeInput, type CompositionIssue } from './compose-import-map.ts';
+export { composeImportMap, sortImportMap, type ComposeInput, type CompositionIssue } from './compose-import-map.ts';
 export { collectModuleGraph } from './collect-module-graph.ts';
+export { packageRootOf } from '../shared/cdn-protocol/cdn-urls.ts';
+export { readGlobalMap, resolveGlobalPins, type GlobalMapReading, type GlobalPin } from './read-global-map.ts';
+export { closeOverExposers, exposersByPackage, planPage, type PagePlan } from './plan-page.ts';
+export { selectIntegrity } from './select-integrity.ts';

@@ -1,11 +1,15 @@
-/** podmap's server side: podlets, layouts and the page document. */
-export { createPodlet, type Podlet, type PodletOptions } from './podlet.ts';
-export { createLayout, type Layout, type LayoutOptions, type LayoutPage } from './layout.ts';
-export { buildPageAssets, type PageAssets } from './build-page-assets.ts';
-export { renderHead, renderPodletSection } from './document.ts';
-export { escapeHtml, serializeJsonForScript } from './html.ts';
-export { PodmapError, errorCatalogue, type ErrorCode } from './errors.ts';
-export { validatePodmapDocument, type PodmapDocument } from './podmap-document.ts';
-export { isMain, listenFromEnv } from './run-main.ts';
-export { createPodmapHead, type PodmapHeadOptions } from './podmap-head.ts';
-export { renderModuleTags } from './document.ts';
+/**
+ * The names `@podmap/runtime/server` exported before the runtime was split into services. Kept
+ * for compatibility; new code imports `@podmap/runtime/podlet`, `/layout` or `/cli`.
+ */
+export { createPodlet, type Podlet, type PodletOptions } from '../podlet/index.ts';
+export { createLayout, type Layout, type LayoutOptions, type LayoutPage } from '../layout/index.ts';
+export { createPodmapHead, type PodmapHeadOptions, type PageAssets } from '../layout/index.ts';
+export { buildPageAssets } from '../layout/build-page-assets.ts';
+export { renderHead } from '../layout/render-head.ts';
+export { renderModuleTags } from '../layout/render-module-tags.ts';
+export { renderPodletSection } from '../layout/render-podlet-section.ts';
+export { escapeHtml, serializeJsonForScript } from '../shared/html.ts';
+export { PodmapError, errorCatalogue, type ErrorCode } from '../shared/errors.ts';
+export { validatePodmapDocument, type PodmapDocument } from '../shared/validate-podmap-document.ts';
+export { isMain, listenFromEnv } from '../shared/cli/index.ts';

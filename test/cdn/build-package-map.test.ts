@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import { buildPackageMap } from '../../runtime/cdn/build-package-map.ts';
 import { collectExportEntries } from '../../runtime/cdn/collect-export-entries.ts';
 import { selectPackageFiles } from '../../runtime/cdn/select-package-files.ts';
-import type { VersionMetadata } from '../../runtime/cdn/types.ts';
-import { PodmapError } from '../../runtime/server/errors.ts';
+import type { VersionMetadata } from '../../runtime/shared/cdn-protocol/types.ts';
+import { PodmapError } from '../../runtime/shared/errors.ts';
 
 function version(name: string, v: string, dependencies: Record<string, string> = {}, files = ['index.js']): VersionMetadata {
   return {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/prom
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { PodmapError } from '../../runtime/server/errors.ts';
+import { PodmapError } from '../../runtime/shared/errors.ts';
 import { publishInstalledPackages, publishPodletRelease, publishTarball } from '../../runtime/cdn/index.ts';
 import { get, makeTempDir, manifestOf, packFixture, startCdn } from './helpers.ts';
 

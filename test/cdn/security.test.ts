@@ -4,12 +4,12 @@ import { join, resolve, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import validate from 'validate-npm-package-name';
-import { decodePathSegments, maxPathLength } from '../../runtime/cdn/decode-path-segments.ts';
+import { decodePathSegments, maxPathLength } from '../../runtime/shared/http/decode-path-segments.ts';
 import { parseCdnPath } from '../../runtime/cdn/parse-cdn-path.ts';
 import { safeLocation } from '../../runtime/cdn/safe-location.ts';
 import { validatePackageName } from '../../runtime/cdn/validate-package-name.ts';
 import { publishTarball } from '../../runtime/cdn/index.ts';
-import { PodmapError } from '../../runtime/server/errors.ts';
+import { PodmapError } from '../../runtime/shared/errors.ts';
 import { makeTempDir, manifestOf, packFixture, startCdn } from './helpers.ts';
 
 /** Sends `path` byte for byte (fetch and URL would normalise "..", which is what we test). */

@@ -1,8 +1,8 @@
-import { PodmapError } from '../../server/errors.ts';
+import { PodmapError } from '../../shared/errors.ts';
 import { listVersions } from '../list-versions.ts';
-import type { PackageKind } from '../types.ts';
+import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
 import { newestInLine } from '../version-line.ts';
-import { sharedHeaders, type CdnContext, type CdnResponse } from './cdn-handler.ts';
+import { sharedHeaders, type CdnContext, type CdnResponse } from './cdn-context.ts';
 import { safeLocation } from '../safe-location.ts';
 
 /**

@@ -1,12 +1,12 @@
 import { join, sep } from 'node:path';
-import { PodmapError } from '../../server/errors.ts';
-import { negotiateEncoding } from '../negotiate-encoding.ts';
+import { PodmapError } from '../../shared/errors.ts';
+import { negotiateEncoding } from '../../shared/http/negotiate-encoding.ts';
 import { readVersionMetadata } from '../read-version-metadata.ts';
 import { readStoredFile } from '../read-stored-file.ts';
 import { versionDir } from '../store-paths.ts';
-import type { PackageKind } from '../types.ts';
-import { immutableCache, sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-handler.ts';
-import { ifNoneMatchHits } from './send-json.ts';
+import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
+import { immutableCache, sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
+import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
 
 const trees = { br: 'br', gzip: 'gz', identity: 'files' } as const;
 

@@ -1,7 +1,7 @@
 import { loadPackageMap } from '../load-package-map.ts';
-import type { PackageKind } from '../types.ts';
-import type { CdnContext, CdnRequest, CdnResponse } from './cdn-handler.ts';
-import { sendJson } from './send-json.ts';
+import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './cdn-context.ts';
+import { jsonResponse } from './json-response.ts';
 import { requireVersion } from './version-info-get.ts';
 
 /**
@@ -18,5 +18,5 @@ export async function getPackageMap(
   version: string,
 ): Promise<CdnResponse> {
   const root = await requireVersion(ctx, kind, name, version);
-  return sendJson(await loadPackageMap(ctx.storeDir, root), `public, max-age=${ctx.aliasMaxAge}`, request.headers);
+  return jsonResponse(await loadPackageMap(ctx.storeDir, root), `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

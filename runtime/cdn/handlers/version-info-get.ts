@@ -1,8 +1,8 @@
 import { readVersionMetadata } from '../read-version-metadata.ts';
-import type { PackageKind, VersionMetadata } from '../types.ts';
-import { immutableCache, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-handler.ts';
-import { sendJson } from './send-json.ts';
-import { PodmapError } from '../../server/errors.ts';
+import type { PackageKind, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import { immutableCache, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
+import { jsonResponse } from './json-response.ts';
+import { PodmapError } from '../../shared/errors.ts';
 import { listVersions } from '../list-versions.ts';
 
 /** `GET /-/<kind>/<name>@<exact>`: the stored version metadata (docs/cdn.md); immutable. */
@@ -13,7 +13,7 @@ export async function getVersionInfo(
   name: string,
   version: string,
 ): Promise<CdnResponse> {
-  return sendJson(await requireVersion(ctx, kind, name, version), immutableCache, request.headers);
+  return jsonResponse(await requireVersion(ctx, kind, name, version), immutableCache, request.headers);
 }
 
 /**

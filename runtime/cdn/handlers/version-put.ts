@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { PodmapError } from '../../server/errors.ts';
+import { PodmapError } from '../../shared/errors.ts';
 import { publishTarballBytes } from '../publish-tarball.ts';
 import { readTarball } from '../read-tarball.ts';
-import type { PackageKind } from '../types.ts';
-import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-handler.ts';
+import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
+import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
 
 /**
  * `PUT /npm/<name>@<exact>` with an npm tarball as the body: publishes that version and answers

@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { ImportMap } from '../import-map/index.ts';
+import { createConfigError, PodmapError } from '../shared/errors.ts';
+import { createStaticFiles } from '../shared/http/create-static-files.ts';
+import { sendError } from '../shared/http/send-error.ts';
+import { listenOn } from '../shared/listen-on.ts';
+import type { CspOptions } from './content-security-policy.ts';
+import { createPageComposer } from './create-page-composer.ts';
+import { createPageServer, type LayoutPage } from './create-page-server.ts';
+import type { PodletClient } from './create-podlet-client.ts';
+import { OVERRIDES_COOKIE } from './overrides/parse-overrides-cookie.ts';
+import { CLEAR_OVERRIDES_PATH } from './overrides/render-overrides-notice.ts';
+import type { ShimLocation } from './page-assets.ts';
+import type { HeadOptions } from './render-head.ts';
+import { validateLayoutOptions } from './validate-layout-options.ts';
+
+export type { LayoutPage };
+
+export interface LayoutOptions {
+  /** The layout's name, sent to podlets as `podium-requested-by`. Default "podmap-layout". */
+  name?: string;
+  /** The asset CDN's base URL (http or https). */
+  cdnUrl: string;
+  /** The global import map; relative URLs resolve against the CDN (import-map.json). */
+  importMap: ImportMap;
+  /** Podlet name → manifest URL. */
+  podlets: Record<string, string>;
+  /** URL path → page. */
+  pages: Record<string, LayoutPage>;
+  /** Per-podlet time-out for manifests and content, in ms. Default 1000. */
+  timeoutMs?: number;
+  /** 'native' (default) or 'shim' (es-module-shims shim mode everywhere). */
+  mode?: HeadOptions['mode'];
+  /** A folder served at /static/ (the layout's own CSS). */
+  staticDir?: string;
+  /** Stylesheets of the layout itself, linked from every page. */
+  layoutCss?: string[];
+  /** How es-module-shims is found on the CDN. Default: es-module-shims, line 2. `false`: never load it. */
+  shim?: ShimLocation | false;
+  /**
+   * Send a strict `Content-Security-Policy` with a fresh nonce on every inline and external
+   * script of the page (content-security-policy.ts). Off by default: a podlet whose fragment
+   * holds inline scripts or event-handler attributes stops working under it.
+   */
+  csp?: boolean | CspOptions;
+  /**
+   * Import-map overrides for development (docs/overrides.md): a `podmap-overrides` cookie may
+   * point a bare specifier or a whole podlet at a URL on one of `allowedHosts` (default
+   * localhost, 127.0.0.1, [::1]). Off by default; never turn it on in production without reading
+   * that document. When on, every page also loads the small console API
+   * (`/-/podmap/overrides.js`).
+   */
+  overrides?: boolean | { allowedHosts?: string[] };
+  /** How long a page's import map and preloads are kept before they are rebuilt in the background, in ms. Default 60 000. */
+  assetsTtlMs?: number;
+}
+
+/** A running layout's handle. */
+export interface Layout {
+  /** The request handler; mount it in any node:http server. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Starts a server on `port` (0 for any free one) and resolves once it listens. */
+  listen(port: number, host?: string): Promise<Server>;
+  /** Fetches every manifest now (the layout also does it lazily on the first request). */
+  refresh(): Promise<void>;
+  readonly podlets: ReadonlyMap<string, PodletClient>;
+}
+
+/** The browser modules of the overrides API, served by the layout itself when overrides are on. */
+const OVERRIDES_MODULES: Record<string, string> = {
+  '/-/podmap/overrides.js': '@podmap/browser/overrides.js',
+  '/-/podmap/overrides-panel.js': '@podmap/browser/overrides-panel.js',
+};
+
+/**
+ * Creates a layout: pages composed from podlets on the server, with one import map generated
+ * from the podlets' needs. Content is fetched from all podlets of a page in parallel; the head
+ * (map, preloads, scripts) is sent first, then each fragment as soon as it and the ones above it
+ * are ready. A podlet that times out, fails or answers non-2xx gets its cached fallback; the
+ * page always answers 200. Wrong options throw a TypeError or RangeError with a
+ * PODMAP_ERR_CONFIG_* code (docs/errors.md).
+ */
+export function createLayout(options: LayoutOptions): Layout {
+  validateLayoutOptions(options);
+  const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
+  for (const [path, page] of Object.entries(options.pages)) {
+    for (const name of page.podlets) {
+      if (!composer.podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);
+    }
+  }
+  const overrides = options.overrides ? { allowedHosts: options.overrides === true ? undefined : options.overrides.allowedHosts } : null;
+  const servePage = createPageServer(composer, {
+    name: options.name ?? 'podmap-layout',
+    mode: options.mode,
+    layoutCss: [...(options.layoutCss ?? [])],
+    csp: options.csp ? (options.csp === true ? {} : options.csp) : null,
+    overrides,
+  });
+  const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (overrides && (path === CLEAR_OVERRIDES_PATH || Object.hasOwn(OVERRIDES_MODULES, path))) {
+      return serveOverridesRoute(req, res, path, options.pages);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    const page = Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
+    if (page) return servePage(req, res, path, page);
+    if (files && path.startsWith('/static/')) return files(req, res, path.slice('/static/'.length), false);
+    throw new PodmapError('PODMAP_ERR_NOT_FOUND');
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => sendError(res, error));
+  };
+  return {
+    handle,
+    podlets: composer.podlets,
+    refresh: () => composer.refresh(),
+    listen: (port, host = '127.0.0.1') => listenOn(createServer(handle), port, host),
+  };
+}
+
+/** The overrides API's own routes: its browser modules, and the notice's "Clear" form. */
+async function serveOverridesRoute(req: IncomingMessage, res: ServerResponse, path: string, pages: LayoutOptions['pages']): Promise<void> {
+  if (path === CLEAR_OVERRIDES_PATH) {
+    if (req.method !== 'POST') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    // Back to a page of this layout only: any other target would make this an open redirect.
+    const back = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('back') ?? '/';
+    const location = Object.hasOwn(pages, back) ? back : '/';
+    res.writeHead(303, { location, 'set-cookie': `${OVERRIDES_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`, 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+  const file = fileURLToPath(import.meta.resolve(OVERRIDES_MODULES[path]!));
+  res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+  res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+}

@@ -1,0 +1,103 @@
+import type { ImportMap } from '../import-map/index.ts';
+import { PodmapError } from '../shared/errors.ts';
+import { buildPageAssets } from './build-page-assets.ts';
+import { createCdnClient, type CdnClient } from './create-cdn-client.ts';
+import { createPodletClients, type PodletClient } from './create-podlet-client.ts';
+import { DEFAULT_SHIM, fallbackAssets, type PageAssets, type ShimLocation } from './page-assets.ts';
+
+export interface PageComposerOptions {
+  cdnUrl: string;
+  /** The global import map; relative URLs resolve against the CDN. */
+  importMap: ImportMap;
+  /** Podlet name → manifest URL: every podlet a page may use. */
+  podlets: Record<string, string>;
+  /** Per-podlet time-out for manifests and content, in ms. */
+  timeoutMs?: number;
+  /** How long a page's assets are served before they are rebuilt in the background, in ms. */
+  assetsTtlMs: number;
+  shim?: ShimLocation | false;
+}
+
+/** The podlet clients, the CDN client and the cached assets of every page; see createPageComposer(). */
+export interface PageComposer {
+  readonly podlets: ReadonlyMap<string, PodletClient>;
+  readonly cdn: CdnClient;
+  /**
+   * Fetches the manifests of podlets that have none yet. The first call waits for them (it is the
+   * start of the layout); later calls start the fetches and return at once, so no page ever waits
+   * for a podlet that is down: it is retried in the background.
+   */
+  ensureManifests(): Promise<void>;
+  /**
+   * The assets of a page of these podlets, built once and kept for `assetsTtlMs`. Stale assets
+   * are served while new ones are built; if that build fails the old ones stay. When no assets
+   * can be built, every podlet of the page gets its fallback and the error is logged.
+   */
+  assetsFor(podletNames: readonly string[]): Promise<PageAssets>;
+  /** Fetches every manifest now and drops every page's assets. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * The one composer behind createLayout() and createPodmapHead(): both hold the same podlet
+ * clients, CDN client and per-page asset cache, so both compose the same map for the same page.
+ * A podlet's new manifest version drops every page's assets (its modules may be on any page).
+ */
+export function createPageComposer(options: PageComposerOptions): PageComposer {
+  const cdn = createCdnClient(options.cdnUrl);
+  const cache = new Map<string, { at: number; value: Promise<PageAssets> }>();
+  const podlets = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: () => cache.clear() });
+  const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
+  let started = false;
+
+  function build(names: readonly string[]): Promise<PageAssets> {
+    return buildPageAssets({
+      globalMap: options.importMap,
+      cdn,
+      pagePodlets: names.map((n) => podlets.get(n)).filter((c): c is PodletClient => c !== undefined),
+      allPodlets: [...podlets.values()],
+      shim,
+    });
+  }
+
+  function cachedAssets(names: readonly string[]): Promise<PageAssets> {
+    const key = names.join(',');
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < options.assetsTtlMs) return hit.value;
+    const entry = { at: Date.now(), value: build(names) };
+    cache.set(key, entry);
+    // A failed build is forgotten (the next request tries again); a failed rebuild keeps the old assets.
+    entry.value.catch(() => {
+      if (cache.get(key) !== entry) return;
+      if (hit) cache.set(key, { at: Date.now(), value: hit.value });
+      else cache.delete(key);
+    });
+    return hit ? hit.value : entry.value;
+  }
+
+  return {
+    podlets,
+    cdn,
+    async ensureManifests() {
+      const missing = [...podlets.values()].filter((c) => !c.state);
+      const fetched = Promise.all(missing.map((c) => c.refresh()));
+      if (!started) {
+        started = true;
+        await fetched;
+      }
+    },
+    async assetsFor(names) {
+      try {
+        return await cachedAssets(names);
+      } catch (error) {
+        const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
+        console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+        return fallbackAssets(names, podmapError);
+      }
+    },
+    async refresh() {
+      await Promise.all([...podlets.values()].map((c) => c.refresh(true)));
+      cache.clear();
+    },
+  };
+}

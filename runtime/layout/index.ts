@@ -1,0 +1,8 @@
+/** podmap's layout: pages composed from podlets with one generated import map. */
+export { createLayout, type Layout, type LayoutOptions, type LayoutPage } from './create-layout.ts';
+export { createPodmapHead, type PodmapHead, type PodmapHeadOptions } from './create-podmap-head.ts';
+export type { CspOptions } from './content-security-policy.ts';
+export type { PodletClient, PodletState, ContentResult } from './create-podlet-client.ts';
+export type { PageAssets, ShimLocation } from './page-assets.ts';
+export type { HeadOptions } from './render-head.ts';
+export { PodmapError, errorCatalogue, type ErrorCode } from '../shared/errors.ts';

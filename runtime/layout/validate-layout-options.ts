@@ -1,0 +1,35 @@
+import { createConfigError } from '../shared/errors.ts';
+import { isHttpUrl } from '../shared/html.ts';
+import type { LayoutOptions } from './create-layout.ts';
+
+/**
+ * Checks a layout's options before anything starts, so a typo fails at start-up with a coded
+ * TypeError or RangeError (PODMAP_ERR_CONFIG_OPTION) instead of as a broken page later.
+ */
+export function validateLayoutOptions(options: LayoutOptions): void {
+  const fail = (detail: string, Kind: TypeErrorConstructor | RangeErrorConstructor = TypeError) => {
+    throw createConfigError('PODMAP_ERR_CONFIG_OPTION', detail, Kind);
+  };
+  if (typeof options !== 'object' || options === null) fail('createLayout() needs an options object');
+  if (typeof options.cdnUrl !== 'string' || !isHttpUrl(options.cdnUrl))
+    fail(`cdnUrl must be an http(s) URL, got ${JSON.stringify(options.cdnUrl)}`);
+  if (typeof options.importMap?.imports !== 'object' || options.importMap.imports === null) fail('importMap needs an "imports" object');
+  if (typeof options.podlets !== 'object' || options.podlets === null) fail('podlets must map podlet names to manifest URLs');
+  for (const [name, url] of Object.entries(options.podlets)) {
+    if (typeof url !== 'string' || !isHttpUrl(url)) fail(`podlets.${name} must be an http(s) manifest URL, got ${JSON.stringify(url)}`);
+  }
+  if (typeof options.pages !== 'object' || options.pages === null) fail('pages must map URL paths to pages');
+  for (const [path, page] of Object.entries(options.pages)) {
+    if (!path.startsWith('/')) fail(`page path ${JSON.stringify(path)} must start with "/"`);
+    if (!Array.isArray(page?.podlets)) fail(`page "${path}" needs a podlets array`);
+  }
+  for (const key of ['timeoutMs', 'assetsTtlMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+      fail(`${key} must be a positive number of milliseconds, got ${JSON.stringify(value)}`, RangeError);
+    }
+  }
+  if (options.mode !== undefined && options.mode !== 'native' && options.mode !== 'shim') {
+    fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);
+  }
+}

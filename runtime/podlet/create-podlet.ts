@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { assertPodletName } from '../shared/assert-podlet-name.ts';
+import { createConfigError, PodmapError } from '../shared/errors.ts';
+import { createStaticFiles } from '../shared/http/create-static-files.ts';
+import { sendError } from '../shared/http/send-error.ts';
+import { sendJson } from '../shared/http/send-json.ts';
+import { escapeHtml } from '../shared/html.ts';
+import { listenOn } from '../shared/listen-on.ts';
+import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
+import { checkCdnRelease } from './check-cdn-release.ts';
+import { isBareSpecifier, packageNameOf, scanModules } from './scan-modules.ts';
+
+export interface PodletOptions {
+  /** Podium name: 2–100 of [a-zA-Z0-9_-]. */
+  name: string;
+  /** The podlet's folder: its package.json (name, version, dependencies) and public/. */
+  packageDir: string;
+  /** Entry modules, relative to public/ ("header.js"). */
+  entries: string[];
+  /** Stylesheets, relative to public/. */
+  css?: string[];
+  /** Bare specifier (under the package name) → module path relative to public/. */
+  exposes?: Record<string, string>;
+  /** The fragment's HTML. Values from the request must be escaped (see escapeHtml). */
+  content(req: IncomingMessage): string | Promise<string>;
+  /** What a layout shows when the podlet cannot answer; cached by layouts. */
+  fallback?(): string;
+  /** Rescan modules per request and never mark files immutable. Default: false. */
+  development?: boolean;
+  /**
+   * An asset CDN where this version's public/ was published as a podlet release
+   * (`podlet/<podlet name>@<version>/`, so the name must also be a plain npm name). Pages then load the podlet's modules from the CDN's
+   * origin, on the connection that brings the shared libraries, instead of opening one more
+   * per podlet. Checked at start-up: if the release is missing or differs from public/, the
+   * podlet logs PODMAP_ERR_PODLET_RELEASE_MISMATCH and serves its modules itself.
+   */
+  cdnUrl?: string;
+}
+
+export interface Podlet {
+  readonly name: string;
+  readonly version: string;
+  /** The request handler; mount it in any node:http server. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Starts a server on `port` (0 for any free one) and resolves once it listens. */
+  listen(port: number, host?: string): Promise<Server>;
+}
+
+/**
+ * Creates a Podium-compatible podlet. Serves `/manifest.json` (valid against Podium's schema),
+ * `/podmap.json` (needs, exposes, module graph), the content at `/`, the fallback at
+ * `/fallback`, and the compiled modules of public/ at `/public@<version>/` (immutable) and
+ * `/public/` (revalidated). Needs are derived from the bare specifiers the compiled modules
+ * import, with ranges from package.json; an import of an undeclared package throws here, at
+ * start-up, rather than in a user's browser.
+ */
+export async function createPodlet(options: PodletOptions): Promise<Podlet> {
+  assertPodletName(options.name);
+  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+    dependencies?: Record<string, string>;
+  };
+  const publicDir = path.join(options.packageDir, 'public');
+  const files = createStaticFiles(publicDir);
+  const versionedPrefix = `/public@${pkg.version}/`;
+  const exposes = options.exposes ?? {};
+  for (const specifier of Object.keys(exposes)) {
+    if (!specifier.startsWith(`${pkg.name}/`)) {
+      throw createConfigError(
+        'PODMAP_ERR_CONFIG_EXPOSE_OUTSIDE_PACKAGE',
+        `podlet "${options.name}" exposes "${specifier}"; its package is "${pkg.name}"`,
+      );
+    }
+  }
+
+  let releaseBase: string | null = null;
+  if (options.cdnUrl && !options.development) {
+    try {
+      releaseBase = await checkCdnRelease(options.cdnUrl, options.name, pkg.version, publicDir);
+    } catch (error) {
+      const e = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_PODLET_RELEASE_MISMATCH', String(error));
+      console.warn(`podmap: podlet "${options.name}": ${e.code}: ${e.message}`);
+    }
+  }
+
+  async function describe(): Promise<PodmapDocument> {
+    const modules = await scanModules(publicDir);
+    const missing = options.entries.filter((e) => !Object.hasOwn(modules, e));
+    if (missing.length > 0) {
+      throw createConfigError('PODMAP_ERR_CONFIG_ENTRY_MISSING', `podlet "${options.name}": ${missing.join(', ')} in ${publicDir}`);
+    }
+    const needs: Record<string, string> = {};
+    for (const [file, specifiers] of Object.entries(modules)) {
+      for (const specifier of specifiers.filter(isBareSpecifier)) {
+        const name = packageNameOf(specifier);
+        const range = pkg.dependencies?.[name];
+        if (!range) {
+          throw createConfigError(
+            'PODMAP_ERR_CONFIG_UNDECLARED_IMPORT',
+            `${file} in podlet "${options.name}" imports "${specifier}", but ${name} is not in its package.json dependencies`,
+          );
+        }
+        needs[name] = range;
+      }
+    }
+    const base = releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`;
+    return {
+      podmap: 1,
+      package: { name: pkg.name, version: pkg.version },
+      base,
+      needs,
+      exposes,
+      modules,
+    };
+  }
+
+  let description = await describe();
+  const assetPrefix = () => (description.base.startsWith('./') ? description.base.slice(1) : description.base);
+  const manifest = () => ({
+    name: options.name,
+    version: pkg.version,
+    content: '/',
+    fallback: '/fallback',
+    // Podium resolves asset URLs against the podlet's origin: "/public@1.0.0/x.js", or the CDN's absolute URL.
+    js: options.entries.map((e) => ({ value: `${assetPrefix()}${e}`, type: 'module', crossorigin: 'anonymous' })),
+    css: (options.css ?? []).map((c) => ({ value: `${assetPrefix()}${c}`, type: 'text/css' })),
+    proxy: {},
+    team: '',
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    const common = { 'podlet-version': pkg.version, 'access-control-allow-origin': '*' };
+    if (pathname === '/manifest.json') return sendJson(res, 200, manifest(), { ...common, 'cache-control': 'no-cache' });
+    if (pathname === '/podmap.json') {
+      if (options.development) description = await describe();
+      return sendJson(res, 200, description, { ...common, 'cache-control': 'no-cache' });
+    }
+    if (pathname === '/' || pathname === '/fallback') {
+      const html = pathname === '/' ? await options.content(req) : (options.fallback?.() ?? '');
+      res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    if (pathname.startsWith(versionedPrefix)) return files(req, res, pathname.slice(versionedPrefix.length), !options.development);
+    if (pathname.startsWith('/public/')) return files(req, res, pathname.slice('/public/'.length), false);
+    throw new PodmapError('PODMAP_ERR_NOT_FOUND', escapeHtml(pathname));
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => sendError(res, error));
+  };
+  return {
+    name: options.name,
+    version: pkg.version,
+    handle,
+    listen(port, host = '127.0.0.1') {
+      return listenOn(createServer(handle), port, host);
+    },
+  };
+}

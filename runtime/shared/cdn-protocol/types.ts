@@ -1,0 +1,53 @@
+/** The two trees of the store: npm packages and podlet releases. */
+export type PackageKind = 'npm' | 'podlet';
+
+export const packageKinds: readonly PackageKind[] = ['npm', 'podlet'];
+
+/** What the store knows about one file of a published version; computed once at publish time. */
+export interface FileEntry {
+  /** Bytes of the uncompressed file. */
+  size: number;
+  /** `sha384-<base64>` of the uncompressed bytes, as an import map's `integrity` wants it. */
+  integrity: string;
+  /** The Content-Type the file is served with. */
+  type: string;
+  /** JavaScript modules only: every import specifier written as a string literal, as written. */
+  imports?: string[];
+  /** Precompressed variants and their sizes in bytes; absent when compression would not pay. */
+  encodings?: { br: number; gzip: number };
+}
+
+/** The document behind `GET /-/<kind>/<name>@<exact>` (docs/cdn.md), stored as meta.json. */
+export interface VersionMetadata {
+  kind: PackageKind;
+  name: string;
+  version: string;
+  /** The package's `dependencies` (npm range per package name). */
+  dependencies: Record<string, string>;
+  /** Import-map entries the package itself contributes, values relative to its root ("./x.js"). */
+  exports: Record<string, string>;
+  /** Every file of the version by its path relative to the version root ("index.js"). */
+  files: Record<string, FileEntry>;
+}
+
+/** The subset of package.json the CDN reads. */
+export interface PackageManifest {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  exports?: unknown;
+  browser?: unknown;
+  module?: string;
+  main?: string;
+  files?: string[];
+  [key: string]: unknown;
+}
+
+/** The document behind `GET /-/<kind>/<name>`: a package's versions and the newest of each compatibility line. */
+export interface PackageVersions {
+  name: string;
+  versions: string[];
+  /** Compatibility line ("3", or "0.4" below 1.0.0) → the newest exact version in it. */
+  majors: Record<string, string>;
+}

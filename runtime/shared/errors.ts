@@ -1,0 +1,205 @@
+/**
+ * The one catalogue of podmap's server errors. Every error a podlet, layout or CDN reports
+ * carries one of these codes, an HTTP status and a message that tells the user what to fix.
+ *
+ * Codes are stable: a retired code stays here with `retired: true` and is never reused.
+ * `docs/errors.md` lists the same codes; test/server/errors.test.ts keeps the two in step.
+ */
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+  retired?: boolean;
+}
+
+export const errorCatalogue = {
+  // ── Podlets and layouts ──────────────────────────────────────────────────────────────────
+  PODMAP_ERR_MANIFEST_UNREACHABLE: {
+    status: 502,
+    message: 'The podlet manifest could not be fetched; check that the podlet runs and its manifest URL is right.',
+  },
+  PODMAP_ERR_MANIFEST_INVALID: {
+    status: 502,
+    message: "The podlet manifest is not valid JSON or does not match Podium's manifest schema.",
+  },
+  PODMAP_ERR_PODMAP_INVALID: {
+    status: 502,
+    message: "The podlet's podmap.json (its needs, exposes and module graph) is malformed.",
+  },
+  PODMAP_ERR_CONTENT_TIMEOUT: {
+    status: 504,
+    message: 'The podlet did not answer its content request within the timeout; its fallback was served.',
+  },
+  PODMAP_ERR_CONTENT_FAILED: {
+    status: 502,
+    message: 'The podlet content request failed or answered with an error status; its fallback was served.',
+  },
+  PODMAP_ERR_NEED_UNSATISFIED: {
+    status: 502,
+    message: 'No version on the asset CDN satisfies a range the podlet needs; the podlet was served with its fallback.',
+  },
+  PODMAP_ERR_EXPOSE_CONFLICT: {
+    status: 500,
+    message:
+      'A podlet exposes a bare specifier that a library on the CDN or another podlet already maps; libraries keep theirs, and among podlets the one whose name sorts first keeps it.',
+  },
+  PODMAP_ERR_CDN_UNREACHABLE: {
+    status: 502,
+    message: 'The asset CDN could not be reached to pin library versions; check the CDN URL.',
+  },
+  PODMAP_ERR_PODLET_NAME: {
+    status: 500,
+    message: 'A podlet name must be 2–100 characters of letters, digits, "_" and "-", and unique in a layout.',
+  },
+  PODMAP_ERR_OVERRIDE_REJECTED: {
+    status: 400,
+    message: 'An import-map override points at a host that the layout does not allow, or is malformed.',
+  },
+  PODMAP_ERR_NOT_FOUND: {
+    status: 404,
+    message: 'Nothing is served at this path.',
+  },
+  PODMAP_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'This resource does not accept that HTTP method.',
+  },
+  PODMAP_ERR_PODLET_RELEASE_MISMATCH: {
+    status: 500,
+    message: "The podlet's release on the asset CDN is missing or differs from its compiled files; the podlet serves its modules itself.",
+  },
+  PODMAP_ERR_INTERNAL: {
+    status: 500,
+    message: 'Internal server error; the details are in the server log.',
+  },
+  PODMAP_ERR_BAD_PATH: {
+    status: 400,
+    message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',
+  },
+
+  // ── Configuration: thrown at start-up as TypeError or RangeError carrying one of these codes ──
+  PODMAP_ERR_CONFIG_PORT: {
+    status: 500,
+    message: 'A port must be an integer from 0 to 65535 (0 picks a free port).',
+  },
+  PODMAP_ERR_CONFIG_OPTION: {
+    status: 500,
+    message: 'An option has a value of the wrong kind or out of range; the message names the option and what it accepts.',
+  },
+  PODMAP_ERR_CONFIG_UNKNOWN_PODLET: {
+    status: 500,
+    message: 'A page names a podlet that is not registered; add it to the podlets option or remove it from the page.',
+  },
+  PODMAP_ERR_CONFIG_EXPOSE_OUTSIDE_PACKAGE: {
+    status: 500,
+    message: 'A podlet may only expose specifiers under its own package name ("<package name>/…" from its package.json).',
+  },
+  PODMAP_ERR_CONFIG_ENTRY_MISSING: {
+    status: 500,
+    message: "A podlet's entry module is not among its compiled files in public/; run the build (npm run build).",
+  },
+  PODMAP_ERR_CONFIG_UNDECLARED_IMPORT: {
+    status: 500,
+    message: "A podlet's module imports a package that is not in the dependencies of its package.json; add it with the range it supports.",
+  },
+  PODMAP_ERR_CONFIG_CSP_SOURCE: {
+    status: 500,
+    message: 'A Content-Security-Policy source or report URI holds a space, ";" or ",", which would add sources or directives.',
+  },
+
+  // ── Asset CDN ────────────────────────────────────────────────────────────────────────────
+  // (the CDN adds its codes below this line)
+  PODMAP_ERR_CDN_BAD_NAME: {
+    status: 400,
+    message:
+      "The package name is not valid: use npm's rules (lowercase letters, digits, '-', '.', '_', '~', an optional @scope/) and a plain name for podlets.",
+  },
+  PODMAP_ERR_CDN_BAD_VERSION: {
+    status: 400,
+    message: 'The version is malformed: use an exact semver version (3.3.3) or a major alias (3, or 0.<minor> below 1.0.0).',
+  },
+  PODMAP_ERR_CDN_PACKAGE_UNKNOWN: {
+    status: 404,
+    message: 'The store holds no package of that kind and name; publish it first.',
+  },
+  PODMAP_ERR_CDN_VERSION_UNKNOWN: {
+    status: 404,
+    message: 'The store holds no such version of that package; list its versions at /-/<kind>/<name>.',
+  },
+  PODMAP_ERR_CDN_DEPENDENCY_MISSING: {
+    status: 409,
+    message:
+      'No version in the store satisfies a dependency of the package, so its import map cannot be built; publish that dependency first.',
+  },
+  PODMAP_ERR_CDN_VERSION_EXISTS: {
+    status: 409,
+    message: 'That version is already published; published versions are immutable, so publish a new version instead.',
+  },
+  PODMAP_ERR_CDN_UNAUTHORIZED: {
+    status: 401,
+    message: 'Publishing needs the header "Authorization: Bearer <token>" with the token the CDN was started with (PODMAP_CDN_TOKEN).',
+  },
+  PODMAP_ERR_CDN_PUBLISH_DISABLED: {
+    status: 403,
+    message: 'Publishing over HTTP is disabled because the CDN has no publish token; set PODMAP_CDN_TOKEN or the publishToken option.',
+  },
+  PODMAP_ERR_CDN_UPLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The upload is larger than the CDN accepts (maxUploadBytes).',
+  },
+  PODMAP_ERR_CDN_UPLOAD_TIMEOUT: {
+    status: 408,
+    message: "The upload did not finish within the CDN's upload timeout (uploadTimeoutMs).",
+  },
+  PODMAP_ERR_CDN_TARBALL_INVALID: {
+    status: 400,
+    message: 'The upload is not a gzipped npm tarball with a package.json, or an entry in it has an unsafe path.',
+  },
+  PODMAP_ERR_CDN_STORE_FAILED: {
+    status: 500,
+    message: 'The store could not be read or written; the CDN log has the cause (permissions, disk space).',
+  },
+  PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
+    status: 400,
+    message: "The tarball's package.json names another package or version than the URL it was sent to.",
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a catalogue code; HTTP handlers turn it into a JSON response with its status. */
+export class PodmapError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: ErrorOptions) {
+    const definition: ErrorDefinition = errorCatalogue[code];
+    super(detail ? `${definition.message} (${detail})` : definition.message, options);
+    this.name = 'PodmapError';
+    this.code = code;
+    this.status = definition.status;
+    this.detail = detail;
+  }
+
+  /** The JSON body every podmap server sends for an error. */
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** A configuration error: a `TypeError` or `RangeError` whose `code` is a catalogue code. */
+export type ConfigError = (TypeError | RangeError) & { code: ErrorCode };
+
+/**
+ * The error podmap throws at start-up for a wrong option or setting: the platform's own
+ * TypeError (wrong kind) or RangeError (out of range), carrying a stable catalogue code, so a
+ * caller can tell them apart without reading messages. `detail` names the option and value.
+ */
+export function createConfigError(
+  code: ErrorCode,
+  detail: string,
+  Kind: TypeErrorConstructor | RangeErrorConstructor = TypeError,
+): ConfigError {
+  const error = new Kind(`podmap: ${code}: ${errorCatalogue[code].message} (${detail})`) as ConfigError;
+  error.code = code;
+  return error;
+}

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { PodmapError } from '../errors.ts';
+import { decodePathSegments } from '../http/decode-path-segments.ts';
+
+/**
+ * Turns the URL-encoded remainder of a request path into a file path inside `root`, or throws
+ * PODMAP_ERR_BAD_PATH. The segments are decoded and checked by decodePathSegments(), the same
+ * guard the CDN uses, so `..`, `%2e%2e`, `%2f`, backslashes, NUL and over-long paths are refused
+ * rather than normalised.
+ */
+export function resolveInside(root: string, encodedPath: string): string {
+  const segments = decodePathSegments(`/${encodedPath}`);
+  const resolved = path.resolve(root, ...segments);
+  // Defence in depth: whatever the checks above missed, never answer outside the root.
+  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
+    throw new PodmapError('PODMAP_ERR_BAD_PATH', 'outside root');
+  }
+  return resolved;
+}
