@@ -3,21 +3,29 @@
  * five podlets of the demo's home page in the same run (issue 6). Writes bench/results/layout.json
  * and layout.md.
  *
- *   npm run bench:layout     (env: BENCH_SECONDS=10, BENCH_CONNECTIONS=20, BENCH_ROUNDS=2, BENCH_SAMPLES=21)
+ *   npm run bench:layout     (env: BENCH_SECONDS=10, BENCH_CONNECTIONS=20, BENCH_ROUNDS=2, BENCH_SAMPLES=21,
+ *                             BENCH_CPU_PAGES=3000, BENCH_CPU_REPS=5, BENCH_CPU_ENCODINGS="none|br, gzip")
  *
- * Every server is a process of its own on loopback: the CDN, the six podlets and podmap's layout
- * (the demo launcher, startDemo), a Podium layout (bench/lib/podium-layout-server.ts), and for
- * the slow-podlet case a copy of the image podlet whose content answers 300 ms late, with one more
- * layout of each kind in front of it. autocannon (HTTP/1.1, keep-alive) runs in this process.
+ * Every server is a process of its own on loopback: the CDN and the six podlets (the demo
+ * launcher, startDemo), podmap's layout (layouts/server.ts), a Podium layout
+ * (bench/lib/podium-layout-server.ts) and a second one behind the `compression` middleware, and
+ * for the slow-podlet case a copy of the image podlet whose content answers 300 ms late, with one
+ * more layout of each kind in front of it. autocannon (HTTP/1.1, keep-alive) runs in this process.
+ *
+ * Besides req/s, it reports the layout process's own CPU time per page (user + system, all its
+ * threads, from /proc/<pid>/stat over BENCH_CPU_PAGES requests), without Accept-Encoding and with
+ * `br, gzip` as browsers send it: on 2 shared cores req/s mostly measures the podlets.
  */
 import autocannon from 'autocannon';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startDemo, type RunningDemo } from '../layouts/demo.ts';
 import { forkServer, type ForkedServer } from './lib/fork-server.ts';
+import { canReadProcessCpu, processCpuMs } from './lib/process-cpu.ts';
 import { describeMachine, markdownTable, spreadOf } from './lib/stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -25,6 +33,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const samples = Number(process.env.BENCH_SAMPLES ?? 21);
+const cpuPages = Number(process.env.BENCH_CPU_PAGES ?? 3000);
+const cpuReps = Number(process.env.BENCH_CPU_REPS ?? 5);
+// Accept-Encoding values for the CPU cases, '|'-separated; "none" sends no header.
+const cpuEncodings = (process.env.BENCH_CPU_ENCODINGS ?? 'none|br, gzip').split('|').map((e) => e.trim());
 const delayMs = 300;
 const slowPodlet = 'image';
 const home = ['header', 'auth', 'geo', 'image', 'footer'];
@@ -43,11 +55,12 @@ try {
     log,
   });
   const urls = demo.urls;
-  const start = async (script: string, env: Record<string, string>) => {
+  const startServer = async (script: string, env: Record<string, string>) => {
     const s = await forkServer(join(root, script), env, log);
     servers.push(s);
-    return s.url;
+    return s;
   };
+  const start = async (script: string, env: Record<string, string>) => (await startServer(script, env)).url;
   const manifests = (slow?: string) =>
     Object.fromEntries(podletNames.map((n) => [n, `${n === slowPodlet && slow ? slow : urls[n]}manifest.json`]));
   const podmapEnv = (m: Record<string, string>) => ({
@@ -57,10 +70,11 @@ try {
   });
   const podiumEnv = (m: Record<string, string>) => ({ BENCH_PODLETS: JSON.stringify(Object.fromEntries(home.map((n) => [n, m[n]!]))) });
 
-  const layouts = {
-    podmap: urls.layout!,
-    podium: await start('bench/lib/podium-layout-server.ts', podiumEnv(manifests())),
-  };
+  // podmap's layout as its own child (not the demo's), so its pid is known for the CPU figures.
+  const podmapServer = await startServer('layouts/server.ts', podmapEnv(manifests()));
+  const podiumServer = await startServer('bench/lib/podium-layout-server.ts', podiumEnv(manifests()));
+  const podiumCompressed = await startServer('bench/lib/podium-layout-server.ts', { ...podiumEnv(manifests()), BENCH_COMPRESSION: '1' });
+  const layouts = { podmap: podmapServer.url, podium: podiumServer.url };
   const slow = await start('bench/lib/delayed-podlet-server.ts', { BENCH_PODLET: slowPodlet, BENCH_DELAY_MS: String(delayMs) });
   const slowLayouts = {
     podmap: await start('layouts/server.ts', podmapEnv(manifests(slow))),
@@ -105,6 +119,75 @@ try {
       console.error(`bench:layout: ${layout} round ${round}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms`);
     }
   }
+
+  // CPU per page of the layout process alone, per Accept-Encoding. Podium gets the compression
+  // middleware in front when the request asks for an encoding, as a Podium user would add it.
+  const cpuCases = cpuEncodings.flatMap((acceptEncoding) => [
+    { layout: 'podmap', acceptEncoding, server: podmapServer },
+    { layout: 'podium', acceptEncoding, server: acceptEncoding === 'none' ? podiumServer : podiumCompressed },
+  ]);
+  const cpuRuns: Array<{
+    layout: string;
+    acceptEncoding: string;
+    rep: number;
+    cpuMsPerPage: number;
+    requestsPerSecond: number;
+    errors: number;
+  }> = [];
+  const wire: Record<string, { encoding: string; bytes: number }> = {};
+  const canCpu = canReadProcessCpu();
+  if (!canCpu) console.error('bench:layout: no /proc/<pid>/stat here; CPU per page is not measured');
+  for (const c of canCpu ? cpuCases : []) {
+    const key = `${c.layout} ${c.acceptEncoding}`;
+    const page = await getPage(c.server.url, c.acceptEncoding);
+    for (const p of home) if (!page.body.includes(`<podlet-${p}>`)) throw new Error(`bench: ${key} did not compose podlet "${p}"`);
+    // podmap's compressed page must decode to the page it sends uncompressed (nonces aside).
+    if (c.layout === 'podmap' && c.acceptEncoding !== 'none') {
+      const plain = await getPage(c.server.url, 'none');
+      if (withoutNonces(page.body) !== withoutNonces(plain.body))
+        throw new Error(`bench: ${key}: the decoded page differs from the plain one`);
+    }
+    wire[key] = { encoding: page.encoding, bytes: page.wireBytes };
+    await autocannon({ url: c.server.url, connections, amount: Math.min(cpuPages, 1000), headers: headersFor(c.acceptEncoding) });
+  }
+  for (let rep = 1; canCpu && rep <= cpuReps; rep++) {
+    for (const c of rep % 2 ? cpuCases : [...cpuCases].reverse()) {
+      const cpu0 = processCpuMs(c.server.pid);
+      const t0 = performance.now();
+      const r = await autocannon({ url: c.server.url, connections, amount: cpuPages, headers: headersFor(c.acceptEncoding) });
+      const wallS = (performance.now() - t0) / 1000;
+      const cpuMsPerPage = (processCpuMs(c.server.pid) - cpu0) / r.requests.total;
+      cpuRuns.push({
+        layout: c.layout,
+        acceptEncoding: c.acceptEncoding,
+        rep,
+        cpuMsPerPage,
+        requestsPerSecond: r.requests.total / wallS,
+        errors: r.errors + r.timeouts + r.non2xx,
+      });
+      console.error(
+        `bench:layout: CPU ${c.layout} [${c.acceptEncoding}] rep ${rep}: ${cpuMsPerPage.toFixed(3)} ms/page, ${Math.round(r.requests.total / wallS)} req/s`,
+      );
+    }
+  }
+  const cpu = cpuCases
+    .filter(() => canCpu)
+    .map((c) => {
+      const runs = cpuRuns.filter((r) => r.layout === c.layout && r.acceptEncoding === c.acceptEncoding);
+      return {
+        layout: c.layout,
+        acceptEncoding: c.acceptEncoding,
+        contentEncoding: wire[`${c.layout} ${c.acceptEncoding}`]!.encoding,
+        wireBytes: wire[`${c.layout} ${c.acceptEncoding}`]!.bytes,
+        cpuMsPerPage: spreadOf(runs.map((r) => r.cpuMsPerPage)),
+        requestsPerSecond: spreadOf(runs.map((r) => r.requestsPerSecond)),
+        errors: runs.reduce((s, r) => s + r.errors, 0),
+      };
+    });
+  const cpuRatio = (acceptEncoding: string) => {
+    const [a, b] = ['podmap', 'podium'].map((l) => cpu.find((c) => c.layout === l && c.acceptEncoding === acceptEncoding)!);
+    return a!.cpuMsPerPage.median / b!.cpuMsPerPage.median;
+  };
 
   // First and last byte with one podlet slow: one request at a time, after three unmeasured ones.
   const slowTimes: Record<string, { firstByteMs: ReturnType<typeof spreadOf>; lastByteMs: ReturnType<typeof spreadOf> }> = {};
@@ -154,6 +237,29 @@ try {
     '',
     `podmap / Podium: ${(p.requestsPerSecond / q.requestsPerSecond).toFixed(2)}× the requests per second, p99 ${p.p99Ms} vs ${q.p99Ms} ms.`,
     '',
+    ...(cpu.length === 0
+      ? []
+      : [
+          `CPU time of the layout process alone (user + system, all threads, /proc/<pid>/stat) per page: ${cpuPages} pages per repetition, ` +
+            `${connections} connections, ${cpuReps} repetitions alternating between the cases after a warm-up; median (min–max). ` +
+            'Podium answers `br, gzip` through the `compression` middleware (its defaults: brotli quality 4).',
+          '',
+          markdownTable(
+            ['layout', 'Accept-Encoding', 'sent as', 'body bytes', 'CPU ms/page', 'req/s', 'podmap/Podium CPU'],
+            cpu.map((c) => [
+              c.layout === 'podium' ? '@podium/layout 5.4.2' : 'podmap',
+              c.acceptEncoding,
+              c.contentEncoding,
+              String(c.wireBytes),
+              `${c.cpuMsPerPage.median.toFixed(3)} (${c.cpuMsPerPage.min.toFixed(3)}–${c.cpuMsPerPage.max.toFixed(3)})`,
+              `${c.requestsPerSecond.median.toFixed(0)} (${c.requestsPerSecond.min.toFixed(0)}–${c.requestsPerSecond.max.toFixed(0)})`,
+              c.layout === 'podmap' ? `${cpuRatio(c.acceptEncoding).toFixed(2)}×` : '',
+            ]),
+          ),
+          '',
+          `Errors in the CPU runs: ${cpu.reduce((s, c) => s + c.errors, 0)}.`,
+          '',
+        ]),
     markdownTable(
       ['layout', 'round', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'],
       load.map((l) => [
@@ -171,7 +277,11 @@ try {
   await mkdir(join(root, 'bench/results'), { recursive: true });
   await writeFile(
     join(root, 'bench/results/layout.json'),
-    JSON.stringify({ date, machine, seconds, connections, rounds, samples, delayMs, slowPodlet, summary, load }, null, 2) + '\n',
+    JSON.stringify(
+      { date, machine, seconds, connections, rounds, samples, delayMs, slowPodlet, summary, load, cpuPages, cpuReps, cpu, cpuRuns },
+      null,
+      2,
+    ) + '\n',
   );
   await writeFile(join(root, 'bench/results/layout.md'), md);
   console.log(md);
@@ -179,6 +289,40 @@ try {
   await Promise.all(servers.map((s) => s.stop()));
   await demo?.stop();
   await rm(work, { recursive: true, force: true });
+}
+
+function headersFor(acceptEncoding: string): Record<string, string> {
+  return acceptEncoding === 'none' ? {} : { 'accept-encoding': acceptEncoding };
+}
+
+/** The page with a fresh nonce in every response made comparable: each nonce replaced by one placeholder. */
+function withoutNonces(html: string): string {
+  const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
+  return nonce ? html.split(nonce).join('NONCE') : html;
+}
+
+/** One GET with `acceptEncoding`: the Content-Encoding it came in, the bytes on the wire and the decoded body. */
+function getPage(url: string, acceptEncoding: string): Promise<{ encoding: string; wireBytes: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, timeout: 10_000, headers: headersFor(acceptEncoding) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`bench: ${url} answered ${res.statusCode}`));
+        const raw = Buffer.concat(chunks);
+        const encoding = contentEncodingOf(res.headers);
+        const decoded = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
+        resolve({ encoding, wireBytes: raw.length, body: decoded.toString('utf8') });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`bench: ${url} took over 10 s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function contentEncodingOf(headers: IncomingHttpHeaders): string {
+  return headers['content-encoding'] ?? 'identity';
 }
 
 /** One GET on a fresh connection: ms to the first byte of the body and to its end, and the body. */

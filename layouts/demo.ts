@@ -2,13 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishDemoAssets } from './publish-demo.ts';
-import { demoPodlets } from './server.ts';
+import { demoPodletNames, manifestUrlVariable, portVariable } from './demo-wiring.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface RunningDemo {
   /** Name → base URL ("http://127.0.0.1:7100/"), for cdn, every podlet and layout. */
-  urls: Record<string, string>;
+  urls: Record<string, string> & { cdn: string; layout: string };
   /** Stops every child process; resolves when all have exited. */
   stop(): Promise<void>;
 }
@@ -28,8 +28,10 @@ export async function startDemo(
   if (result.published.length > 0) log(`podmap: published ${result.published.join(', ')} into ${storeDir}`);
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
+  let cdnUrl = '';
+  let layoutUrl = '';
   const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), PODMAP_STORE_DIR: storeDir, ...options.env };
-  const portEnv = (name: string, envVar: string) => (options.ports?.[name] !== undefined ? { [envVar]: String(options.ports[name]) } : {});
+  const portEnv = (name: string) => (options.ports?.[name] !== undefined ? { [portVariable(name)]: String(options.ports[name]) } : {});
 
   let stopping = false;
   const stop = async () => {
@@ -47,9 +49,9 @@ export async function startDemo(
     );
   };
 
-  const start = (name: string, script: string, env: Record<string, string>) =>
+  const start = (name: string, script: string, env: Record<string, string>, args: string[] = []) =>
     new Promise<string>((resolve, reject) => {
-      const child = fork(path.join(root, script), [], {
+      const child = fork(path.join(root, script), args, {
         cwd: root,
         env: { ...baseEnv, ...env },
         execArgv: ['--import', 'tsx'],
@@ -68,22 +70,22 @@ export async function startDemo(
     });
 
   try {
-    urls.cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn', 'PODMAP_CDN_PORT'));
+    cdnUrl = urls.cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn'));
     // Podlets load their modules from the CDN's origin unless PODMAP_PODLET_ASSETS=podlet.
     const assetsEnv: Record<string, string> =
-      (options.env?.PODMAP_PODLET_ASSETS ?? process.env.PODMAP_PODLET_ASSETS) === 'podlet' ? {} : { PODMAP_PODLET_CDN_URL: urls.cdn! };
+      (options.env?.PODMAP_PODLET_ASSETS ?? process.env.PODMAP_PODLET_ASSETS) === 'podlet' ? {} : { PODMAP_PODLET_CDN_URL: cdnUrl };
     const podletUrls = await Promise.all(
-      Object.entries(demoPodlets).map(([name, p]) => start(name, `podlets/${name}/server.ts`, { ...portEnv(name, p.env), ...assetsEnv })),
+      demoPodletNames.map((name) => start(name, 'layouts/serve-podlet.ts', { ...portEnv(name), ...assetsEnv }, [name])),
     );
-    const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: urls.cdn, ...portEnv('layout', 'PODMAP_LAYOUT_PORT') };
-    Object.keys(demoPodlets).forEach((name, i) => {
+    const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: cdnUrl, ...portEnv('layout') };
+    demoPodletNames.forEach((name, i) => {
       urls[name] = podletUrls[i]!;
-      layoutEnv[`PODMAP_${name.toUpperCase()}_URL`] = `${podletUrls[i]}manifest.json`;
+      layoutEnv[manifestUrlVariable(name)] = `${podletUrls[i]}manifest.json`;
     });
-    urls.layout = await start('layout', 'layouts/server.ts', layoutEnv);
+    layoutUrl = urls.layout = await start('layout', 'layouts/server.ts', layoutEnv);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { urls, stop };
+  return { urls: { ...urls, cdn: cdnUrl, layout: layoutUrl }, stop };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { publishInstalledPackages, publishPodletRelease } from '@podmap/runtime/cdn';
-import { demoPodlets } from './server.ts';
+import { demoPodletNames } from './demo-wiring.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,7 +18,7 @@ export async function publishDemoAssets(storeDir: string): Promise<{ published: 
     published.push(...r.published);
     skipped.push(...r.skipped);
   };
-  for (const name of Object.keys(demoPodlets)) {
+  for (const name of demoPodletNames) {
     const dir = `${root}podlets/${name}`;
     const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { dependencies?: Record<string, string> };
     // Other podlets' packages are served by those podlets (exposes), not by the CDN.

@@ -1,16 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLayout, isMain, listenFromEnv } from '@podmap/runtime/server';
-
-/** The demo's podlets, their default ports, and the variable that overrides each. */
-export const demoPodlets = {
-  header: { port: 7100, env: 'PODMAP_HEADER_PORT' },
-  footer: { port: 7200, env: 'PODMAP_FOOTER_PORT' },
-  auth: { port: 7300, env: 'PODMAP_AUTH_PORT' },
-  geo: { port: 7400, env: 'PODMAP_GEO_PORT' },
-  image: { port: 7500, env: 'PODMAP_IMAGE_PORT' },
-  search: { port: 7600, env: 'PODMAP_SEARCH_PORT' },
-} as const;
+import { isMain } from '@podmap/runtime/cli';
+import { createLayout } from '@podmap/runtime/layout';
+import { demoPodletNames, demoPorts, listenOnDemoPort, manifestUrlVariable, portVariable } from './demo-wiring.ts';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 
@@ -33,10 +25,10 @@ export interface DemoLayoutOptions {
 export function createDemoLayout(options: DemoLayoutOptions = {}) {
   const root = new URL('..', import.meta.url);
   const podlets = Object.fromEntries(
-    Object.entries(demoPodlets).map(([name, { port, env: portEnv }]) => [
+    demoPodletNames.map((name) => [
       name,
       options.urls?.podlets?.[name] ??
-        env(`PODMAP_${name.toUpperCase()}_URL`, `http://127.0.0.1:${env(portEnv, String(port))}/manifest.json`),
+        env(manifestUrlVariable(name), `http://127.0.0.1:${env(portVariable(name), String(demoPorts[name]))}/manifest.json`),
     ]),
   );
   // Off unless asked for: PODMAP_OVERRIDES=1, hosts from PODMAP_OVERRIDES_HOSTS (comma-separated).
@@ -67,5 +59,5 @@ export function createDemoLayout(options: DemoLayoutOptions = {}) {
 }
 
 if (isMain(import.meta.url)) {
-  await listenFromEnv(createDemoLayout(), { name: 'layout', envVar: 'PODMAP_LAYOUT_PORT', defaultPort: 7000 });
+  await listenOnDemoPort(createDemoLayout(), 'layout');
 }

@@ -3,6 +3,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 /** A server running as a child process, and how to stop it. */
 export interface ForkedServer {
   url: string;
+  /** The child's process id (to read its CPU time from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export function forkServer(script: string, env: Record<string, string>, log: (li
     child.on('message', (m: { type?: string; url?: string }) => {
       if (m?.type === 'podmap:listening' && m.url) {
         clearTimeout(timer);
-        resolve({ url: m.url, stop });
+        resolve({ url: m.url, pid: child.pid!, stop });
       }
     });
     child.once('exit', (code, signal) => {

@@ -17,7 +17,7 @@ export interface BenchCertificate {
 /**
  * Generates a fresh self-signed certificate with `openssl` into `dir` (a temp folder the caller
  * removes). Chromium is told to accept exactly this key with the SPKI flag; the blanket
- * --ignore-certificate-errors would also turn its HTTP cache off (DESIGN.md).
+ * --ignore-certificate-errors would also turn its HTTP cache off (docs/design.md, "Toolchain notes").
  */
 export async function generateCertificate(dir: string): Promise<BenchCertificate> {
   const keyFile = join(dir, 'key.pem');

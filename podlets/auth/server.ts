@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The auth podlet: a sign-in form; exposes its session module to other podlets. */
 export const podlet = await createPodlet({
@@ -11,5 +11,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-auth><p>Loading sign-in…</p></podlet-auth>',
   fallback: () => '<p class="podlet-fallback">Sign-in is unavailable right now. Please try again in a minute.</p>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'auth', envVar: 'PODMAP_AUTH_PORT', defaultPort: 7300 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The footer podlet. */
 export const podlet = await createPodlet({
@@ -10,5 +10,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-footer><small>© 2026 Podmap Travel</small></podlet-footer>',
   fallback: () => '<footer class="podlet-fallback"><small>© 2026 Podmap Travel</small></footer>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'footer', envVar: 'PODMAP_FOOTER_PORT', defaultPort: 7200 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The geo podlet: a location widget, built by a team still on lit 2. */
 export const podlet = await createPodlet({
@@ -10,5 +10,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-geo><p>Finding your location…</p></podlet-geo>',
   fallback: () => '<p class="podlet-fallback">Location is unavailable.</p>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'geo', envVar: 'PODMAP_GEO_PORT', defaultPort: 7400 });

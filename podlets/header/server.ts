@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The header podlet: brand, navigation and the signed-in user. */
 export const podlet = await createPodlet({
@@ -10,5 +10,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-header><a href="/">Podmap Travel</a></podlet-header>',
   fallback: () => '<header class="podlet-fallback"><a href="/">Podmap Travel</a></header>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'header', envVar: 'PODMAP_HEADER_PORT', defaultPort: 7100 });

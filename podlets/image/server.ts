@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The image podlet: a travel photo gallery. */
 export const podlet = await createPodlet({
@@ -10,5 +10,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-image><p>Loading gallery…</p></podlet-image>',
   fallback: () => '<p class="podlet-fallback">The gallery is unavailable.</p>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'image', envVar: 'PODMAP_IMAGE_PORT', defaultPort: 7500 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPodlet, isMain, listenFromEnv } from '@podmap/runtime/server';
+import { createPodlet } from '@podmap/runtime/podlet';
 
 /** The search podlet: search results for travel destinations. */
 export const podlet = await createPodlet({
@@ -10,5 +10,3 @@ export const podlet = await createPodlet({
   content: () => '<podlet-search><p>Loading search…</p></podlet-search>',
   fallback: () => '<p class="podlet-fallback">Search is unavailable right now.</p>',
 });
-
-if (isMain(import.meta.url)) await listenFromEnv(podlet, { name: 'search', envVar: 'PODMAP_SEARCH_PORT', defaultPort: 7600 });

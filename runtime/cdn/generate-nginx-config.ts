@@ -17,6 +17,7 @@ import { listMajors } from './version-line.ts';
  * Not served by nginx: the `/-/` JSON endpoints and PUT. ETags are nginx's own (mtime and
  * size), not podmap's content hashes, and redirect bodies are nginx's built-in HTML page.
  */
+// eslint-disable-next-line max-lines-per-function -- one nginx.conf template, read top to bottom like the file it writes
 export function generateNginxConfig(options: { storeDir: string; port: number; aliasMaxAge?: number }): string {
   const root = resolve(options.storeDir);
   // The config quotes paths in double quotes; refuse what would break out of them.

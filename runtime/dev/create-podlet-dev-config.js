@@ -23,6 +23,7 @@ const OTHER_MODULE = /^\/-\/podlets\/([\w-]+)\/([\w./-]+)\.js$/;
  * runs in-process on a free port to render the preview's fragment, so run `npm run build` once
  * before (server.ts reads the compiled entries; the browser never gets them).
  */
+// eslint-disable-next-line max-lines-per-function -- one @web/dev-server config object, its middleware and plugin inline where they are used
 export function createPodletDevConfig({ podletDir, port = Number(process.env.PODMAP_DEV_PORT ?? 8000) }) {
   const name = path.basename(podletDir);
   const podletPath = path.relative(rootDir, podletDir).split(path.sep).join('/');

@@ -4,7 +4,7 @@ import { resolveSpecifier } from './resolve-specifier.ts';
 /**
  * Every module a page will load from `entries`, in a stable breadth-first order, by the exact
  * URL that `map` resolves each import to. The layout writes one modulepreload per URL, because
- * Chromium does not fetch a preloaded module's dependencies itself (DESIGN.md decision 4).
+ * Chromium does not fetch a preloaded module's dependencies itself (docs/design.md, "Preload the whole graph").
  *
  * `importsOf(url)` returns the import specifiers of a module as written, or undefined when the
  * module is unknown (then its dependencies are simply not preloaded). Specifiers the map cannot

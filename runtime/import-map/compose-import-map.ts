@@ -155,8 +155,10 @@ export function sortImportMap(map: ImportMap): ImportMap {
   const scopes = Object.fromEntries(
     Object.keys(map.scopes ?? {})
       .sort(compareKeysBySpecificity)
-      .filter((scope) => Object.keys(map.scopes![scope]!).length > 0)
-      .map((scope) => [scope, sortEntries(map.scopes![scope]!)]),
+      .flatMap((scope) => {
+        const entries = map.scopes?.[scope];
+        return entries && Object.keys(entries).length > 0 ? [[scope, sortEntries(entries)] as const] : [];
+      }),
   );
   if (Object.keys(scopes).length > 0) out.scopes = scopes;
   if (map.integrity && Object.keys(map.integrity).length > 0) out.integrity = sortEntries(map.integrity);

@@ -26,7 +26,7 @@ export function closeOverExposers(pageNames: ReadonlySet<string>, known: readonl
 
 /** Podlets by the npm package they expose modules under. */
 export function exposersByPackage(podlets: readonly PodletNeeds[]): Map<string, PodletNeeds> {
-  return new Map(podlets.filter((p) => p.packageName).map((p) => [p.packageName!, p]));
+  return new Map(podlets.flatMap((p) => (p.packageName ? [[p.packageName, p] as const] : [])));
 }
 
 /** A page's version plan, and the podlets that cannot run on it. */

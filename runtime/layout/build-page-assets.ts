@@ -114,8 +114,8 @@ async function fetchPackageMaps(cdn: CdnClient, plan: VersionPlan): Promise<Reco
   };
   add(plan.topLevel);
   Object.values(plan.assigned).forEach(add);
-  const maps = await Promise.all([...chosen.values()].map(({ pkg, version }) => cdn.packageMap(pkg, version)));
-  return Object.fromEntries([...chosen.keys()].map((key, i) => [key, maps[i]!]));
+  const maps = await Promise.all([...chosen].map(async ([key, { pkg, version }]) => [key, await cdn.packageMap(pkg, version)] as const));
+  return Object.fromEntries(maps);
 }
 
 /**

@@ -46,7 +46,8 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
   const heads = new WeakMap<PageAssets, RenderedHead>();
   return async function servePage(req: IncomingMessage, res: ServerResponse, path: string, page: LayoutPage): Promise<void> {
     await composer.ensureManifests();
-    const clients = page.podlets.map((n) => composer.podlets.get(n)!);
+    // createLayout() refuses a page that names an unregistered podlet, so every name has a client.
+    const clients = page.podlets.flatMap((n) => composer.podlets.get(n) ?? []);
     // Content requests start before the head is written, so podlets work while the browser
     // already fetches modules.
     const contents = clients.map((c) => c.content(podiumContext(req, path, settings.name)));

@@ -56,62 +56,8 @@ export function createPodletClient(options: {
   let refreshing: Promise<PodletState | null> | null = null;
   let lastAttempt = 0;
 
-  async function load(): Promise<PodletState> {
-    const manifestResponse = await fetchText(options.manifestUrl, {
-      timeoutMs,
-      maxBytes: 256 * 1024,
-      failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
-    });
-    if (manifestResponse.status !== 200)
-      throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${options.manifestUrl} answered ${manifestResponse.status}`);
-    let manifest: Record<string, unknown>;
-    try {
-      manifest = JSON.parse(manifestResponse.text);
-    } catch {
-      throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${options.manifestUrl} is not JSON`);
-    }
-    const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
-    if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${options.manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
-    const at = (u: string) => httpUrl(u, options.manifestUrl);
-    const next: PodletState = {
-      version: String(value.version),
-      contentUrl: at(String(value.content)),
-      fallbackUrl: value.fallback ? at(String(value.fallback)) : null,
-      js: ((value.js as PodletState['js']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
-      css: ((value.css as PodletState['css']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
-      podmap: await loadPodmap(),
-      fallbackHtml: state?.fallbackHtml ?? '',
-    };
-    if (next.fallbackUrl) {
-      try {
-        const fallback = await fetchText(next.fallbackUrl, { timeoutMs, failCode: 'PODMAP_ERR_CONTENT_FAILED' });
-        if (fallback.status === 200) next.fallbackHtml = fallback.text;
-      } catch (error) {
-        log(error as PodmapError, options.name); // keep the fallback cached from before
-      }
-    }
-    return next;
-  }
-
-  async function loadPodmap(): Promise<PodletState['podmap']> {
-    const url = new URL('podmap.json', options.manifestUrl).href;
-    try {
-      const response = await fetchText(url, { timeoutMs, maxBytes: 1024 * 1024, failCode: 'PODMAP_ERR_PODMAP_INVALID' });
-      if (response.status === 404) return null; // a plain Podium podlet
-      if (response.status !== 200) throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} answered ${response.status}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(response.text);
-      } catch {
-        throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} is not JSON`);
-      }
-      const doc = validatePodmapDocument(body);
-      return { ...doc, baseUrl: httpUrl(doc.base, url) };
-    } catch (error) {
-      log(error as PodmapError, options.name);
-      return null;
-    }
-  }
+  const load = () =>
+    fetchPodletState(options.manifestUrl, { timeoutMs, previousFallbackHtml: state?.fallbackHtml ?? '', log: (e) => log(e, options.name) });
 
   const client: PodletClient = {
     name: options.name,
@@ -142,23 +88,11 @@ export function createPodletClient(options: {
     async content(headers: Record<string, string> = {}): Promise<ContentResult> {
       const current = state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
-      try {
-        const response = await fetchText(current.contentUrl, {
-          timeoutMs,
-          headers,
-          failCode: 'PODMAP_ERR_CONTENT_FAILED',
-          timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
-        });
-        const version = response.headers['podlet-version'];
-        if (version && version !== current.version) void client.refresh(true);
-        if (response.status < 200 || response.status > 299)
-          throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
-        return { html: response.text };
-      } catch (error) {
-        const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));
-        log(podmapError, options.name);
-        return { html: current.fallbackHtml, error: podmapError };
-      }
+      const result = await fetchContent(current, headers, timeoutMs);
+      // A response from another release than the cached manifest: learn the new one for the next page.
+      if (result.version && result.version !== current.version) void client.refresh(true);
+      if (result.error) log(result.error, options.name);
+      return { html: result.html, error: result.error };
     },
   };
   return client;
@@ -187,4 +121,101 @@ export function createPodletClients(
     clients.set(name, createPodletClient({ name, manifestUrl, ...options }));
   }
   return clients;
+}
+
+/**
+ * Fetches a podlet's manifest (validated with Podium's schema, URLs made absolute and limited to
+ * http(s)), its podmap.json beside it and its fallback. A podmap.json that is missing makes a
+ * plain Podium podlet; one that is invalid is logged and treated the same. A fallback that cannot
+ * be fetched keeps `previousFallbackHtml`.
+ */
+async function fetchPodletState(
+  manifestUrl: string,
+  options: { timeoutMs: number; previousFallbackHtml: string; log: (error: PodmapError) => void },
+): Promise<PodletState> {
+  const { timeoutMs, log } = options;
+  const manifestResponse = await fetchText(manifestUrl, {
+    timeoutMs,
+    maxBytes: 256 * 1024,
+    failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
+  });
+  if (manifestResponse.status !== 200)
+    throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${manifestUrl} answered ${manifestResponse.status}`);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(manifestResponse.text);
+  } catch {
+    throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl} is not JSON`);
+  }
+  const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
+  if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
+  const at = (u: string) => httpUrl(u, manifestUrl);
+  const next: PodletState = {
+    version: String(value.version),
+    contentUrl: at(String(value.content)),
+    fallbackUrl: value.fallback ? at(String(value.fallback)) : null,
+    js: ((value.js as PodletState['js']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
+    css: ((value.css as PodletState['css']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
+    podmap: await fetchPodmapDocument(manifestUrl, timeoutMs, log),
+    fallbackHtml: options.previousFallbackHtml,
+  };
+  if (next.fallbackUrl) {
+    try {
+      const fallback = await fetchText(next.fallbackUrl, { timeoutMs, failCode: 'PODMAP_ERR_CONTENT_FAILED' });
+      if (fallback.status === 200) next.fallbackHtml = fallback.text;
+    } catch (error) {
+      log(error as PodmapError); // keep the fallback cached from before
+    }
+  }
+  return next;
+}
+
+async function fetchPodmapDocument(
+  manifestUrl: string,
+  timeoutMs: number,
+  log: (error: PodmapError) => void,
+): Promise<PodletState['podmap']> {
+  const url = new URL('podmap.json', manifestUrl).href;
+  try {
+    const response = await fetchText(url, { timeoutMs, maxBytes: 1024 * 1024, failCode: 'PODMAP_ERR_PODMAP_INVALID' });
+    if (response.status === 404) return null; // a plain Podium podlet
+    if (response.status !== 200) throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} answered ${response.status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(response.text);
+    } catch {
+      throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} is not JSON`);
+    }
+    const doc = validatePodmapDocument(body);
+    return { ...doc, baseUrl: httpUrl(doc.base, url) };
+  } catch (error) {
+    log(error as PodmapError);
+    return null;
+  }
+}
+
+/** One content request; on time-out, error or a non-2xx status, the cached fallback with the reason. */
+async function fetchContent(
+  current: PodletState,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<ContentResult & { version?: string }> {
+  let version: string | undefined;
+  try {
+    const response = await fetchText(current.contentUrl, {
+      timeoutMs,
+      headers,
+      failCode: 'PODMAP_ERR_CONTENT_FAILED',
+      timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
+    });
+    const header = response.headers['podlet-version'];
+    version = typeof header === 'string' ? header : undefined;
+    if (response.status < 200 || response.status > 299) {
+      throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
+    }
+    return { html: response.text, version };
+  } catch (error) {
+    const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));
+    return { html: current.fallbackHtml, error: podmapError, version };
+  }
 }

@@ -8,9 +8,8 @@ import { sendError } from '../shared/http/send-error.ts';
 import { sendJson } from '../shared/http/send-json.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { listenOn } from '../shared/listen-on.ts';
-import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
 import { checkCdnRelease } from './check-cdn-release.ts';
-import { isBareSpecifier, packageNameOf, scanModules } from './scan-modules.ts';
+import { describePodlet, type PodletPackage } from './describe-podlet.ts';
 
 export interface PodletOptions {
   /** Podium name: 2–100 of [a-zA-Z0-9_-]. */
@@ -58,78 +57,27 @@ export interface Podlet {
  */
 export async function createPodlet(options: PodletOptions): Promise<Podlet> {
   assertPodletName(options.name);
-  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as {
-    name: string;
-    version: string;
-    dependencies?: Record<string, string>;
-  };
+  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as PodletPackage;
   const publicDir = path.join(options.packageDir, 'public');
   const files = createStaticFiles(publicDir);
   const versionedPrefix = `/public@${pkg.version}/`;
   const exposes = options.exposes ?? {};
-  for (const specifier of Object.keys(exposes)) {
-    if (!specifier.startsWith(`${pkg.name}/`)) {
-      throw createConfigError(
-        'PODMAP_ERR_CONFIG_EXPOSE_OUTSIDE_PACKAGE',
-        `podlet "${options.name}" exposes "${specifier}"; its package is "${pkg.name}"`,
-      );
-    }
-  }
+  assertExposesInPackage(options.name, pkg.name, exposes);
 
-  let releaseBase: string | null = null;
-  if (options.cdnUrl && !options.development) {
-    try {
-      releaseBase = await checkCdnRelease(options.cdnUrl, options.name, pkg.version, publicDir);
-    } catch (error) {
-      const e = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_PODLET_RELEASE_MISMATCH', String(error));
-      console.warn(`podmap: podlet "${options.name}": ${e.code}: ${e.message}`);
-    }
-  }
+  const releaseBase =
+    options.cdnUrl && !options.development ? await findRelease(options.cdnUrl, options.name, pkg.version, publicDir) : null;
 
-  async function describe(): Promise<PodmapDocument> {
-    const modules = await scanModules(publicDir);
-    const missing = options.entries.filter((e) => !Object.hasOwn(modules, e));
-    if (missing.length > 0) {
-      throw createConfigError('PODMAP_ERR_CONFIG_ENTRY_MISSING', `podlet "${options.name}": ${missing.join(', ')} in ${publicDir}`);
-    }
-    const needs: Record<string, string> = {};
-    for (const [file, specifiers] of Object.entries(modules)) {
-      for (const specifier of specifiers.filter(isBareSpecifier)) {
-        const name = packageNameOf(specifier);
-        const range = pkg.dependencies?.[name];
-        if (!range) {
-          throw createConfigError(
-            'PODMAP_ERR_CONFIG_UNDECLARED_IMPORT',
-            `${file} in podlet "${options.name}" imports "${specifier}", but ${name} is not in its package.json dependencies`,
-          );
-        }
-        needs[name] = range;
-      }
-    }
-    const base = releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`;
-    return {
-      podmap: 1,
-      package: { name: pkg.name, version: pkg.version },
-      base,
-      needs,
+  const describe = () =>
+    describePodlet({
+      podletName: options.name,
+      pkg,
+      publicDir,
+      entries: options.entries,
       exposes,
-      modules,
-    };
-  }
-
+      base: releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`,
+    });
   let description = await describe();
-  const assetPrefix = () => (description.base.startsWith('./') ? description.base.slice(1) : description.base);
-  const manifest = () => ({
-    name: options.name,
-    version: pkg.version,
-    content: '/',
-    fallback: '/fallback',
-    // Podium resolves asset URLs against the podlet's origin: "/public@1.0.0/x.js", or the CDN's absolute URL.
-    js: options.entries.map((e) => ({ value: `${assetPrefix()}${e}`, type: 'module', crossorigin: 'anonymous' })),
-    css: (options.css ?? []).map((c) => ({ value: `${assetPrefix()}${c}`, type: 'text/css' })),
-    proxy: {},
-    team: '',
-  });
+  const manifest = () => podiumManifest(options, pkg.version, description.base);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
@@ -161,5 +109,43 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
     listen(port, host = '127.0.0.1') {
       return listenOn(createServer(handle), port, host);
     },
+  };
+}
+
+function assertExposesInPackage(podletName: string, packageName: string, exposes: Record<string, string>): void {
+  for (const specifier of Object.keys(exposes)) {
+    if (!specifier.startsWith(`${packageName}/`)) {
+      throw createConfigError(
+        'PODMAP_ERR_CONFIG_EXPOSE_OUTSIDE_PACKAGE',
+        `podlet "${podletName}" exposes "${specifier}"; its package is "${packageName}"`,
+      );
+    }
+  }
+}
+
+/** The base URL of this version's release on the CDN, or null (logged) when it is missing or differs: the podlet then serves its modules itself. */
+async function findRelease(cdnUrl: string, podletName: string, version: string, publicDir: string): Promise<string | null> {
+  try {
+    return await checkCdnRelease(cdnUrl, podletName, version, publicDir);
+  } catch (error) {
+    const e = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_PODLET_RELEASE_MISMATCH', String(error));
+    console.warn(`podmap: podlet "${podletName}": ${e.code}: ${e.message}`);
+    return null;
+  }
+}
+
+/** The podlet's Podium manifest; valid against `@podium/schemas`, which allows no extra properties. */
+function podiumManifest(options: PodletOptions, version: string, base: string) {
+  // Podium resolves asset URLs against the podlet's origin: "/public@1.0.0/x.js", or the CDN's absolute URL.
+  const prefix = base.startsWith('./') ? base.slice(1) : base;
+  return {
+    name: options.name,
+    version,
+    content: '/',
+    fallback: '/fallback',
+    js: options.entries.map((e) => ({ value: `${prefix}${e}`, type: 'module', crossorigin: 'anonymous' })),
+    css: (options.css ?? []).map((c) => ({ value: `${prefix}${c}`, type: 'text/css' })),
+    proxy: {},
+    team: '',
   };
 }

@@ -17,7 +17,7 @@ export async function scanModules(root: string): Promise<Record<string, string[]
     const source = await readFile(path.join(root, file), 'utf8');
     const [imports] = parse(source, file);
     // t === 1 is a static import or re-export; 2 is import(); 3 is import.meta.
-    graph[file] = imports.filter((i) => i.t === 1 && i.n !== undefined).map((i) => i.n!);
+    graph[file] = imports.flatMap((i) => (i.t === 1 && i.n !== undefined ? [i.n] : []));
   }
   return graph;
 }

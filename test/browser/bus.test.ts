@@ -79,8 +79,8 @@ describe('bus', () => {
     for (let i = 1; i <= 60; i++) publish(channel, 't', i);
     const log = readLog(channel, 't');
     equal(log.length, 50);
-    equal(log[0].payload, 11);
-    equal(log[49].payload, 60);
+    equal(log[0]?.payload, 11);
+    equal(log[49]?.payload, 60);
     setLogLimit(3);
     deepEqual(
       readLog(channel, 't').map((m) => m.payload),

@@ -95,7 +95,7 @@ describe('across tabs', () => {
       deepEqual(here, ['function']);
       equal(other.peek(channel, 'fn'), undefined);
       equal(warnings.length, 1);
-      ok(String(warnings[0][0]).startsWith('podmap:'), 'the warning is not prefixed podmap:');
+      ok(String(warnings[0]?.[0]).startsWith('podmap:'), 'the warning is not prefixed podmap:');
     } finally {
       console.warn = warn;
       bus.shareAcrossTabs(channel, false);

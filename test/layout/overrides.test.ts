@@ -99,7 +99,7 @@ test('createLayout() - overrides on - rejected entries are logged with PODMAP_ER
 
 test("createLayout() - the notice's Clear form - expires the cookie and goes back to a page of this layout only (security: no open redirect)", async (t) => {
   const { base } = await startLayout(t, { overrides: true });
-  for (const [back, location] of [
+  for (const [back, location] of <Array<[string, string]>>[
     ['/other', '/other'],
     ['//evil.example/', '/'],
     ['https://evil.example/', '/'],
