@@ -32,10 +32,7 @@ export function createNonce(): string {
  */
 export function buildContentSecurityPolicy(nonce: string, hostSources: string[], options: CspOptions = {}): string {
   const sources = [...new Set([...hostSources, ...(options.scriptSrc ?? [])])].sort();
-  for (const source of [...sources, options.reportUri ?? '']) {
-    // One source must stay one source: a space, ";" or "," would add sources or directives.
-    if (/[\s;,]/.test(source)) throw createConfigError('PODMAP_ERR_CONFIG_CSP_SOURCE', JSON.stringify(source));
-  }
+  for (const source of [...sources, options.reportUri ?? '']) assertCspSource(source);
   const directives = [
     `script-src 'nonce-${nonce}' 'strict-dynamic' 'self'${sources.map((s) => ` ${s}`).join('')}`,
     "object-src 'none'",
@@ -43,6 +40,11 @@ export function buildContentSecurityPolicy(nonce: string, hostSources: string[],
   ];
   if (options.reportUri) directives.push(`report-uri ${options.reportUri}`);
   return directives.join('; ');
+}
+
+/** Throws PODMAP_ERR_CONFIG_CSP_SOURCE unless `source` stays one source: a space, ";" or "," would add sources or directives. */
+export function assertCspSource(source: string): void {
+  if (typeof source !== 'string' || /[\s;,]/.test(source)) throw createConfigError('PODMAP_ERR_CONFIG_CSP_SOURCE', JSON.stringify(source));
 }
 
 const SAFE_ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d+)?$|^https?:\/\/\[[0-9a-f:.]+\](:\d+)?$/;

@@ -1,5 +1,6 @@
 import { createConfigError } from '../shared/errors.ts';
 import { isHttpUrl } from '../shared/html.ts';
+import { assertCspSource } from './content-security-policy.ts';
 import type { LayoutOptions } from './create-layout.ts';
 
 /**
@@ -28,6 +29,10 @@ export function validateLayoutOptions(options: LayoutOptions): void {
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
       fail(`${key} must be a positive number of milliseconds, got ${JSON.stringify(value)}`, RangeError);
     }
+  }
+  if (typeof options.csp === 'object' && options.csp !== null) {
+    for (const source of [...(options.csp.scriptSrc ?? []), ...(options.csp.reportUri ? [options.csp.reportUri] : [])])
+      assertCspSource(source);
   }
   if (options.mode !== undefined && options.mode !== 'native' && options.mode !== 'shim') {
     fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);

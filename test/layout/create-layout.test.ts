@@ -287,3 +287,41 @@ test('createLayout() - a podlet needs an exposed package at a version nobody exp
     warn.mock.calls.some((c) => /PODMAP_ERR_NEED_UNSATISFIED.*@podlets\/provider@\^2\.0\.0.*exposes 1\.4\.0/.test(String(c.arguments[0]))),
   );
 });
+
+test('createLayout() - Accept-Encoding with q=0 - is honoured on pages: br;q=0 gets gzip, both refused gets identity', async (t) => {
+  const good = await litPodlet(t, 'good');
+  const { base } = await page(t, { good });
+  const encodingFor = (accept: string) =>
+    new Promise<string | undefined>((resolve, reject) => {
+      request(base, { headers: { 'accept-encoding': accept } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['content-encoding']));
+      })
+        .on('error', reject)
+        .end();
+    });
+  assert.equal(await encodingFor('br, gzip'), 'br');
+  assert.equal(await encodingFor('br;q=0, gzip'), 'gzip');
+  assert.equal(await encodingFor('br;q=0, gzip;q=0'), undefined);
+  assert.equal(await encodingFor('identity'), undefined);
+});
+
+test('createLayout() - wrong options - throw coded TypeErrors and RangeErrors at start-up', () => {
+  const valid: LayoutOptions = { cdnUrl: cdn.url, importMap, podlets: { good: 'http://127.0.0.1:9/manifest.json' }, pages: {} };
+  const cases: Array<[Partial<LayoutOptions>, string, string]> = [
+    [{ cdnUrl: 'ftp://cdn/' }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ podlets: { good: 'javascript:alert(1)' } }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ podlets: { '"><x': 'http://127.0.0.1:9/manifest.json' } }, 'TypeError', 'PODMAP_ERR_PODLET_NAME'],
+    [{ timeoutMs: 0 }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ assetsTtlMs: Number.NaN }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ pages: { '/': { title: 'x', podlets: ['missing'] } } }, 'TypeError', 'PODMAP_ERR_CONFIG_UNKNOWN_PODLET'],
+    [{ pages: { home: { title: 'x', podlets: [] } } }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ mode: 'turbo' as 'native' }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+  ];
+  for (const [change, name, code] of cases) {
+    assert.throws(() => createLayout({ ...valid, ...change }), { name, code }, JSON.stringify(change));
+  }
+  assert.throws(() => createLayout({ ...valid, csp: { scriptSrc: ['https://a.example; script-src *'] } }), {
+    code: 'PODMAP_ERR_CONFIG_CSP_SOURCE',
+  });
+});

@@ -114,3 +114,33 @@ test('createLayout() - a plain @podium/podlet next to podmap podlets - is compos
   assert.ok(!JSON.stringify(map).includes(new URL(plain).host), 'a plain podlet adds nothing to the map');
   assert.match(map.imports.lit, /\/lit@3\./);
 });
+
+test('createPodmapHead() - a podlet that is down - is waited for on the first call only, then retried in the background', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  const modern = await podmapPodlet(t, 'modern', '^3.1.0');
+  // The first manifest request fails at once; every later one hangs until the test ends.
+  let requests = 0;
+  const hanging: Array<import('node:http').ServerResponse> = [];
+  const down = `${await listen(t, (_req, res) => {
+    requests++;
+    if (requests === 1) res.writeHead(503).end();
+    else hanging.push(res);
+  })}manifest.json`;
+  t.after(() => hanging.forEach((res) => res.destroy()));
+  const head = createPodmapHead({ cdnUrl: cdn.url, importMap, podlets: { modern, down }, timeoutMs: 10_000 });
+  const first = await head.assets(['modern', 'down']);
+  assert.deepEqual(first.scripts.map((s) => s.src.split('/').pop()), ['modern.js'], 'only the podlet with a manifest has scripts');
+  assert.equal(requests, 1);
+  // A failed manifest is retried at most every 2 s; after that a call starts the retry and returns.
+  await new Promise((r) => setTimeout(r, 2100));
+  const second = await head.assets(['modern', 'down']);
+  assert.deepEqual(second.scripts.map((s) => s.src.split('/').pop()), ['modern.js']);
+  for (let i = 0; i < 50 && hanging.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(hanging.length, 1, 'the retry was started');
+  assert.equal(hanging[0]!.writableEnded, false, 'and the call returned while it was still pending');
+});
+
+test('createPodmapHead() - a podlet name it was not given - throws PODMAP_ERR_CONFIG_UNKNOWN_PODLET', async () => {
+  const head = createPodmapHead({ cdnUrl: cdn.url, importMap, podlets: {} });
+  await assert.rejects(head.assets(['nobody']), { name: 'TypeError', code: 'PODMAP_ERR_CONFIG_UNKNOWN_PODLET' });
+});

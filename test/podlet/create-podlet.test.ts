@@ -161,3 +161,42 @@ test('createPodlet() - cdnUrl with a matching release - points its modules at th
   assert.equal((await (await fetch(`${staleBase}podmap.json`)).json()).base, './public@1.0.0/');
   assert.ok(warn.mock.calls.some((c) => /PODMAP_ERR_PODLET_RELEASE_MISMATCH.*card\.js/.test(String(c.arguments[0]))));
 });
+
+test('createPodlet() - a public/ that holds node_modules and dotfiles - matches its release (one walker for hashing and publishing)', async (t) => {
+  const { mkdir, mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { createCdnServer, publishPodletRelease } = await import('../../runtime/cdn/index.ts');
+  const store = await mkdtemp(`${tmpdir()}/podmap-release-`);
+  t.after(() => rm(store, { recursive: true, force: true }));
+  const cdn = await listen(t, createCdnServer({ storeDir: store }).listeners('request')[0] as Parameters<typeof listen>[1]);
+  const dir = await writePodletFolder(t, { modules: { 'card.js': 'export {};\n' } });
+  await mkdir(`${dir}/public/node_modules/x`, { recursive: true });
+  await writeFile(`${dir}/public/node_modules/x/index.js`, 'export {};\n');
+  await writeFile(`${dir}/public/.DS_Store`, 'junk');
+  await publishPodletRelease(store, 'fixture', '1.0.0', `${dir}/public`);
+  const warn = t.mock.method(console, 'warn', () => {});
+  const podlet = await createPodlet({ name: 'fixture', packageDir: dir, entries: ['card.js'], cdnUrl: cdn, content: () => '' });
+  const base = await listen(t, podlet.handle);
+  assert.equal((await (await fetch(`${base}podmap.json`)).json()).base, `${cdn}podlet/fixture@1.0.0/`);
+  assert.equal(warn.mock.callCount(), 0);
+});
+
+test('createPodlet() - Accept-Encoding with br;q=0 - is honoured: gzip, not brotli', async (t) => {
+  const base = await startFixture(t);
+  const response = await rawGet(base, '/public@1.0.0/format.js', { 'accept-encoding': 'br;q=0, gzip' });
+  assert.equal(response.headers['content-encoding'], 'gzip');
+  const none = await rawGet(base, '/public@1.0.0/format.js', { 'accept-encoding': 'br;q=0, gzip;q=0' });
+  assert.equal(none.headers['content-encoding'], undefined);
+});
+
+test('createPodlet() - a compiled entry is missing, or a module imports an undeclared package - coded TypeErrors at start-up', async (t) => {
+  const dir = await writePodletFolder(t, { modules: { 'a.js': "import 'left-pad';\n" } });
+  await assert.rejects(createPodlet({ name: 'fixture', packageDir: dir, entries: ['nope.js'], content: () => '' }), {
+    name: 'TypeError',
+    code: 'PODMAP_ERR_CONFIG_ENTRY_MISSING',
+  });
+  await assert.rejects(createPodlet({ name: 'fixture', packageDir: dir, entries: ['a.js'], content: () => '' }), {
+    name: 'TypeError',
+    code: 'PODMAP_ERR_CONFIG_UNDECLARED_IMPORT',
+  });
+});
