@@ -70,6 +70,16 @@ export const errorCatalogue = {
     status: 500,
     message: 'Internal server error; the details are in the server log.',
   },
+  PODMAP_ERR_SPECIFIER_UNRESOLVED: {
+    status: 502,
+    message:
+      "A module in the podlet's graph imports a bare specifier that the page's import map cannot resolve (a package the CDN lacks, an entry it marked unavailable, or a dependency nobody declared); the podlet was served with its fallback.",
+  },
+  PODMAP_ERR_CDN_REFUSED: {
+    status: 502,
+    message:
+      "The asset CDN refused a request the layout made for a podlet's need; the log names the CDN's own code, and the podlet was served with its fallback.",
+  },
   PODMAP_ERR_BAD_PATH: {
     status: 400,
     message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',
@@ -156,6 +166,15 @@ export const errorCatalogue = {
   PODMAP_ERR_CDN_STORE_FAILED: {
     status: 500,
     message: 'The store could not be read or written; the CDN log has the cause (permissions, disk space).',
+  },
+  PODMAP_ERR_CDN_NOT_FOR_BROWSERS: {
+    status: 422,
+    message:
+      'The package cannot run in a browser: its entry points import Node built-ins or native addons. Publish a browser build of it, or depend on it only from server code.',
+  },
+  PODMAP_ERR_CDN_BUILD_FAILED: {
+    status: 422,
+    message: "The package's browser build failed; the message names the entry point and the build engine's error.",
   },
   PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
     status: 400,

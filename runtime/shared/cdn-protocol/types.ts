@@ -28,6 +28,19 @@ export interface VersionMetadata {
   exports: Record<string, string>;
   /** Every file of the version by its path relative to the version root ("index.js"). */
   files: Record<string, FileEntry>;
+  /** npm packages: the browser build made at publish time, stored beside the original files. */
+  build?: PackageBuild;
+}
+
+/**
+ * A package's browser build (docs/cdn.md, "Browser builds"): one ES module per public entry
+ * point under `+/`, private internals in shared chunks, other packages left as bare imports.
+ */
+export interface PackageBuild {
+  /** Entry subpath ("." or "./hooks") → its built module, relative to the version root ("+/index.js"). */
+  entries: Record<string, string>;
+  /** Entry subpath → why a browser cannot run it ('imports the Node built-in "fs"'); these have no built module. */
+  unavailable: Record<string, string>;
 }
 
 /** The subset of package.json the CDN reads. */
