@@ -82,7 +82,14 @@ function addIntegrity(target: Record<string, string>, metadata: VersionMetadata)
   }
 }
 
-/** A stored relative path as it appears in a URL. */
+/**
+ * A stored relative path as it appears in a URL, encoded as a browser's URL parser leaves a path:
+ * sub-delimiters such as "+" (the build folder) and "@" stay as they are, so integrity keys
+ * match the URLs that modules are requested by.
+ */
 export function encodePath(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%(2B|40|3A|24|26|2C|3B|3D)/g, (escape) => decodeURIComponent(escape)))
+    .join('/');
 }

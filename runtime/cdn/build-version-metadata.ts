@@ -4,7 +4,7 @@ import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import { init as initLexer, parse as parseModule } from 'es-module-lexer';
 import { collectExportEntries } from './collect-export-entries.ts';
 import { contentTypeFor, isCompressible, isJavaScriptModule } from '../shared/http/content-type-for.ts';
-import type { FileEntry, PackageKind, PackageManifest, VersionMetadata } from '../shared/cdn-protocol/types.ts';
+import type { FileEntry, PackageBuild, PackageKind, PackageManifest, VersionMetadata } from '../shared/cdn-protocol/types.ts';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -25,6 +25,7 @@ export async function buildVersionMetadata(
   kind: PackageKind,
   manifest: PackageManifest,
   files: ReadonlyMap<string, Buffer>,
+  build?: PackageBuild,
 ): Promise<BuiltVersion> {
   await initLexer;
   const entries: Record<string, FileEntry> = {};
@@ -32,7 +33,7 @@ export async function buildVersionMetadata(
   // Files are compressed a few at a time: zlib runs on libuv's thread pool, so this uses every
   // core instead of one (publishing lit and es-module-shims went from ~26 s to a few seconds).
   const paths = [...files.keys()].sort();
-  const build = async (path: string) => {
+  const describeFile = async (path: string) => {
     const bytes = files.get(path)!;
     const type = contentTypeFor(path);
     const entry: FileEntry = {
@@ -59,15 +60,29 @@ export async function buildVersionMetadata(
     }
     entries[path] = entry;
   };
-  for (let i = 0; i < paths.length; i += 8) await Promise.all(paths.slice(i, i + 8).map(build));
+  for (let i = 0; i < paths.length; i += 8) await Promise.all(paths.slice(i, i + 8).map(describeFile));
   const sorted = Object.fromEntries(paths.map((p) => [p, entries[p]!]));
   const dependencies = { ...manifest.optionalDependencies, ...manifest.dependencies };
-  // A podlet release is a folder of modules, not a package with an entry point.
-  const exports = kind === 'podlet' ? { [`${manifest.name}/`]: './' } : keepExisting(collectExportEntries(manifest), entries);
-  return {
-    metadata: { kind, name: manifest.name, version: manifest.version, dependencies, exports, files: sorted },
-    compressed,
-  };
+  // A podlet release is a folder of modules, not a package with an entry point; a package with a
+  // browser build is imported through its built entry points only.
+  const exports =
+    kind === 'podlet'
+      ? { [`${manifest.name}/`]: './' }
+      : build
+        ? buildExports(manifest.name, build)
+        : keepExisting(collectExportEntries(manifest), entries);
+  const metadata: VersionMetadata = { kind, name: manifest.name, version: manifest.version, dependencies, exports, files: sorted };
+  if (build) metadata.build = build;
+  return { metadata, compressed };
+}
+
+/** Import-map entries of a built package: each available entry point to its built module. */
+function buildExports(name: string, build: PackageBuild): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(build.entries)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([subpath, output]) => [subpath === '.' ? name : `${name}${subpath.slice(1)}`, `./${output}`]),
+  );
 }
 
 /** Static and dynamic import specifiers written as string literals; [] for non-module code. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodmapError } from '../shared/errors.ts';
-import { buildVersionMetadata } from './build-version-metadata.ts';
+import { prepareNpmVersion } from './prepare-npm-version.ts';
 import { findInstalledPackage } from './find-installed-package.ts';
 import { readPackageFolder } from './read-package-folder.ts';
 import { readVersionMetadata } from './read-version-metadata.ts';
@@ -49,7 +49,8 @@ export async function publishInstalledPackages(
       continue;
     }
     try {
-      await writeVersion(storeDir, await buildVersionMetadata('npm', manifest, files), files);
+      const prepared = await prepareNpmVersion(manifest, files, { requested: roots.includes(name) && from === fromDir });
+      await writeVersion(storeDir, prepared.built, prepared.files);
       published.push(id);
     } catch (error) {
       // Another process published the same version meanwhile: the store has it, which is the goal.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildVersionMetadata } from './build-version-metadata.ts';
+import { prepareNpmVersion } from './prepare-npm-version.ts';
 import { readTarball } from './read-tarball.ts';
 import { validatePackageName } from './validate-package-name.ts';
 import { parseVersionRef } from './parse-version-ref.ts';
@@ -21,7 +21,7 @@ export async function publishTarballBytes(storeDir: string, bytes: Buffer): Prom
   if (!('exact' in parseVersionRef(manifest.version))) {
     throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', `package.json version ${manifest.version}`);
   }
-  const built = await buildVersionMetadata('npm', manifest, files);
-  await writeVersion(storeDir, built, files);
+  const prepared = await prepareNpmVersion(manifest, files, { requested: true });
+  await writeVersion(storeDir, prepared.built, prepared.files);
   return { name: manifest.name, version: manifest.version };
 }

@@ -134,4 +134,17 @@ describe('selectPackageFiles()', () => {
   test('without `files` - keeps everything but what npm always leaves out', () => {
     assert.deepEqual(selectPackageFiles(['a.js', 'package-lock.json', 'x.orig'], { name: 'x', version: '1.0.0' }), ['a.js']);
   });
+
+  test("reads extglobs as npm does: rxjs's dist/esm5/**/!(*.tsbuildinfo) keeps the modules and drops the build info", () => {
+    const paths = [
+      'dist/esm5/index.js',
+      'dist/esm5/internal/Observable.js',
+      'dist/esm5/.tsbuildinfo',
+      'dist/esm5/x.tsbuildinfo',
+      'dist/other.js',
+      'package.json',
+    ];
+    const manifest = { name: 'rxjs', version: '7.8.2', files: ['dist/esm5/**/!(*.tsbuildinfo)'] };
+    assert.deepEqual(selectPackageFiles(paths, manifest), ['dist/esm5/index.js', 'dist/esm5/internal/Observable.js', 'package.json']);
+  });
 });

@@ -28,8 +28,27 @@ describe('publishTarball()', () => {
     assert.deepEqual(await publishTarball(store, tgz), { name: '@acme/widgets', version: '1.2.0' });
     const meta = JSON.parse(await readFile(join(store, 'npm/@acme/widgets@1.2.0/meta.json'), 'utf8'));
     assert.deepEqual(meta.files['index.js'].imports, ['lit', './lazy.js']);
-    assert.deepEqual(meta.exports, { '@acme/widgets': './index.js', '@acme/widgets/': './' });
+    // The files as published stay; the browser build sits beside them and is what the map points at.
     assert.equal(await readFile(join(store, 'npm/@acme/widgets@1.2.0/files/lazy.js'), 'utf8'), 'export default 1;\n');
+    assert.deepEqual(meta.build, { entries: { '.': '+/index.js' }, unavailable: {} });
+    assert.deepEqual(meta.exports, { '@acme/widgets': './+/index.js' });
+    assert.deepEqual(meta.files['+/index.js'].imports, ['lit'], 'lit stays a bare import; lazy.js is built in');
+    assert.match(meta.files['+/index.js'].integrity, /^sha384-/);
+  });
+
+  test('a package whose main entry point needs the fs module - is refused with PODMAP_ERR_CDN_NOT_FOR_BROWSERS, naming entry and reason', async (t) => {
+    const dir = await makeTempDir(t);
+    const tgz = await packFixture(dir, {
+      'package.json': manifestOf('needs-fs', '1.0.0', { main: 'index.js', type: 'commonjs' }),
+      'index.js': "const fs = require('fs');\nexports.read = (p) => fs.readFileSync(p, 'utf8');\n",
+    });
+    const store = join(dir, 'store');
+    await assert.rejects(publishTarball(store, tgz), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'PODMAP_ERR_CDN_NOT_FOR_BROWSERS');
+      assert.match(error.message, /needs-fs@1\.0\.0: \.: needs Node: imports the built-in "fs"/);
+      return true;
+    });
+    await assert.rejects(readFile(join(store, 'npm/needs-fs@1.0.0/meta.json')), { code: 'ENOENT' });
   });
 
   test('an existing version - throws PODMAP_ERR_CDN_VERSION_EXISTS and changes nothing', async (t) => {
@@ -126,10 +145,11 @@ describe('publishInstalledPackages()', () => {
     const result = await publishInstalledPackages(store, app);
     assert.deepEqual(result.published.sort(), ['@acme/ws@0.1.0', 'a@1.0.0', 'b@2.0.0']);
     const aMeta = JSON.parse(await readFile(join(store, 'npm/a@1.0.0/meta.json'), 'utf8'));
-    assert.deepEqual(Object.keys(aMeta.files).sort(), ['README.md', 'dist/a.js', 'package.json', 'top.js']);
+    // a has no main file: its top-level module is its entry point (`a/top`, `a/top.js`).
+    assert.deepEqual(Object.keys(aMeta.files).sort(), ['+/top.js', 'README.md', 'dist/a.js', 'package.json', 'top.js']);
     const wsMeta = JSON.parse(await readFile(join(store, 'npm/@acme/ws@0.1.0/meta.json'), 'utf8'));
-    assert.deepEqual(Object.keys(wsMeta.files).sort(), ['package.json', 'public/index.js']);
-    assert.deepEqual(wsMeta.exports, { '@acme/ws': './public/index.js', '@acme/ws/': './public/' });
+    assert.deepEqual(Object.keys(wsMeta.files).sort(), ['+/index.js', 'package.json', 'public/index.js']);
+    assert.deepEqual(wsMeta.exports, { '@acme/ws': './+/index.js', '@acme/ws/index.js': './+/index.js' });
     const again = await publishInstalledPackages(store, app);
     assert.deepEqual(again.published, []);
     assert.deepEqual(again.skipped.sort(), ['@acme/ws@0.1.0', 'a@1.0.0', 'b@2.0.0']);

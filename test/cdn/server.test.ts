@@ -129,20 +129,34 @@ describe('createCdnServer() - JSON endpoints', () => {
     assert.equal(((await version.json()) as { error: { code: string } }).error.code, 'PODMAP_ERR_CDN_VERSION_UNKNOWN');
   });
 
-  test('/-/npm/lit@3.3.3 serves the stored metadata: exports, dependencies, integrity and imports', async () => {
+  test('/-/npm/lit@3.3.3 serves the stored metadata: its build, exports, dependencies, integrity and imports', async () => {
     const res = await get(`${origin}/-/npm/lit@3.3.3`);
     assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     const meta = (await res.json()) as {
       exports: Record<string, string>;
       dependencies: Record<string, string>;
       files: Record<string, { integrity: string; imports?: string[]; type: string; size: number }>;
+      build: { entries: Record<string, string>; unavailable: Record<string, string> };
     };
-    assert.deepEqual(meta.exports, { lit: './index.js', 'lit/': './' });
+    // Every entry point lit exports has a built module, and the map entries point at them.
+    assert.equal(meta.build.entries['.'], '+/index.js');
+    assert.equal(meta.build.entries['./decorators.js'], '+/decorators.js');
+    assert.deepEqual(meta.build.unavailable, {});
+    assert.equal(meta.exports['lit'], './+/index.js');
+    assert.equal(meta.exports['lit/directives/repeat.js'], './+/directives/repeat.js');
+    assert.ok(!('lit/' in meta.exports), 'no prefix entry: only entry points are importable');
     assert.deepEqual(Object.keys(meta.dependencies).sort(), ['@lit/reactive-element', 'lit-element', 'lit-html']);
-    const index = meta.files['index.js']!;
+    assert.deepEqual(meta.files['index.js']!.imports, [
+      '@lit/reactive-element',
+      'lit-html',
+      'lit-element/lit-element.js',
+      'lit-html/is-server.js',
+    ]);
+    const index = meta.files['+/index.js']!;
     assert.match(index.integrity, /^sha384-[A-Za-z0-9+/]{64}$/);
+    // Other packages stay bare imports, for the page's map to resolve to one shared copy.
     assert.deepEqual(index.imports, ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js', 'lit-html/is-server.js']);
-    const body = Buffer.from(await (await get(`${origin}/npm/lit@3.3.3/index.js`)).arrayBuffer());
+    const body = Buffer.from(await (await get(`${origin}/npm/lit@3.3.3/+/index.js`)).arrayBuffer());
     const { createHash } = await import('node:crypto');
     assert.equal(index.integrity, `sha384-${createHash('sha384').update(body).digest('base64')}`);
   });
@@ -153,7 +167,7 @@ describe('createCdnServer() - JSON endpoints', () => {
     assert.equal(res.headers.get('location'), '/-/npm/lit@3.3.3');
   });
 
-  test('/-/map/npm/lit@3.3.3 maps lit, lit/, lit-html, lit-html/, lit-element/, @lit/reactive-element(/) to production files', async () => {
+  test("/-/map/npm/lit@3.3.3 maps lit's and its dependencies' entry points to their production builds", async () => {
     const res = await get(`${origin}/-/map/npm/lit@3.3.3`);
     assert.equal(res.status, 200);
     const map = (await res.json()) as {
@@ -161,22 +175,25 @@ describe('createCdnServer() - JSON endpoints', () => {
       scopes: Record<string, unknown>;
       integrity: Record<string, string>;
     };
-    assert.equal(map.imports['lit'], '/npm/lit@3.3.3/index.js');
-    assert.equal(map.imports['lit/'], '/npm/lit@3.3.3/');
-    assert.equal(map.imports['lit-html'], '/npm/lit-html@3.3.3/lit-html.js');
-    assert.equal(map.imports['lit-html/'], '/npm/lit-html@3.3.3/');
-    assert.equal(map.imports['lit-element/'], '/npm/lit-element@4.2.2/');
-    assert.equal(map.imports['@lit/reactive-element'], '/npm/@lit/reactive-element@2.1.2/reactive-element.js');
-    assert.equal(map.imports['@lit/reactive-element/'], '/npm/@lit/reactive-element@2.1.2/');
-    assert.ok(Object.values(map.imports).every((url) => !url.includes('/development/')));
+    assert.equal(map.imports['lit'], '/npm/lit@3.3.3/+/index.js');
+    assert.equal(map.imports['lit/decorators.js'], '/npm/lit@3.3.3/+/decorators.js');
+    assert.equal(map.imports['lit-html'], '/npm/lit-html@3.3.3/+/index.js');
+    assert.equal(map.imports['lit-html/is-server.js'], '/npm/lit-html@3.3.3/+/is-server.js');
+    assert.equal(map.imports['lit-element/lit-element.js'], '/npm/lit-element@4.2.2/+/lit-element.js');
+    assert.equal(map.imports['@lit/reactive-element'], '/npm/@lit/reactive-element@2.1.2/+/index.js');
+    assert.ok(
+      Object.keys(map.imports).every((key) => !key.endsWith('/')),
+      'no prefix entries',
+    );
+    assert.ok(Object.values(map.imports).every((url) => url.includes('/+/') && !url.includes('/development/')));
     // A types-only dependency (@types/trusted-types) contributes nothing a browser can import.
     assert.ok(!Object.keys(map.imports).some((key) => key.startsWith('@types/')));
     assert.deepEqual(map.scopes, {});
     for (const url of [
-      '/npm/lit@3.3.3/index.js',
-      '/npm/lit-html@3.3.3/lit-html.js',
-      '/npm/lit-element@4.2.2/lit-element.js',
-      '/npm/lit@3.3.3/decorators/property.js',
+      '/npm/lit@3.3.3/+/index.js',
+      '/npm/lit-html@3.3.3/+/index.js',
+      '/npm/lit-element@4.2.2/+/lit-element.js',
+      '/npm/lit@3.3.3/+/decorators/property.js',
     ]) {
       assert.match(map.integrity[url] ?? '', /^sha384-/, url);
     }
@@ -185,7 +202,7 @@ describe('createCdnServer() - JSON endpoints', () => {
 
   test('/-/map/npm/lit@2.8.0 resolves to the 2.x line of its dependencies', async () => {
     const map = (await (await get(`${origin}/-/map/npm/lit@2.8.0`)).json()) as { imports: Record<string, string> };
-    assert.equal(map.imports['lit-html'], '/npm/lit-html@2.8.0/lit-html.js');
-    assert.equal(map.imports['lit-element/'], '/npm/lit-element@3.3.3/');
+    assert.equal(map.imports['lit-html'], '/npm/lit-html@2.8.0/+/index.js');
+    assert.equal(map.imports['lit-element/lit-element.js'], '/npm/lit-element@3.3.3/+/lit-element.js');
   });
 });

@@ -76,15 +76,16 @@ test('createLayout() - healthy podlets - one map with exact URLs, preloads for t
   const map = mapOf(html);
   // Aliases are pinned on the server: no URL in the map may be an alias (decision 1).
   for (const url of Object.values(map.imports) as string[]) assert.doesNotMatch(url, /@\d+(\.\d+)?\//, url);
-  for (const key of ['lit', 'lit/', 'lit-html', 'lit-html/', 'lit-element/', '@lit/reactive-element', '@lit/reactive-element/']) {
+  // lit's entry point and those it imports, each resolved to its browser build on the CDN.
+  for (const key of ['lit', 'lit-html', 'lit-element/lit-element.js', '@lit/reactive-element', 'lit-html/is-server.js']) {
     assert.ok(map.imports[key], `map has ${key}`);
   }
-  assert.match(map.imports.lit, /\/npm\/lit@3\.\d+\.\d+\/index\.js$/);
+  assert.match(map.imports.lit, /\/npm\/lit@3\.\d+\.\d+\/\+\/index\.js$/);
   assert.equal(map.scopes, undefined, 'both podlets share one lit 3');
   const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)" crossorigin="anonymous"/g)].map((m) => m[1]!);
   assert.ok(preloads.some((u) => u.endsWith('/alpha.js')) && preloads.some((u) => u.endsWith('/util.js')));
   assert.ok(
-    preloads.some((u) => /lit-html@3[^/]*\/lit-html\.js$/.test(u)),
+    preloads.some((u) => /lit-html@3[^/]*\/\+\/index\.js$/.test(u)),
     'lit-html itself is preloaded',
   );
   assert.ok(!preloads.some((u) => u.includes('/development/')), 'production files only');
@@ -100,8 +101,8 @@ test('createLayout() - a podlet on another major - gets lit 2 in a scope keyed b
   const { html } = await (await page(t, { alpha: a, beta: b, lagging: old })).get();
   const map = mapOf(html);
   const base = new URL('public@1.0.0/', old).href;
-  assert.match(resolveSpecifier(map, 'lit', `${base}lagging.js`)!, /\/lit@2\.\d+\.\d+\/index\.js$/);
-  assert.match(resolveSpecifier(map, 'lit', new URL('public@1.0.0/alpha.js', a).href)!, /\/lit@3\.\d+\.\d+\/index\.js$/);
+  assert.match(resolveSpecifier(map, 'lit', `${base}lagging.js`)!, /\/lit@2\.\d+\.\d+\/\+\/index\.js$/);
+  assert.match(resolveSpecifier(map, 'lit', new URL('public@1.0.0/alpha.js', a).href)!, /\/lit@3\.\d+\.\d+\/\+\/index\.js$/);
   // Inside lit 2, lit-html must be lit-html 2, not the top-level 3.
   const lit2 = resolveSpecifier(map, 'lit', `${base}lagging.js`)!;
   assert.match(resolveSpecifier(map, 'lit-html', lit2)!, /\/lit-html@2\./);
