@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCdnServer, publishInstalledPackages } from '../../runtime/cdn/index.ts';
+import { storeFormat } from './store-format.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The store the tests share: everything the demo publishes (lit 3 from the project, lit 2 from
  * the geo podlet, @podmap/browser, es-module-shims), in `.cache/test-store/`. Publishing skips
- * versions already there, so only the first test run on a machine pays for compression.
+ * versions already there, so only the first test run on a machine pays for builds and
+ * compression; the folder is keyed by the CDN code that publishes (storeFormat).
  */
-export const testStoreDir = path.join(root, '.cache/test-store');
+export const testStoreDir = path.join(root, `.cache/test-store-${storeFormat()}`);
 
 export async function ensureTestStore(): Promise<string> {
   await publishInstalledPackages(testStoreDir, path.join(root, 'podlets/header'), ['lit', '@podmap/browser']);
