@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { PodmapError } from '../shared/errors.ts';
 import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context.ts';
-import { sharedHeaders } from './handlers/cdn-context.ts';
+import { jsonErrorHeaders } from './handlers/cdn-context.ts';
 import { routeRequest } from './route-request.ts';
+import { ensureStoreIndex } from './update-store-index.ts';
 
 /** Settings of createCdnServer. */
 export interface CdnOptions {
@@ -22,7 +23,8 @@ export interface CdnOptions {
 /**
  * Creates the asset CDN's HTTP server (not yet listening) over a store; the URL scheme is in
  * docs/cdn.md. Every error answers as JSON `{ error: { code, message } }` with the status of
- * its code in runtime/server/errors.ts.
+ * its code in runtime/shared/errors.ts. Before its first answer it indexes a store that was
+ * published before the store index existed (ensureStoreIndex); requests wait for that.
  */
 export function createCdnServer(options: CdnOptions): Server {
   const ctx: CdnContext = {
@@ -32,8 +34,12 @@ export function createCdnServer(options: CdnOptions): Server {
     maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 30_000,
   };
+  let indexed: Promise<void> | undefined;
   return createServer((req, res) => {
-    handle(ctx, req, res).catch((error: unknown) => res.destroy(error as Error));
+    // A store the server cannot write (read-only mount) is still served: the handlers compute
+    // what the index lacks.
+    indexed ??= ensureStoreIndex(ctx.storeDir).catch((error: unknown) => console.error('podmap: could not index the CDN store', error));
+    indexed.then(() => handle(ctx, req, res)).catch((error: unknown) => res.destroy(error as Error));
   });
 }
 
@@ -68,7 +74,7 @@ function errorResponse(error: unknown): CdnResponse {
   if (!(error instanceof PodmapError)) console.error('podmap: CDN request failed', error);
   return {
     status: known.status,
-    headers: { ...sharedHeaders, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: { ...jsonErrorHeaders },
     body: JSON.stringify(known.toJSON()),
   };
 }

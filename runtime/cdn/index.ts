@@ -10,3 +10,4 @@ export { defaultStoreDir } from './store-paths.ts';
 export { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
 export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
 export { generateNginxConfig } from './generate-nginx-config.ts';
+export { ensureStoreIndex, reindexStore, updateStoreIndex } from './update-store-index.ts';

@@ -1,5 +1,4 @@
 import { readdir } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
 import semver from 'semver';
 import { packageParentDir } from './store-paths.ts';
 import type { PackageKind } from '../shared/cdn-protocol/types.ts';
@@ -13,15 +12,6 @@ export async function listVersions(storeDir: string, kind: PackageKind, name: st
     return [];
   }
   return versionsFromEntries(entries, name);
-}
-
-/** listVersions for callers that must stay synchronous (generateNginxConfig). */
-export function listVersionsSync(storeDir: string, kind: PackageKind, name: string): string[] {
-  try {
-    return versionsFromEntries(readdirSync(packageParentDir(storeDir, kind, name)), name);
-  } catch {
-    return [];
-  }
 }
 
 function versionsFromEntries(entries: string[], name: string): string[] {

@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { isMain } from '../shared/cli/is-main.ts';
 import { listenFromEnv } from '../shared/cli/listen-from-env.ts';
 import { listenOn } from '../shared/listen-on.ts';
-import { createCdnServer, generateNginxConfig, publishInstalledPackages, publishPodletRelease, publishTarball } from './index.ts';
+import {
+  createCdnServer,
+  ensureStoreIndex,
+  generateNginxConfig,
+  publishInstalledPackages,
+  publishPodletRelease,
+  publishTarball,
+  reindexStore,
+} from './index.ts';
 
 const usage = `usage: npm run cdn -- [command]
   (no command)                              serve the store on PODMAP_CDN_PORT (default 7700)
@@ -12,11 +20,13 @@ const usage = `usage: npm run cdn -- [command]
   publish <folder>                          publish the packages that folder's package.json depends on, as installed
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
   nginx-config <port>                       print an nginx.conf that serves the store like this server
+  reindex                                   rebuild the store index (versions lists, aliases, maps)
 The store is PODMAP_STORE_DIR (default store/ in the project); PUT publishing needs PODMAP_CDN_TOKEN.`;
 
 /**
- * The asset CDN's command line: serve a store, publish into it, or print an nginx config for
- * it. Every publish is atomic and refuses a version that exists (PODMAP_ERR_CDN_VERSION_EXISTS).
+ * The asset CDN's command line: serve a store, publish into it, print an nginx config for it or
+ * rebuild its index. Every publish is atomic, refuses a version that exists
+ * (PODMAP_ERR_CDN_VERSION_EXISTS) and updates the store index that nginx serves from.
  */
 export async function runCdnCommand(args: string[]): Promise<void> {
   const storeDir = process.env.PODMAP_STORE_DIR || path.join(fileURLToPath(new URL('../..', import.meta.url)), 'store');
@@ -40,7 +50,12 @@ export async function runCdnCommand(args: string[]): Promise<void> {
     await publishPodletRelease(storeDir, rest[0]!, rest[1]!, path.resolve(rest[2]!));
     console.log(`published podlet ${rest[0]}@${rest[1]}`);
   } else if (command === 'nginx-config' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+    // The config serves the index; a store published before the index existed gets one now.
+    await ensureStoreIndex(storeDir);
     process.stdout.write(generateNginxConfig({ storeDir, port: Number(rest[0]) }));
+  } else if (command === 'reindex' && rest.length === 0) {
+    await reindexStore(storeDir);
+    console.log(`reindexed ${storeDir}`);
   } else {
     console.error(usage);
     process.exitCode = 2;

@@ -4,7 +4,8 @@ import { PodmapError } from '../shared/errors.ts';
 import type { BuiltVersion } from './build-version-metadata.ts';
 import { isSafeRelativePath } from '../shared/files/is-safe-relative-path.ts';
 import { parseVersionRef } from './parse-version-ref.ts';
-import { packageParentDir, stagingDir, versionDir } from './store-paths.ts';
+import { indexFormatFile, packageParentDir, stagingDir, versionDir } from './store-paths.ts';
+import { updateStoreIndex } from './update-store-index.ts';
 import { validatePackageName } from './validate-package-name.ts';
 
 /**
@@ -12,7 +13,8 @@ import { validatePackageName } from './validate-package-name.ts';
  * inside the store, which is then renamed into place. rename(2) of a folder onto an existing,
  * non-empty folder fails, so of two concurrent publishes of one version exactly one wins and the
  * other gets PODMAP_ERR_CDN_VERSION_EXISTS; a crash leaves only a staging folder, never a
- * partial version. Readers see the version folder complete or not at all.
+ * partial version. Readers see the version folder complete or not at all. Then the store index
+ * (updateStoreIndex) catches up: versions list, aliases and the package maps the version changes.
  */
 export async function writeVersion(storeDir: string, built: BuiltVersion, files: ReadonlyMap<string, Buffer>): Promise<void> {
   const { kind, name, version } = built.metadata;
@@ -50,6 +52,14 @@ export async function writeVersion(storeDir: string, built: BuiltVersion, files:
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+  try {
+    await updateStoreIndex(storeDir, built.metadata);
+  } catch (error) {
+    // Without its format file the index is rebuilt by the next publish or server start.
+    await rm(indexFormatFile(storeDir), { force: true });
+    const detail = `${kind}/${name}@${version} is stored, but the store index was not updated`;
+    throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', detail, { cause: error });
   }
 }
 

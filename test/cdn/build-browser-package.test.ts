@@ -118,6 +118,22 @@ describe('buildBrowserPackage()', () => {
     assert.equal((deep.default as (n: number) => number)(1), 6, 'the deep import sees the state the main import set');
   });
 
+  test('an entry point whose file passes on another module whole (lit-element.js) - keeps every name, not only those the lexer lists', async () => {
+    const manifest: PackageManifest = { name: 'el', version: '1.0.0', exports: { '.': './index.js', './el.js': './el.js' } };
+    const build = await buildBrowserPackage(
+      manifest,
+      filesOf({
+        'package.json': '{}',
+        'index.js': "export * from './el.js';\n",
+        'el.js': "export * from 'html-lib';\nexport class Element {}\n",
+      }),
+    );
+    const code = text(build, '+/el.js');
+    assert.match(code, /export\s*\*\s*from\s*"html-lib"/, 'the star re-export of the other package survives');
+    const module = await load(code, { 'html-lib': dataUrl('export const html = 1;') });
+    assert.equal(module.html, 1);
+  });
+
   test('an entry point that imports its own package by name - imports that entry point’s build, not a copy', async () => {
     const manifest: PackageManifest = {
       name: 'mini',

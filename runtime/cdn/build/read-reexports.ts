@@ -23,11 +23,13 @@ export function readReexports(mainFile: string, files: ReadonlyMap<string, Buffe
   if (!main) return covered;
   // The main file itself: an entry point that imports it (lit-html's directives import
   // './lit-html.js') takes it from the main build.
-  covered.set(mainFile, new Map(main.names.map((name) => [name, name])));
+  if (!main.reexports.some((r) => r.star)) covered.set(mainFile, new Map(main.names.map((name) => [name, name])));
   for (const statement of main.reexports) {
     const file = resolvePackageFile(files, mainFile, statement.specifier);
     const target = file ? lex(files.get(file)?.toString('utf8') ?? '') : null;
-    if (!file || !target) continue;
+    // A file that re-exports another whole has names the lexer cannot list (lit-element.js
+    // passes on all of lit-html): a facade would drop them, so it is built, not covered.
+    if (!file || !target || target.reexports.some((r) => r.star)) continue;
     const names = covered.get(file) ?? new Map<string, string>();
     if (statement.star) for (const name of target.names) if (name !== 'default') names.set(name, name);
     for (const [imported, exported] of statement.named) names.set(imported, exported);

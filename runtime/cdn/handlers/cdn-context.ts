@@ -35,3 +35,10 @@ export const sharedHeaders: Readonly<Record<string, string>> = {
 
 /** `Cache-Control` of exact-version files and other immutable answers. */
 export const immutableCache = 'public, max-age=31536000, immutable';
+
+/** Headers of every error answer: JSON, never cached. */
+export const jsonErrorHeaders: Readonly<Record<string, string>> = {
+  ...sharedHeaders,
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+};

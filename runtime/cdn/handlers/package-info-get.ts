@@ -1,17 +1,20 @@
+import { readFile } from 'node:fs/promises';
 import { PodmapError } from '../../shared/errors.ts';
-import { listVersions } from '../list-versions.ts';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import { listMajors } from '../version-line.ts';
+import { storeIndexPath } from '../store-paths.ts';
+import { computeVersionsBody } from '../write-package-index.ts';
 import type { CdnContext, CdnRequest, CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 
 /**
  * `GET /-/<kind>/<name>`: `{ name, versions, majors }`, the versions ascending and the newest
  * per compatibility line. Layouts read it to pin exact URLs; short cache, since publishing
- * changes it.
+ * changes it. The body is the store index's file, the one nginx serves; computed from the store
+ * when the index has none yet.
  */
 export async function getPackageInfo(ctx: CdnContext, request: CdnRequest, kind: PackageKind, name: string): Promise<CdnResponse> {
-  const versions = await listVersions(ctx.storeDir, kind, name);
-  if (versions.length === 0) throw new PodmapError('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}`);
-  return jsonResponse({ name, versions, majors: listMajors(versions) }, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
+  const indexed = await readFile(storeIndexPath(ctx.storeDir, 'versions', kind, name), 'utf8').catch(() => null);
+  const body = indexed ?? (await computeVersionsBody(ctx.storeDir, kind, name));
+  if (body === null) throw new PodmapError('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}`);
+  return jsonResponse(body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

@@ -1,14 +1,15 @@
-import { loadPackageMap } from '../load-package-map.ts';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import type { CdnContext, CdnRequest, CdnResponse } from './cdn-context.ts';
+import { computePackageMap, readStoredMap } from '../write-package-map.ts';
+import { jsonErrorHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 import { requireVersion } from './version-info-get.ts';
 
 /**
  * `GET /-/map/<kind>/<name>@<exact>`: the package's import map with its dependencies
- * (buildPackageMap). The short alias cache rather than `immutable`: the version itself never
- * changes, but its dependencies resolve to the newest satisfying versions in the store, which
- * move when a dependency is published.
+ * (buildPackageMap), or 409 PODMAP_ERR_CDN_DEPENDENCY_MISSING. The short alias cache rather
+ * than `immutable`: the version itself never changes, but its dependencies resolve to the newest
+ * satisfying versions in the store, which move when a dependency is published. The answer is
+ * the store index's, the one nginx serves; computed from the store when the index has none yet.
  */
 export async function getPackageMap(
   ctx: CdnContext,
@@ -18,5 +19,7 @@ export async function getPackageMap(
   version: string,
 ): Promise<CdnResponse> {
   const root = await requireVersion(ctx, kind, name, version);
-  return jsonResponse(await loadPackageMap(ctx.storeDir, root), `public, max-age=${ctx.aliasMaxAge}`, request.headers);
+  const answer = (await readStoredMap(ctx.storeDir, kind, name, version)) ?? (await computePackageMap(ctx.storeDir, root));
+  if (answer.status !== 200) return { status: answer.status, headers: { ...jsonErrorHeaders }, body: answer.body };
+  return jsonResponse(answer.body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

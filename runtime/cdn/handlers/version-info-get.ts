@@ -1,11 +1,17 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readVersionMetadata } from '../read-version-metadata.ts';
 import type { PackageKind, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { immutableCache, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { listVersions } from '../list-versions.ts';
+import { versionDir } from '../store-paths.ts';
 
-/** `GET /-/<kind>/<name>@<exact>`: the stored version metadata (docs/cdn.md); immutable. */
+/**
+ * `GET /-/<kind>/<name>@<exact>`: the stored version metadata (docs/cdn.md); immutable. The
+ * bytes of the version's meta.json, the file nginx serves for this URL.
+ */
 export async function getVersionInfo(
   ctx: CdnContext,
   request: CdnRequest,
@@ -13,7 +19,9 @@ export async function getVersionInfo(
   name: string,
   version: string,
 ): Promise<CdnResponse> {
-  return jsonResponse(await requireVersion(ctx, kind, name, version), immutableCache, request.headers);
+  const stored = await readFile(join(versionDir(ctx.storeDir, kind, name, version), 'meta.json'), 'utf8').catch(() => null);
+  const body = stored ?? JSON.stringify(await requireVersion(ctx, kind, name, version));
+  return jsonResponse(body, immutableCache, request.headers);
 }
 
 /**
