@@ -42,7 +42,8 @@ for (const mode of ['native', 'shim'] as const)
       const podlet = await createPodlet({ name: 'guarded', packageDir: dir, entries: ['guarded.js'], content: () => `<${tag}></${tag}>` });
       const podletUrl = await listen(t, podlet.handle);
       const meta = JSON.parse(await (await fetch(`${cdn.url}-/npm/lit`)).text()) as { majors: Record<string, string> };
-      if (tampered) await tamper(cdn.storeDir, `lit@${meta.majors['3']}`, 'index.js');
+      // The file pages load: lit's browser build, not the file as published.
+      if (tampered) await tamper(cdn.storeDir, `lit@${meta.majors['3']}`, '+/index.js');
       const layout = createLayout({
         cdnUrl: cdn.url,
         importMap: { imports: { lit: './npm/lit@3/index.js' } },

@@ -5,6 +5,7 @@ import type { PackageManifest } from '../../shared/cdn-protocol/types.ts';
 import { cjsNamedExports, PRODUCTION_DEFINE } from './cjs-named-exports.ts';
 import { BUILTIN_MARKER, NODE_ONLY, OUTPUT_MARKER } from './build-markers.ts';
 import { createBuildPlugin } from './create-build-plugin.ts';
+import { findStarReexports } from './find-star-reexports.ts';
 import type { ReexportedNames } from './read-reexports.ts';
 
 /** The state of one package's browser build, shared by its steps. */
@@ -84,12 +85,32 @@ async function buildOnce(context: BuildContext, subpaths: string[]): Promise<voi
   const relative = (file: string) => path.relative(context.packageDir, file).split(path.sep).join('/');
   for (const out of result.outputFiles ?? []) {
     const name = relative(out.path);
-    const text = out.text.replace(new RegExp(`"${OUTPUT_MARKER}([^"]*)"`, 'g'), (_, subpath: string) =>
+    const subpath = outputs.get(name);
+    const stars = subpath && entryPoints.length > 1 ? missingStarReexports(context, subpath, out.text) : '';
+    const text = (out.text + stars).replace(new RegExp(`"${OUTPUT_MARKER}([^"]*)"`, 'g'), (_, subpath: string) =>
       JSON.stringify(relativeUrl(name, context.outputs.get(subpath) ?? context.outputs.get('.')!)),
     );
     context.built.set(name, Buffer.from(text));
   }
   markUnavailable(context, result.metafile!, outputs, relative);
+}
+
+/**
+ * `export * from '<package>'` lines for the other packages the entry point's file passes on
+ * whole, where esbuild left them in a shared chunk instead of the entry point's output.
+ */
+function missingStarReexports(context: BuildContext, subpath: string, code: string): string {
+  let lines = '';
+  for (const specifier of findStarReexports(context.entries[subpath]!, context.files)) {
+    const own = specifier === context.manifest.name || specifier.startsWith(`${context.manifest.name}/`);
+    const target = own
+      ? `${OUTPUT_MARKER}${specifier === context.manifest.name ? '.' : `.${specifier.slice(context.manifest.name.length)}`}`
+      : specifier;
+    const quoted = JSON.stringify(target);
+    if (!new RegExp(`export\\s*\\*\\s*from\\s*${quoted.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(code))
+      lines += `export*from${quoted};\n`;
+  }
+  return lines;
 }
 
 const BASE_OPTIONS: BuildOptions = {
