@@ -26,7 +26,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startDemo, type RunningDemo } from '../layouts/demo.ts';
 import { forkServer, type ForkedServer } from './lib/fork-server.ts';
 import { canReadProcessCpu, processCpuMs } from './lib/process-cpu.ts';
-import { describeMachine, markdownTable, spreadOf } from './lib/stats.ts';
+import { describeMachine, markdownTable, spreadOf, type Spread } from './lib/stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -135,8 +135,8 @@ try {
     errors: number;
   }> = [];
   const wire: Record<string, { encoding: string; bytes: number }> = {};
-  const canCpu = canReadProcessCpu();
-  if (!canCpu) console.error('bench:layout: no /proc/<pid>/stat here; CPU per page is not measured');
+  const canCpu = cpuReps > 0 && cpuPages > 0 && canReadProcessCpu();
+  if (!canCpu) console.error('bench:layout: CPU per page is not measured (BENCH_CPU_REPS=0, or no /proc/<pid>/stat here)');
   for (const c of canCpu ? cpuCases : []) {
     const key = `${c.layout} ${c.acceptEncoding}`;
     const page = await getPage(c.server.url, c.acceptEncoding);
@@ -152,21 +152,17 @@ try {
   }
   for (let rep = 1; canCpu && rep <= cpuReps; rep++) {
     for (const c of rep % 2 ? cpuCases : [...cpuCases].reverse()) {
-      const cpu0 = processCpuMs(c.server.pid);
-      const t0 = performance.now();
-      const r = await autocannon({ url: c.server.url, connections, amount: cpuPages, headers: headersFor(c.acceptEncoding) });
-      const wallS = (performance.now() - t0) / 1000;
-      const cpuMsPerPage = (processCpuMs(c.server.pid) - cpu0) / r.requests.total;
+      const { cpuMsPerPage, requestsPerSecond, errors } = await cpuPerPage(c.server, c.acceptEncoding);
       cpuRuns.push({
         layout: c.layout,
         acceptEncoding: c.acceptEncoding,
         rep,
         cpuMsPerPage,
-        requestsPerSecond: r.requests.total / wallS,
-        errors: r.errors + r.timeouts + r.non2xx,
+        requestsPerSecond,
+        errors,
       });
       console.error(
-        `bench:layout: CPU ${c.layout} [${c.acceptEncoding}] rep ${rep}: ${cpuMsPerPage.toFixed(3)} ms/page, ${Math.round(r.requests.total / wallS)} req/s`,
+        `bench:layout: CPU ${c.layout} [${c.acceptEncoding}] rep ${rep}: ${cpuMsPerPage.toFixed(3)} ms/page, ${Math.round(requestsPerSecond)} req/s`,
       );
     }
   }
@@ -191,10 +187,13 @@ try {
 
   // First and last byte with one podlet slow: one request at a time, after three unmeasured ones.
   const slowTimes: Record<string, { firstByteMs: ReturnType<typeof spreadOf>; lastByteMs: ReturnType<typeof spreadOf> }> = {};
-  for (const [layout, url] of Object.entries(slowLayouts)) {
-    for (let i = 0; i < 3; i++) await timeGet(url);
+  // podmap streams, so its first byte is timed compressed as well (Podium's waits for every podlet).
+  const slowCases = [...Object.entries(slowLayouts), ['podmap br', slowLayouts.podmap] as const];
+  for (const [layout, url] of slowCases) {
+    const acceptEncoding = layout.endsWith(' br') ? 'br, gzip' : 'none';
+    for (let i = 0; i < 3; i++) await timeGet(url, acceptEncoding);
     const times = [];
-    for (let i = 0; i < samples; i++) times.push(await timeGet(url));
+    for (let i = 0; i < samples; i++) times.push(await timeGet(url, acceptEncoding));
     slowTimes[layout] = { firstByteMs: spreadOf(times.map((t) => t.firstByteMs)), lastByteMs: spreadOf(times.map((t) => t.lastByteMs)) };
   }
 
@@ -230,12 +229,14 @@ try {
         String(s.p99Ms),
         String(s.errors),
         (s.pageBytes / 1024).toFixed(1),
-        `${s.firstByteMs.median.toFixed(1)} (${s.firstByteMs.min.toFixed(1)}–${s.firstByteMs.max.toFixed(1)})`,
-        `${s.lastByteMs.median.toFixed(1)} (${s.lastByteMs.min.toFixed(1)}–${s.lastByteMs.max.toFixed(1)})`,
+        spreadText(s.firstByteMs, 1),
+        spreadText(s.lastByteMs, 1),
       ]),
     ),
     '',
     `podmap / Podium: ${(p.requestsPerSecond / q.requestsPerSecond).toFixed(2)}× the requests per second, p99 ${p.p99Ms} vs ${q.p99Ms} ms.`,
+    `podmap with Accept-Encoding \`br, gzip\`, ${slowPodlet} +${delayMs} ms: first byte ${spreadText(slowTimes['podmap br']!.firstByteMs, 1)} ms, ` +
+      `last byte ${spreadText(slowTimes['podmap br']!.lastByteMs, 1)} ms.`,
     '',
     ...(cpu.length === 0
       ? []
@@ -251,8 +252,8 @@ try {
               c.acceptEncoding,
               c.contentEncoding,
               String(c.wireBytes),
-              `${c.cpuMsPerPage.median.toFixed(3)} (${c.cpuMsPerPage.min.toFixed(3)}–${c.cpuMsPerPage.max.toFixed(3)})`,
-              `${c.requestsPerSecond.median.toFixed(0)} (${c.requestsPerSecond.min.toFixed(0)}–${c.requestsPerSecond.max.toFixed(0)})`,
+              spreadText(c.cpuMsPerPage, 3),
+              spreadText(c.requestsPerSecond, 0),
               c.layout === 'podmap' ? `${cpuRatio(c.acceptEncoding).toFixed(2)}×` : '',
             ]),
           ),
@@ -278,7 +279,23 @@ try {
   await writeFile(
     join(root, 'bench/results/layout.json'),
     JSON.stringify(
-      { date, machine, seconds, connections, rounds, samples, delayMs, slowPodlet, summary, load, cpuPages, cpuReps, cpu, cpuRuns },
+      {
+        date,
+        machine,
+        seconds,
+        connections,
+        rounds,
+        samples,
+        delayMs,
+        slowPodlet,
+        summary,
+        load,
+        slowPodmapBr: slowTimes['podmap br'],
+        cpuPages,
+        cpuReps,
+        cpu,
+        cpuRuns,
+      },
       null,
       2,
     ) + '\n',
@@ -289,6 +306,37 @@ try {
   await Promise.all(servers.map((s) => s.stop()));
   await demo?.stop();
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * `cpuPages` requests over `connections` connections to one server: its CPU time (all threads)
+ * per page and the requests per second, both up to the last response (autocannon itself only
+ * stops at its next sample tick).
+ */
+async function cpuPerPage(
+  server: ForkedServer,
+  acceptEncoding: string,
+): Promise<{ cpuMsPerPage: number; requestsPerSecond: number; errors: number }> {
+  let answered = 0;
+  let [cpu1, t1] = [NaN, NaN];
+  const cpu0 = processCpuMs(server.pid);
+  const t0 = performance.now();
+  const run = autocannon({ url: server.url, connections, amount: cpuPages, headers: headersFor(acceptEncoding), sampleInt: 100 });
+  run.on('response', () => {
+    if (++answered === cpuPages) [cpu1, t1] = [processCpuMs(server.pid), performance.now()];
+  });
+  const r = await run;
+  if (answered < cpuPages) [cpu1, t1] = [processCpuMs(server.pid), performance.now()];
+  return {
+    cpuMsPerPage: (cpu1 - cpu0) / answered,
+    requestsPerSecond: answered / ((t1 - t0) / 1000),
+    errors: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+/** "median (min–max)" with `digits` decimals. */
+function spreadText(s: Spread, digits: number): string {
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
 
 function headersFor(acceptEncoding: string): Record<string, string> {
@@ -325,13 +373,13 @@ function contentEncodingOf(headers: IncomingHttpHeaders): string {
   return headers['content-encoding'] ?? 'identity';
 }
 
-/** One GET on a fresh connection: ms to the first byte of the body and to its end, and the body. */
-function timeGet(url: string): Promise<{ firstByteMs: number; lastByteMs: number; body: string }> {
+/** One GET on a fresh connection: ms to the first byte of the body (as sent) and to its end, and the body. */
+function timeGet(url: string, acceptEncoding = 'none'): Promise<{ firstByteMs: number; lastByteMs: number; body: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let first = 0;
     const chunks: Buffer[] = [];
-    const req = request(url, { agent: false, timeout: 10_000 }, (res) => {
+    const req = request(url, { agent: false, timeout: 10_000, headers: headersFor(acceptEncoding) }, (res) => {
       res.on('data', (chunk: Buffer) => {
         if (!first) first = performance.now();
         chunks.push(chunk);

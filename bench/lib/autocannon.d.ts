@@ -24,6 +24,8 @@ declare module 'autocannon' {
     amount?: number;
     pipelining?: number;
     headers?: Record<string, string>;
-  }): Promise<Result>;
+    /** ms between the samples of req/s; a run with `amount` also ends on one of these ticks. */
+    sampleInt?: number;
+  }): Promise<Result> & { on(event: 'response', listener: () => void): void };
   export default autocannon;
 }
