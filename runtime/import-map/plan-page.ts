@@ -43,15 +43,19 @@ export interface PagePlan {
  * dropped when no available version meets one of its needs, or when a podlet whose exposed
  * package it needs is dropped or exposes a version outside its range; each drop can cause more,
  * so the plan is made again until a round drops nothing. Needs for exposed packages are met by
- * the exposer, never by the CDN. `available` is package → versions on the CDN. Pure.
+ * the exposer, never by the CDN. `available` is package → versions on the CDN. `excluded` podlets
+ * (a CDN refusal, an import the map cannot resolve) are out from the start, and so is every podlet
+ * that needs one of them through its exposes. Pure.
  */
 export function planPage(input: {
   podlets: readonly PodletNeeds[];
   exposers: ReadonlyMap<string, PodletNeeds>;
   globalNeeds: readonly VersionNeed[];
-  available: Readonly<Record<string, string[]>>;
+  available: Readonly<Record<string, readonly string[]>>;
+  /** Podlets already known not to run (podlet → why), left out from the start; returned in `dropped` too. */
+  excluded?: ReadonlyMap<string, string>;
 }): PagePlan {
-  const dropped = new Map<string, string>();
+  const dropped = new Map<string, string>(input.excluded ?? []);
   for (;;) {
     const running = input.podlets.filter((p) => !dropped.has(p.name));
     if (dropExposerFailures(running, input.exposers, dropped)) continue;
@@ -82,7 +86,7 @@ function dropExposerFailures(
       const exposer = exposers.get(pkg);
       if (!exposer) continue;
       const down = dropped.has(exposer.name);
-      if (down || !semver.satisfies(exposer.packageVersion ?? '', range)) {
+      if (down || !satisfies(exposer.packageVersion ?? '', range)) {
         const why = `podlet "${exposer.name}" exposes ${exposer.packageVersion}${down ? ' but cannot run' : ''}`;
         dropped.set(podlet.name, `${pkg}@${range} for podlet "${podlet.name}": ${why}`);
         any = true;
@@ -90,4 +94,18 @@ function dropExposerFailures(
     }
   }
   return any;
+}
+
+// Exposed versions and ranges repeat on every round of planPage(): each pair is checked once.
+const satisfied = new Map<string, boolean>();
+function satisfies(version: string, range: string): boolean {
+  const key = `${version}\0${range}`;
+  let answer = satisfied.get(key);
+  if (answer === undefined) {
+    answer = semver.satisfies(version, range);
+    // A bounded cache: a layout sees few distinct versions and ranges, but never grows without end.
+    if (satisfied.size > 10_000) satisfied.clear();
+    satisfied.set(key, answer);
+  }
+  return answer;
 }

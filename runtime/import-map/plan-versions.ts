@@ -25,10 +25,19 @@ export interface VersionPlan {
  * makes every 0.x minor a line of its own. Alias URLs on the CDN use the same key.
  */
 export function compatibilityLine(version: string): string {
-  const v = semver.parse(version);
-  if (!v) throw new TypeError(`Not a semver version: ${version}`);
-  return v.major > 0 ? String(v.major) : `0.${v.minor}`;
+  let line = lines.get(version);
+  if (line === undefined) {
+    const v = semver.parse(version);
+    if (!v) throw new TypeError(`Not a semver version: ${version}`);
+    line = v.major > 0 ? String(v.major) : `0.${v.minor}`;
+    // Planning asks for the same few versions' lines on every page: a bounded memo.
+    if (lines.size > 10_000) lines.clear();
+    lines.set(version, line);
+  }
+  return line;
 }
+
+const lines = new Map<string, string>();
 
 /** The semver range that accepts exactly one compatibility line ("3" → "3.x", "0.1" → "0.1.x"). */
 export function rangeForLine(line: string): string {
@@ -58,23 +67,30 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
   }
   for (const pkg of [...byPackage.keys()].sort()) {
     const versions = (available[pkg] ?? []).filter((v) => semver.valid(v) && !semver.prerelease(v));
+    // Ranges repeat across podlets (a hundred podlets on "^3.1.0"): each is matched once.
+    const newestMatch = new Map<string, string | null>();
+    const newestFor = (range: string) => {
+      if (!newestMatch.has(range)) newestMatch.set(range, semver.validRange(range) ? semver.maxSatisfying(versions, range) : null);
+      return newestMatch.get(range)!;
+    };
     const lines = new Map<string, VersionNeed[]>();
     for (const need of byPackage.get(pkg)!) {
-      const newest = semver.validRange(need.range) ? semver.maxSatisfying(versions, need.range) : null;
+      const newest = newestFor(need.range);
       if (!newest) {
         plan.unsatisfied.push(need);
         continue;
       }
       const line = compatibilityLine(newest);
-      lines.set(line, [...(lines.get(line) ?? []), need]);
+      (lines.get(line) ?? lines.set(line, []).get(line)!).push(need);
     }
     const chosen = new Map<VersionNeed, string>();
     for (const group of lines.values()) {
+      const ranges = [...new Set(group.map((n) => n.range))];
       const shared = semver.maxSatisfying(
-        versions.filter((v) => group.every((n) => semver.satisfies(v, n.range))),
+        versions.filter((v) => ranges.every((range) => semver.satisfies(v, range))),
         '*',
       );
-      for (const need of group) chosen.set(need, shared ?? semver.maxSatisfying(versions, need.range)!);
+      for (const need of group) chosen.set(need, shared ?? newestFor(need.range)!);
     }
     if (chosen.size === 0) continue;
     const top = pickTopLevel(chosen);
@@ -103,6 +119,7 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
  * podlets on 3.1.5 and 3.3.3 are still two users of lit 3.
  */
 function pickTopLevel(chosen: Map<VersionNeed, string>): string {
+  const lineOf = compatibilityLine;
   const tally = (keyOf: (version: string) => string, among: (version: string) => boolean) => {
     const users = new Map<string, { podlets: number; global: boolean; newest: string }>();
     for (const [need, version] of chosen) {
@@ -111,16 +128,16 @@ function pickTopLevel(chosen: Map<VersionNeed, string>): string {
       const entry = users.get(key) ?? { podlets: 0, global: false, newest: version };
       if (need.podlet === null) entry.global = true;
       else entry.podlets += 1;
-      if (semver.gt(version, entry.newest)) entry.newest = version;
+      if (version !== entry.newest && semver.gt(version, entry.newest)) entry.newest = version;
       users.set(key, entry);
     }
     return [...users.entries()].sort(
       ([, a], [, b]) => b.podlets - a.podlets || Number(b.global) - Number(a.global) || semver.rcompare(a.newest, b.newest),
     )[0]![0];
   };
-  const line = tally(compatibilityLine, () => true);
+  const line = tally(lineOf, () => true);
   return tally(
     (v) => v,
-    (v) => compatibilityLine(v) === line,
+    (v) => lineOf(v) === line,
   );
 }

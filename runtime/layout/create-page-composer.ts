@@ -1,6 +1,7 @@
 import type { ImportMap } from '../import-map/index.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { buildPageAssets } from './build-page-assets.ts';
+import { createAssetsCache } from './create-assets-cache.ts';
 import { createCdnClient, type CdnClient } from './create-cdn-client.ts';
 import { createPodletClients, type PodletClient } from './create-podlet-client.ts';
 import { DEFAULT_SHIM, fallbackAssets, type PageAssets, type ShimLocation } from './page-assets.ts';
@@ -45,8 +46,8 @@ export interface PageComposer {
  */
 export function createPageComposer(options: PageComposerOptions): PageComposer {
   const cdn = createCdnClient(options.cdnUrl);
-  const cache = new Map<string, { at: number; value: Promise<PageAssets> }>();
-  const podlets = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: () => cache.clear() });
+  const cachedAssets = createAssetsCache(build, options.assetsTtlMs);
+  const podlets = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: () => cachedAssets.clear() });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
   let started = false;
 
@@ -58,21 +59,6 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
       allPodlets: [...podlets.values()],
       shim,
     });
-  }
-
-  function cachedAssets(names: readonly string[]): Promise<PageAssets> {
-    const key = names.join(',');
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < options.assetsTtlMs) return hit.value;
-    const entry = { at: Date.now(), value: build(names) };
-    cache.set(key, entry);
-    // A failed build is forgotten (the next request tries again); a failed rebuild keeps the old assets.
-    entry.value.catch(() => {
-      if (cache.get(key) !== entry) return;
-      if (hit) cache.set(key, { at: Date.now(), value: hit.value });
-      else cache.delete(key);
-    });
-    return hit ? hit.value : entry.value;
   }
 
   return {
@@ -97,7 +83,7 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     },
     async refresh() {
       await Promise.all([...podlets.values()].map((c) => c.refresh(true)));
-      cache.clear();
+      cachedAssets.clear();
     },
   };
 }

@@ -129,12 +129,19 @@ test('createPodmapHead() - a podlet that is down - is waited for on the first ca
   t.after(() => hanging.forEach((res) => res.destroy()));
   const head = createPodmapHead({ cdnUrl: cdn.url, importMap, podlets: { modern, down }, timeoutMs: 10_000 });
   const first = await head.assets(['modern', 'down']);
-  assert.deepEqual(first.scripts.map((s) => s.src.split('/').pop()), ['modern.js'], 'only the podlet with a manifest has scripts');
+  assert.deepEqual(
+    first.scripts.map((s) => s.src.split('/').pop()),
+    ['modern.js'],
+    'only the podlet with a manifest has scripts',
+  );
   assert.equal(requests, 1);
   // A failed manifest is retried at most every 2 s; after that a call starts the retry and returns.
   await new Promise((r) => setTimeout(r, 2100));
   const second = await head.assets(['modern', 'down']);
-  assert.deepEqual(second.scripts.map((s) => s.src.split('/').pop()), ['modern.js']);
+  assert.deepEqual(
+    second.scripts.map((s) => s.src.split('/').pop()),
+    ['modern.js'],
+  );
   for (let i = 0; i < 50 && hanging.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(hanging.length, 1, 'the retry was started');
   assert.equal(hanging[0]!.writableEnded, false, 'and the call returned while it was still pending');

@@ -1,0 +1,50 @@
+import { PodmapError } from '../shared/errors.ts';
+import type { PageAssets } from './page-assets.ts';
+
+/** One page's assets in the cache. */
+interface CacheEntry {
+  at: number;
+  value: Promise<PageAssets>;
+  /** A background rebuild is running; the value stays until it is done. */
+  rebuilding: boolean;
+}
+
+/**
+ * A page's assets by its podlets: built on first use and kept for `ttlMs`; after that the old
+ * assets are still served, with no request waiting, while one rebuild runs in the background and
+ * replaces them when it is done. A failed first build is forgotten (the next request tries
+ * again); a failed rebuild is logged and keeps the old assets for another `ttlMs`. `clear()`
+ * drops every page (a podlet's new release), and a rebuild still running then is thrown away.
+ */
+export function createAssetsCache(
+  build: (names: readonly string[]) => Promise<PageAssets>,
+  ttlMs: number,
+): ((names: readonly string[]) => Promise<PageAssets>) & { clear(): void } {
+  const cache = new Map<string, CacheEntry>();
+  const cachedAssets = (names: readonly string[]): Promise<PageAssets> => {
+    const key = names.join(',');
+    const hit = cache.get(key);
+    if (!hit) {
+      const entry: CacheEntry = { at: Date.now(), value: build(names), rebuilding: false };
+      cache.set(key, entry);
+      entry.value.catch(() => cache.get(key) === entry && cache.delete(key));
+      return entry.value;
+    }
+    if (!hit.rebuilding && Date.now() - hit.at >= ttlMs) {
+      hit.rebuilding = true;
+      build(names).then(
+        (value) => {
+          if (cache.get(key) === hit) cache.set(key, { at: Date.now(), value: Promise.resolve(value), rebuilding: false });
+        },
+        (error: unknown) => {
+          const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
+          console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message} (the old assets are kept)`);
+          hit.at = Date.now();
+          hit.rebuilding = false;
+        },
+      );
+    }
+    return hit.value;
+  };
+  return Object.assign(cachedAssets, { clear: () => cache.clear() });
+}
