@@ -80,6 +80,41 @@ export const errorCatalogue = {
     message:
       "The asset CDN refused a request the layout made for a podlet's need; the log names the CDN's own code, and the podlet was served with its fallback.",
   },
+  PODMAP_ERR_NAMESPACE_DENIED: {
+    status: 403,
+    message:
+      "A podlet tried to add, replace or shadow an import-map entry outside the namespace the layout grants it (its own package name, unless the layout's options grant more); the entry was left out.",
+  },
+  PODMAP_ERR_EXPOSE_URL_REFUSED: {
+    status: 502,
+    message: "A podlet exposes a module at a URL that is not http(s) on the podlet's own asset origin or the CDN; the expose was left out.",
+  },
+  PODMAP_ERR_PODMAP_TOO_LARGE: {
+    status: 502,
+    message:
+      "The podlet's podmap.json is over the layout's limits (size, needs, exposes or modules); the podlet was served with its fallback.",
+  },
+  PODMAP_ERR_MANIFEST_TOO_LARGE: {
+    status: 502,
+    message: "The podlet's manifest is larger than the layout accepts; the podlet was served with its fallback.",
+  },
+  PODMAP_ERR_FALLBACK_FAILED: {
+    status: 502,
+    message: "The podlet's fallback could not be fetched (time-out, error or non-2xx); the fallback cached before, if any, stays.",
+  },
+  PODMAP_ERR_CIRCUIT_OPEN: {
+    status: 503,
+    message: 'The podlet failed or timed out repeatedly: its fallback is served at once for a cool-down, then one request probes it again.',
+  },
+  PODMAP_ERR_CIRCUIT_CLOSED: {
+    status: 200,
+    message: 'A probe of a podlet whose circuit was open succeeded; its content is fetched again as usual.',
+  },
+  PODMAP_ERR_REFETCH_LIMITED: {
+    status: 429,
+    message:
+      "A podlet's manifest was asked for again sooner than the layout allows (its podlet-version changes on every response?); the refetch was coalesced or put off.",
+  },
   PODMAP_ERR_BAD_PATH: {
     status: 400,
     message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',
@@ -175,6 +210,14 @@ export const errorCatalogue = {
   PODMAP_ERR_CDN_BUILD_FAILED: {
     status: 422,
     message: "The package's browser build failed; the message names the entry point and the build engine's error.",
+  },
+  PODMAP_ERR_CDN_TARBALL_TOO_LARGE: {
+    status: 413,
+    message: 'The tarball unpacks to more bytes or entries than the CDN accepts (maxUnpackedBytes, maxEntries); nothing was stored.',
+  },
+  PODMAP_ERR_CDN_MANIFEST_TOO_LARGE: {
+    status: 413,
+    message: "The package's package.json is over the CDN's limits (its size, or the number of exports keys); nothing was stored.",
   },
   PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
     status: 400,
