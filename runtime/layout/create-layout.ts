@@ -55,6 +55,12 @@ export interface LayoutOptions {
   overrides?: boolean | { allowedHosts?: string[] };
   /** How long a page's import map and preloads are kept before they are rebuilt in the background, in ms. Default 60 000. */
   assetsTtlMs?: number;
+  /**
+   * The site's origin, sent to podlets as `podium-mount-origin` ("https://www.example.com").
+   * Default: the request's Host header when it is a plain host and port, else http://localhost;
+   * set it in production, where the Host a podlet sees should not depend on the client.
+   */
+  mountOrigin?: string;
 }
 
 /** A running layout's handle. */
@@ -97,6 +103,7 @@ export function createLayout(options: LayoutOptions): Layout {
     layoutCss: [...(options.layoutCss ?? [])],
     csp: options.csp ? (options.csp === true ? {} : options.csp) : null,
     overrides,
+    mountOrigin: options.mountOrigin === undefined ? undefined : new URL(options.mountOrigin).origin,
   });
   const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
 

@@ -25,6 +25,21 @@ export interface PageServerSettings {
   layoutCss: string[];
   csp: CspOptions | null;
   overrides: { allowedHosts?: string[] } | null;
+  /** Sent to podlets as `podium-mount-origin`; when unset, a checked Host header is. */
+  mountOrigin?: string;
+}
+
+// A host name or IPv4 address, or a bracketed IPv6 address, and an optional port: nothing that
+// could carry a path, credentials, a second header or markup to a podlet.
+const PLAIN_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
+
+/**
+ * The mount origin podlets are told about when the layout was given none: the request's Host
+ * header if it is a plain host (and port), else http://localhost. Podlets build absolute URLs
+ * from it, so a hostile Host must never reach them as it is.
+ */
+export function originOfHost(host: string | undefined): string {
+  return host && PLAIN_HOST.test(host) ? `http://${host.toLowerCase()}` : 'http://localhost';
 }
 
 /** Stands in for the per-response nonce in a cached head; nothing a page contains looks like it. */
@@ -50,7 +65,7 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     const clients = page.podlets.flatMap((n) => composer.podlets.get(n) ?? []);
     // Content requests start before the head is written, so podlets work while the browser
     // already fetches modules.
-    const contents = clients.map((c) => c.content(podiumContext(req, path, settings.name)));
+    const contents = clients.map((c) => c.content(podiumContext(req, path, settings)));
     const cached = await composer.assetsFor(page.podlets);
     const { assets, applied } = applyRequestOverrides(req, cached, composer, settings);
     const nonce = settings.csp ? createNonce() : undefined;
@@ -73,10 +88,10 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
 }
 
 /** Podium's context headers for one content request. */
-function podiumContext(req: IncomingMessage, path: string, layoutName: string): Record<string, string> {
+function podiumContext(req: IncomingMessage, path: string, settings: PageServerSettings): Record<string, string> {
   return {
-    'podium-requested-by': layoutName,
-    'podium-mount-origin': `http://${req.headers.host ?? 'localhost'}`,
+    'podium-requested-by': settings.name,
+    'podium-mount-origin': settings.mountOrigin ?? originOfHost(req.headers.host),
     'podium-mount-pathname': path,
     'podium-locale': 'en-US',
   };

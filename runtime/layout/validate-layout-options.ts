@@ -34,6 +34,9 @@ export function validateLayoutOptions(options: LayoutOptions): void {
     for (const source of [...(options.csp.scriptSrc ?? []), ...(options.csp.reportUri ? [options.csp.reportUri] : [])])
       assertCspSource(source);
   }
+  if (options.mountOrigin !== undefined && (typeof options.mountOrigin !== 'string' || !isHttpUrl(options.mountOrigin))) {
+    fail(`mountOrigin must be an http(s) origin, got ${JSON.stringify(options.mountOrigin)}`);
+  }
   if (options.mode !== undefined && options.mode !== 'native' && options.mode !== 'shim') {
     fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);
   }
