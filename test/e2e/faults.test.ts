@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { request, type Server } from 'node:http';
+import { after, before, test, type TestContext } from 'node:test';
+import { createLayout } from '../../runtime/layout/create-layout.ts';
+import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
+import { listenOn } from '../../runtime/shared/listen-on.ts';
+import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
+import { writePodletFolder } from '../helpers/fixture-podlet.ts';
+
+// The fault suite: real podlet servers on loopback behind a real layout, kept under bounded load
+// while podlets are stopped, killed, restarted, hang or flap their versions. Whatever happens to
+// one podlet, every page must answer 200, complete, with every section present (or its fallback).
+
+const names = ['alpha', 'beta', 'gamma'];
+let cdn: Awaited<ReturnType<typeof startCdnWithLit>>;
+let layoutUrl: string;
+let layoutServer: Server;
+const podlets: Record<string, { server: Server; port: number; start(): Promise<void> }> = {};
+/** What each podlet does with a content request: answer, hang, or answer with a new version every time. */
+const behaviour: Record<string, 'ok' | 'hang' | 'flap'> = {};
+let flaps = 0;
+const cleanups: Array<() => unknown> = [];
+
+before(async () => {
+  cdn = await startCdnWithLit();
+  const manifests: Record<string, string> = {};
+  for (const name of names) {
+    behaviour[name] = 'ok';
+    // writePodletFolder removes its folder through t.after(); these live for the whole file.
+    const dir = await writePodletFolder({ after: (cleanup: () => unknown) => void cleanups.push(cleanup) } as unknown as TestContext, {
+      name: `@podlets/${name}`,
+      dependencies: { lit: '^3.1.0' },
+      modules: { [`${name}.js`]: "import 'lit';\n" },
+    });
+    const podlet = await createPodlet({
+      name,
+      packageDir: dir,
+      entries: [`${name}.js`],
+      content: () => `<p>${name} content</p>`,
+      fallback: () => `<p>${name} fallback</p>`,
+    });
+    const entry = {
+      server: undefined as unknown as Server,
+      port: 0,
+      async start() {
+        const server = (await import('node:http')).createServer((req, res) => {
+          if (req.url === '/' && behaviour[name] === 'hang') return; // never answers
+          if (req.url === '/' && behaviour[name] === 'flap') res.setHeader('x-flap', String(++flaps));
+          podlet.handle(req, res);
+        });
+        entry.server = await listenOn(server, entry.port);
+        entry.port = (entry.server.address() as { port: number }).port;
+      },
+    };
+    await entry.start();
+    podlets[name] = entry;
+    manifests[name] = `http://127.0.0.1:${entry.port}/manifest.json`;
+  }
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap: { imports: {} },
+    podlets: manifests,
+    pages: { '/': { title: 'faults', podlets: names } },
+    timeoutMs: 300,
+  });
+  layoutServer = await layout.listen(0);
+  layoutUrl = `http://127.0.0.1:${(layoutServer.address() as { port: number }).port}/`;
+});
+
+after(async () => {
+  for (const { server } of Object.values(podlets)) {
+    server.closeAllConnections();
+    server.close();
+  }
+  layoutServer.closeAllConnections();
+  layoutServer.close();
+  await cdn.close();
+  for (const cleanup of cleanups) await cleanup();
+});
+
+function get(): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(layoutUrl, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** `total` page requests, `concurrency` at a time, while `during` runs; every page is checked. */
+async function underLoad(total: number, concurrency: number, during: () => Promise<void>): Promise<Array<{ fallbacks: string[] }>> {
+  const pages: Array<{ fallbacks: string[] }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      const { status, body } = await get();
+      assert.equal(status, 200);
+      assert.match(body, /<\/main>\n<\/body>\n<\/html>\n$/, 'the page is complete');
+      const fallbacks: string[] = [];
+      for (const name of names) {
+        const section = new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(body);
+        assert.ok(section, `section ${name} is present`);
+        if (section[1]) fallbacks.push(name);
+        assert.match(section[2]!, section[1] ? new RegExp(`${name} fallback|^$`) : new RegExp(`${name} content`));
+      }
+      pages.push({ fallbacks });
+    }
+  };
+  await Promise.all([during(), ...Array.from({ length: concurrency }, worker)]);
+  return pages;
+}
+
+test('faults - a podlet stopped, then restarted, under load - every page is 200 and complete; its section falls back, then comes back', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  await underLoad(30, 5, async () => {});
+  const beta = podlets.beta!;
+  const stopped = await underLoad(60, 5, async () => {
+    beta.server.closeAllConnections();
+    await new Promise<void>((r) => beta.server.close(() => r()));
+  });
+  assert.ok(
+    stopped.some((p) => p.fallbacks.includes('beta')),
+    'beta fell back while stopped',
+  );
+  assert.ok(
+    stopped.every((p) => !p.fallbacks.includes('alpha') && !p.fallbacks.includes('gamma')),
+    'the others never did',
+  );
+  await beta.start();
+  await new Promise((r) => setTimeout(r, 100));
+  const back = await underLoad(30, 5, async () => {});
+  assert.ok(!back.at(-1)!.fallbacks.includes('beta'), 'beta renders again after its restart');
+});
+
+test('faults - a podlet that hangs - gets its fallback, and the others render in every page', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  behaviour.gamma = 'hang';
+  t.after(() => (behaviour.gamma = 'ok'));
+  const pages = await underLoad(20, 5, async () => {});
+  assert.ok(
+    pages.every((p) => p.fallbacks.join() === 'gamma'),
+    pages.map((p) => p.fallbacks.join()).join(' | '),
+  );
+});
+
+test('faults - a podlet killed mid-response - every page is still 200 and complete', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  const alpha = podlets.alpha!;
+  await underLoad(40, 5, async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    alpha.server.closeAllConnections();
+    alpha.server.close();
+  });
+  await alpha.start();
+});
