@@ -1,5 +1,12 @@
+import { createLruCache } from '../shared/create-lru-cache.ts';
 import { PodmapError } from '../shared/errors.ts';
 import type { PageAssets } from './page-assets.ts';
+
+/**
+ * Pages (sets of podlets) whose assets are kept. A layout has a few dozen; the key is the page's
+ * podlet list, and overrides or page options could make more, so it is bounded.
+ */
+export const DEFAULT_MAX_PAGES = 500;
 
 /** One page's assets in the cache. */
 interface CacheEntry {
@@ -15,12 +22,15 @@ interface CacheEntry {
  * replaces them when it is done. A failed first build is forgotten (the next request tries
  * again); a failed rebuild is logged and keeps the old assets for another `ttlMs`. `clear()`
  * drops every page (a podlet's new release), and a rebuild still running then is thrown away.
+ * At most `maxPages` pages are kept (default DEFAULT_MAX_PAGES); past that the least recently
+ * served page goes, and is built again if it is asked for.
  */
 export function createAssetsCache(
   build: (names: readonly string[]) => Promise<PageAssets>,
   ttlMs: number,
-): ((names: readonly string[]) => Promise<PageAssets>) & { clear(): void } {
-  const cache = new Map<string, CacheEntry>();
+  maxPages = DEFAULT_MAX_PAGES,
+): ((names: readonly string[]) => Promise<PageAssets>) & { clear(): void; readonly size: number } {
+  const cache = createLruCache<string, CacheEntry>(maxPages);
   const cachedAssets = (names: readonly string[]): Promise<PageAssets> => {
     const key = names.join(',');
     const hit = cache.get(key);
@@ -46,5 +56,7 @@ export function createAssetsCache(
     }
     return hit.value;
   };
-  return Object.assign(cachedAssets, { clear: () => cache.clear() });
+  return Object.defineProperties(Object.assign(cachedAssets, { clear: () => cache.clear() }), {
+    size: { get: () => cache.size },
+  }) as typeof cachedAssets & { clear(): void; readonly size: number };
 }

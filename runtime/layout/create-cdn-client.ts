@@ -1,6 +1,7 @@
 import type { ImportMap } from '../import-map/index.ts';
 import { cdnApiUrl, cdnFileUrl } from '../shared/cdn-protocol/cdn-urls.ts';
 import type { PackageKind, PackageVersions, VersionMetadata } from '../shared/cdn-protocol/types.ts';
+import { createLruCache, type LruCache } from '../shared/create-lru-cache.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { fetchText } from '../shared/http/fetch-text.ts';
 import { createTimeSlicer } from './create-time-slicer.ts';
@@ -62,20 +63,42 @@ function readErrorBody(body: string): { code?: string; message?: string } {
   }
 }
 
+/** The CDN client's cache bounds, in entries; see docs/resilience.md for what they cost in memory. */
+export interface CdnCacheSizes {
+  /** Version lists (default 2,000: a few hundred bytes to a few KB each). */
+  versions?: number;
+  /** Package maps (default 500: 2–70 KB of JSON each for lit's packages). */
+  packageMaps?: number;
+  /** Per-file metadata of exact versions (default 500: 3–95 KB of JSON each for lit's packages). */
+  metadata?: number;
+}
+
+/** The default bounds: far above the packages of any one layout's pages, so a bound is only ever reached by abuse or churn. */
+export const DEFAULT_CDN_CACHE_SIZES: Required<CdnCacheSizes> = { versions: 2000, packageMaps: 500, metadata: 500 };
+
+type Cache = LruCache<string, { at: number; value: Promise<unknown> }>;
+
 /**
  * The layout's connection to the asset CDN (docs/cdn.md). Per-file metadata of an exact version
- * never changes, so it is kept for the life of the process; version lists and package maps are
- * kept for `versionsTtlMs` (default 60 s), because a publish changes them: a new minor reaches
- * every page within that time without a redeploy. Failed look-ups are not kept. A 4xx answer
- * throws a CdnRefusal (except a 404 for a version list or metadata, which is null); a network
- * failure, a time-out, a 5xx or a body that is not JSON throws PODMAP_ERR_CDN_UNREACHABLE.
+ * never changes, so it is kept until evicted; version lists and package maps are kept for
+ * `versionsTtlMs` (default 60 s), because a publish changes them: a new minor reaches every page
+ * within that time without a redeploy. Each cache is an LRU bounded by `cacheSizes`, so package
+ * names a layout sees once (or an attacker makes up) cannot grow it for ever. Failed look-ups
+ * are not kept. A 4xx answer throws a CdnRefusal (except a 404 for a version list or metadata,
+ * which is null); a network failure, a time-out, a 5xx or a body that is not JSON throws
+ * PODMAP_ERR_CDN_UNREACHABLE.
  */
-export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; versionsTtlMs?: number } = {}): CdnClient {
+export function createCdnClient(
+  baseUrl: string,
+  options: { timeoutMs?: number; versionsTtlMs?: number; cacheSizes?: CdnCacheSizes } = {},
+): CdnClient {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
   const timeoutMs = options.timeoutMs ?? 3000;
   const versionsTtlMs = options.versionsTtlMs ?? 60_000;
-  const forever = new Map<string, { at: number; value: Promise<unknown> }>();
-  const expiring = new Map<string, { at: number; value: Promise<unknown> }>();
+  const sizes = { ...DEFAULT_CDN_CACHE_SIZES, ...options.cacheSizes };
+  const versionLists: Cache = createLruCache(sizes.versions);
+  const packageMaps: Cache = createLruCache(sizes.packageMaps);
+  const metadataCache: Cache = createLruCache(sizes.metadata);
 
   async function getJson(url: string, notFound: 'null' | 'refuse'): Promise<unknown> {
     const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE' });
@@ -89,7 +112,7 @@ export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; 
     }
   }
 
-  function cached<T>(cache: typeof forever, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
+  function cached<T>(cache: Cache, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
     const hit = cache.get(key);
     if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
     const value = load();
@@ -102,15 +125,15 @@ export function createCdnClient(baseUrl: string, options: { timeoutMs?: number; 
     base,
     versions(name, kind = 'npm') {
       const url = cdnApiUrl(base, 'versions', kind, name);
-      return cached(expiring, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
+      return cached(versionLists, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
     },
     packageMap(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'map', kind, name, version);
-      return cached(expiring, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
+      return cached(packageMaps, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
     },
     metadata(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'metadata', kind, name, version);
-      return cached(forever, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
+      return cached(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
     },
     fileUrl: (kind, name, version, file = '') => cdnFileUrl(base, kind, name, version, file),
   };

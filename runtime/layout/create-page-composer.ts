@@ -2,7 +2,8 @@ import type { ImportMap } from '../import-map/index.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { buildPageAssets } from './build-page-assets.ts';
 import { createAssetsCache } from './create-assets-cache.ts';
-import { createCdnClient, type CdnClient } from './create-cdn-client.ts';
+import type { CircuitBreakerOptions } from './create-circuit-breaker.ts';
+import { createCdnClient, type CdnCacheSizes, type CdnClient } from './create-cdn-client.ts';
 import { createPodletClients, type PodletClient } from './create-podlet-client.ts';
 import { DEFAULT_SHIM, fallbackAssets, type PageAssets, type ShimLocation } from './page-assets.ts';
 
@@ -17,6 +18,14 @@ export interface PageComposerOptions {
   /** How long a page's assets are served before they are rebuilt in the background, in ms. */
   assetsTtlMs: number;
   shim?: ShimLocation | false;
+  /** Each podlet's circuit breaker (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The least time between two manifest refetches of one podlet that content versions trigger, in ms (default 1,000). */
+  refetchIntervalMs?: number;
+  /** Pages whose assets are kept (default 500, least recently used goes first). */
+  maxPages?: number;
+  /** The CDN client's cache bounds (defaults 2,000 version lists, 500 package maps, 500 metadata). */
+  cdnCacheSizes?: CdnCacheSizes;
 }
 
 /** The podlet clients, the CDN client and the cached assets of every page; see createPageComposer(). */
@@ -45,9 +54,15 @@ export interface PageComposer {
  * A podlet's new manifest version drops every page's assets (its modules may be on any page).
  */
 export function createPageComposer(options: PageComposerOptions): PageComposer {
-  const cdn = createCdnClient(options.cdnUrl);
-  const cachedAssets = createAssetsCache(build, options.assetsTtlMs);
-  const podlets = createPodletClients(options.podlets, { timeoutMs: options.timeoutMs, onChange: () => cachedAssets.clear() });
+  const cdn = createCdnClient(options.cdnUrl, { cacheSizes: options.cdnCacheSizes });
+  const cachedAssets = createAssetsCache(build, options.assetsTtlMs, options.maxPages);
+  const podlets = createPodletClients(options.podlets, {
+    timeoutMs: options.timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    refetchIntervalMs: options.refetchIntervalMs,
+    // Called only when a podlet's manifest or podmap.json really changed, not on every refetch.
+    onChange: () => cachedAssets.clear(),
+  });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
   let started = false;
 

@@ -1,8 +1,10 @@
-import { manifest as validateManifest } from '@podium/schemas';
 import { assertPodletName } from '../shared/assert-podlet-name.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { fetchText } from '../shared/http/fetch-text.ts';
-import { validatePodmapDocument, type PodmapDocument } from '../shared/validate-podmap-document.ts';
+import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
+import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './create-circuit-breaker.ts';
+import { createRefetchLimiter } from './create-refetch-limiter.ts';
+import { fetchPodletState } from './fetch-podlet-state.ts';
 
 /** The parts of a Podium manifest the layout uses, with URLs made absolute. */
 export interface PodletState {
@@ -27,7 +29,7 @@ export interface PodletClient {
    * than every 2 s unless `force`). Resolves with the state, or null if there is none.
    */
   refresh(force?: boolean): Promise<PodletState | null>;
-  /** Fetches the content with these request headers; on time-out, error or a non-2xx status, answers the cached fallback. */
+  /** Fetches the content with these request headers; on time-out, error or a non-2xx status, or while its circuit is open (no request), answers the cached fallback. */
   content(headers?: Record<string, string>): Promise<ContentResult>;
 }
 
@@ -37,24 +39,45 @@ export interface ContentResult {
   error?: PodmapError;
 }
 
-/**
- * The layout's connection to one podlet: fetches and caches its manifest, podmap.json and
- * fallback, and fetches content with a time-out. When a content response names another
- * version than the cached manifest, the manifest is fetched again and `onChange` is called, so
- * the next page gets a map for the new release.
- */
-export function createPodletClient(options: {
-  name: string;
-  manifestUrl: string;
+/** Options of createPodletClient(); createPodletClients() passes all but name and URL through. */
+export interface PodletClientOptions {
+  /** Time-out of each manifest, fallback and content request, in ms (default 1,000). */
   timeoutMs?: number;
+  /** Called when a fetched manifest or podmap.json differs from the cached one (not on every refetch). */
   onChange?: () => void;
   log?: (error: PodmapError, podlet: string) => void;
-}): PodletClient {
+  /** The circuit breaker's thresholds (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The least time between two manifest refetches that content responses' versions trigger, in ms (default 1,000). */
+  refetchIntervalMs?: number;
+}
+
+/**
+ * The layout's connection to one podlet: fetches and caches its manifest, podmap.json and
+ * fallback, and fetches content with a time-out, behind a circuit breaker (createCircuitBreaker):
+ * a podlet that keeps failing gets its fallback at once, without a request, until a probe
+ * succeeds. When a content response names another version than the cached manifest, the manifest
+ * is fetched again, at most once per `refetchIntervalMs` (createRefetchLimiter), and `onChange`
+ * is called if what was fetched differs, so the next page gets a map for the new release.
+ */
+export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
   const timeoutMs = options.timeoutMs ?? 1000;
   const log = options.log ?? ((error, podlet) => console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`));
+  const say = (code: PodmapError['code'], detail: string) => log(new PodmapError(code, detail), options.name);
   let state: PodletState | null = null;
   let refreshing: Promise<PodletState | null> | null = null;
   let lastAttempt = 0;
+  const breaker = createCircuitBreaker({
+    ...options.circuitBreaker,
+    onOpen: (failures, ms) => say('PODMAP_ERR_CIRCUIT_OPEN', `${failures} failures in a row; fallback for ${ms} ms, then one probe`),
+    onClose: () => say('PODMAP_ERR_CIRCUIT_CLOSED', 'the probe succeeded'),
+  });
+  const refetches = createRefetchLimiter({
+    intervalMs: options.refetchIntervalMs ?? 1000,
+    refetch: () => client.refresh(true),
+    onLimited: () =>
+      say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${options.refetchIntervalMs ?? 1000} ms`),
+  });
 
   const load = () =>
     fetchPodletState(options.manifestUrl, { timeoutMs, previousFallbackHtml: state?.fallbackHtml ?? '', log: (e) => log(e, options.name) });
@@ -71,7 +94,8 @@ export function createPodletClient(options: {
       lastAttempt = Date.now();
       refreshing = load()
         .then((next) => {
-          const changed = state?.version !== next.version;
+          // Only a real change drops the pages' assets: a refetch that finds the same release must not.
+          const changed = state === null || fingerprint(state) !== fingerprint(next);
           state = next;
           if (changed) options.onChange?.();
           return state;
@@ -88,110 +112,52 @@ export function createPodletClient(options: {
     async content(headers: Record<string, string> = {}): Promise<ContentResult> {
       const current = state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
-      const result = await fetchContent(current, headers, timeoutMs);
-      // A response from another release than the cached manifest: learn the new one for the next page.
-      if (result.version && result.version !== current.version) void client.refresh(true);
-      if (result.error) log(result.error, options.name);
-      return { html: result.html, error: result.error };
+      return contentThrough(breaker, current, headers, timeoutMs, {
+        versionSeen: () => refetches.versionSeen(),
+        log: (error) => log(error, options.name),
+      });
     },
   };
   return client;
 }
 
-/** Resolves a manifest URL field; only http(s) may reach a page or a fetch. */
-function httpUrl(value: string, base: string): string {
-  const url = new URL(value, base);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${JSON.stringify(value)} is not an http(s) URL`);
+/** What of a state shapes a page's assets (all but the fallback's HTML), as one comparable string. */
+function fingerprint(state: PodletState): string {
+  return JSON.stringify({ ...state, fallbackHtml: undefined });
+}
+
+/** One content() call through the circuit breaker: short-circuited to the fallback while it is open. */
+async function contentThrough(
+  breaker: CircuitBreaker,
+  current: PodletState,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  on: { versionSeen: () => void; log: (error: PodmapError) => void },
+): Promise<ContentResult> {
+  const decision = breaker.admit();
+  if (decision === 'open') {
+    // Not logged per request: the opening was, once.
+    return { html: current.fallbackHtml, error: new PodmapError('PODMAP_ERR_CIRCUIT_OPEN', current.contentUrl) };
   }
-  return url.href;
+  const result = await fetchContent(current, headers, timeoutMs);
+  breaker.record(decision, !result.error);
+  // A response from another release than the cached manifest: learn the new one for the next page.
+  if (result.version && result.version !== current.version) on.versionSeen();
+  if (result.error) on.log(result.error);
+  return { html: result.html, error: result.error };
 }
 
 /**
  * One client per registered podlet (name → manifest URL), for a layout or createPodmapHead().
  * Throws PODMAP_ERR_PODLET_NAME (a TypeError) for a name Podium would not accept: names end up in pages and logs.
  */
-export function createPodletClients(
-  podlets: Record<string, string>,
-  options: { timeoutMs?: number; onChange?: () => void } = {},
-): Map<string, PodletClient> {
+export function createPodletClients(podlets: Record<string, string>, options: PodletClientOptions = {}): Map<string, PodletClient> {
   const clients = new Map<string, PodletClient>();
   for (const [name, manifestUrl] of Object.entries(podlets)) {
     assertPodletName(name);
     clients.set(name, createPodletClient({ name, manifestUrl, ...options }));
   }
   return clients;
-}
-
-/**
- * Fetches a podlet's manifest (validated with Podium's schema, URLs made absolute and limited to
- * http(s)), its podmap.json beside it and its fallback. A podmap.json that is missing makes a
- * plain Podium podlet; one that is invalid is logged and treated the same. A fallback that cannot
- * be fetched keeps `previousFallbackHtml`.
- */
-async function fetchPodletState(
-  manifestUrl: string,
-  options: { timeoutMs: number; previousFallbackHtml: string; log: (error: PodmapError) => void },
-): Promise<PodletState> {
-  const { timeoutMs, log } = options;
-  const manifestResponse = await fetchText(manifestUrl, {
-    timeoutMs,
-    maxBytes: 256 * 1024,
-    failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
-  });
-  if (manifestResponse.status !== 200)
-    throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${manifestUrl} answered ${manifestResponse.status}`);
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(manifestResponse.text);
-  } catch {
-    throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl} is not JSON`);
-  }
-  const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
-  if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
-  const at = (u: string) => httpUrl(u, manifestUrl);
-  const next: PodletState = {
-    version: String(value.version),
-    contentUrl: at(String(value.content)),
-    fallbackUrl: value.fallback ? at(String(value.fallback)) : null,
-    js: ((value.js as PodletState['js']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
-    css: ((value.css as PodletState['css']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
-    podmap: await fetchPodmapDocument(manifestUrl, timeoutMs, log),
-    fallbackHtml: options.previousFallbackHtml,
-  };
-  if (next.fallbackUrl) {
-    try {
-      const fallback = await fetchText(next.fallbackUrl, { timeoutMs, failCode: 'PODMAP_ERR_CONTENT_FAILED' });
-      if (fallback.status === 200) next.fallbackHtml = fallback.text;
-    } catch (error) {
-      log(error as PodmapError); // keep the fallback cached from before
-    }
-  }
-  return next;
-}
-
-async function fetchPodmapDocument(
-  manifestUrl: string,
-  timeoutMs: number,
-  log: (error: PodmapError) => void,
-): Promise<PodletState['podmap']> {
-  const url = new URL('podmap.json', manifestUrl).href;
-  try {
-    const response = await fetchText(url, { timeoutMs, maxBytes: 1024 * 1024, failCode: 'PODMAP_ERR_PODMAP_INVALID' });
-    if (response.status === 404) return null; // a plain Podium podlet
-    if (response.status !== 200) throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} answered ${response.status}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(response.text);
-    } catch {
-      throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} is not JSON`);
-    }
-    const doc = validatePodmapDocument(body);
-    return { ...doc, baseUrl: httpUrl(doc.base, url) };
-  } catch (error) {
-    log(error as PodmapError);
-    return null;
-  }
 }
 
 /** One content request; on time-out, error or a non-2xx status, the cached fallback with the reason. */

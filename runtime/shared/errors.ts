@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the catalogue is one table, read top to bottom; docs/errors.md mirrors it row for row */
 /**
  * The one catalogue of podmap's server errors. Every error a podlet, layout or CDN reports
  * carries one of these codes, an HTTP status and a message that tells the user what to fix.

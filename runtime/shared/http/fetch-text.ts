@@ -20,12 +20,19 @@ const agents = {
 /**
  * GETs `url` and reads the body as text within `timeoutMs` for the whole exchange, not just
  * the headers, and refuses bodies over `maxBytes` so one podlet cannot exhaust the layout's
- * memory. Redirects are not followed. Network failures and time-outs become PodmapErrors with
- * the given codes.
+ * memory. Redirects are not followed. Network failures, time-outs and bodies that are too large
+ * become PodmapErrors with the given codes (`timeoutCode` and `tooLargeCode` default to `failCode`).
  */
 export function fetchText(
   url: string,
-  options: { timeoutMs: number; maxBytes?: number; headers?: Record<string, string>; failCode: ErrorCode; timeoutCode?: ErrorCode },
+  options: {
+    timeoutMs: number;
+    maxBytes?: number;
+    headers?: Record<string, string>;
+    failCode: ErrorCode;
+    timeoutCode?: ErrorCode;
+    tooLargeCode?: ErrorCode;
+  },
 ): Promise<FetchedText> {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -54,7 +61,7 @@ export function fetchText(
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxBytes) fail(options.failCode, `body larger than ${maxBytes} bytes`);
+        if (size > maxBytes) fail(options.tooLargeCode ?? options.failCode, `body larger than ${maxBytes} bytes`);
         else chunks.push(chunk);
       });
       res.on('error', (error) => fail(options.failCode, error.message, error));
