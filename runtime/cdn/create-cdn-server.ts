@@ -5,6 +5,7 @@ import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context
 import { jsonErrorHeaders } from './handlers/cdn-context.ts';
 import { routeRequest } from './route-request.ts';
 import { ensureStoreIndex } from './update-store-index.ts';
+import { cleanStaleStaging, staleStagingMs } from './clean-stale-staging.ts';
 
 /** Settings of createCdnServer. */
 export interface CdnOptions {
@@ -18,13 +19,18 @@ export interface CdnOptions {
   maxUploadBytes?: number;
   /** Time an upload may take in milliseconds; default 30 s. */
   uploadTimeoutMs?: number;
+  /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default 10 min. */
+  staleStagingMs?: number;
 }
 
 /**
  * Creates the asset CDN's HTTP server (not yet listening) over a store; the URL scheme is in
  * docs/cdn.md. Every error answers as JSON `{ error: { code, message } }` with the status of
  * its code in runtime/shared/errors.ts. Before its first answer it indexes a store that was
- * published before the store index existed (ensureStoreIndex); requests wait for that.
+ * published before the store index existed (ensureStoreIndex); requests wait for that. At
+ * creation it removes, in the background, what crashed publishes left in `.staging/`
+ * (cleanStaleStaging: only entries unchanged for `staleStagingMs`, so a publisher running now in
+ * another process keeps its folder); requests do not wait for that.
  */
 export function createCdnServer(options: CdnOptions): Server {
   const ctx: CdnContext = {
@@ -34,6 +40,9 @@ export function createCdnServer(options: CdnOptions): Server {
     maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 30_000,
   };
+  cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
+    console.error('podmap: could not clean the CDN store staging folder', error),
+  );
   let indexed: Promise<void> | undefined;
   return createServer((req, res) => {
     // A store the server cannot write (read-only mount) is still served: the handlers compute

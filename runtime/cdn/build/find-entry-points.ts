@@ -1,17 +1,16 @@
-import { exports as resolveExports } from 'resolve.exports';
 import type { PackageManifest } from '../../shared/cdn-protocol/types.ts';
+import { readExportSubpaths } from '../read-export-subpaths.ts';
+import { expandExportPatterns } from './expand-export-patterns.ts';
 
-// The browser loads production builds as ES modules. resolve.exports' `unsafe` mode adds only
-// these conditions and "default" — never "node", "require", "development" or "types".
-const conditions = { unsafe: true, conditions: ['browser', 'production', 'import'] } as const;
 const MODULE = /\.(m?js|cjs)$/;
-/** More subpaths than this from one `exports` pattern is a package to publish differently, not a page's dependency. */
-const MAX_PATTERN_MATCHES = 2000;
+/** A nested package.json larger than this is no per-function entry point's; it is not parsed. */
+const maxNestedManifestBytes = 1024 * 1024;
 
 /**
  * The public entry points of a package for the browser: subpath ("." or "./hooks") → the file
  * it loads, relative to the package root without "./". With `exports`, its subpaths resolved for
- * the browser (patterns expanded over the package's files); without, the `browser` field (string
+ * the browser (readExportSubpaths; patterns expanded over the package's files by
+ * expandExportPatterns, linear in the number of keys); without, the `browser` field (string
  * or object form), `module` or `main`, plus the deep imports such packages document: each
  * folder with a package.json of its own (`date-fns/addDays` in date-fns 2) and each module next
  * to the main one (`lodash-es/debounce`, with and without ".js"). Only JavaScript modules are
@@ -24,10 +23,10 @@ export function findEntryPoints(manifest: PackageManifest, files: ReadonlyMap<st
     if (file && MODULE.test(file) && files.has(file) && !Object.hasOwn(entries, subpath)) entries[subpath] = file;
   };
   if (manifest.exports !== undefined && manifest.exports !== null) {
-    for (const key of subpathKeys(manifest.exports)) {
-      if (key.includes('*')) for (const [subpath, target] of expandPattern(manifest, key, files)) add(subpath, target);
-      else add(key, resolveOne(manifest, key));
-    }
+    // Exact keys win over patterns (Node's rule); each key is resolved from its own value.
+    const subpaths = readExportSubpaths(manifest);
+    for (const { key, target } of subpaths) if (!key.includes('*')) add(key, target);
+    for (const [subpath, file] of expandExportPatterns(subpaths, files, normalise)) add(subpath, file);
     return entries;
   }
   const main = browserTarget(manifest, manifest.module ?? manifest.main ?? 'index.js', files, '');
@@ -51,39 +50,6 @@ export function findEntryPoints(manifest: PackageManifest, files: ReadonlyMap<st
     add(`./${rest.replace(/\.m?js$/, '')}`, file);
   }
   return entries;
-}
-
-/** The subpath keys of an `exports` field; a bare target or a conditions object means ".". */
-function subpathKeys(field: unknown): string[] {
-  if (typeof field === 'object' && !Array.isArray(field)) {
-    const keys = Object.keys(field as object);
-    if (keys.length > 0 && keys.every((key) => key.startsWith('.'))) return keys;
-  }
-  return ['.'];
-}
-
-function resolveOne(manifest: PackageManifest, subpath: string): string | null {
-  try {
-    return resolveExports(manifest, subpath, conditions)?.[0] ?? null;
-  } catch {
-    return null; // a null target (an excluded subpath) or no matching condition
-  }
-}
-
-/** "./locale/*" → every file the pattern can reach, as [subpath, target] pairs. */
-function* expandPattern(manifest: PackageManifest, key: string, files: ReadonlyMap<string, Buffer>): Generator<[string, string]> {
-  const [keyPrefix = '', keySuffix = ''] = key.split('*');
-  const probe = resolveOne(manifest, `${keyPrefix}\u0000${keySuffix}`);
-  if (!probe) return;
-  const [targetPrefix = '', targetSuffix = ''] = normalise(probe).split('\u0000');
-  let matches = 0;
-  for (const file of files.keys()) {
-    if (!file.startsWith(targetPrefix) || !file.endsWith(targetSuffix) || file.length < targetPrefix.length + targetSuffix.length) continue;
-    const star = file.slice(targetPrefix.length, file.length - targetSuffix.length);
-    if (star === '' || ++matches > MAX_PATTERN_MATCHES) continue;
-    const subpath = `${keyPrefix}${star}${keySuffix}`;
-    if (resolveOne(manifest, subpath) !== null) yield [subpath, file];
-  }
 }
 
 /**
@@ -115,6 +81,10 @@ function nestedManifests(files: ReadonlyMap<string, Buffer>): Map<string, Packag
   const found = new Map<string, PackageManifest | null>();
   for (const [file, bytes] of files) {
     if (!file.endsWith('/package.json') || file.includes('node_modules/')) continue;
+    if (bytes.length > maxNestedManifestBytes) {
+      found.set(file.slice(0, -'/package.json'.length), null);
+      continue;
+    }
     try {
       found.set(file.slice(0, -'/package.json'.length), JSON.parse(bytes.toString('utf8')) as PackageManifest);
     } catch {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PodmapError } from '../../shared/errors.ts';
-import { publishTarballBytes } from '../publish-tarball.ts';
+import { publishPackageContents } from '../publish-package-contents.ts';
 import { readTarball } from '../read-tarball.ts';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
 import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
@@ -9,7 +9,8 @@ import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } fro
  * `PUT /npm/<name>@<exact>` with an npm tarball as the body: publishes that version and answers
  * 201 with its metadata URL. Needs `Authorization: Bearer <token>` (401 otherwise; 403 when the
  * server has no token, so an unconfigured CDN is read-only). The tarball must name the same
- * package and version as the URL. 409 when the version exists; the store is then unchanged.
+ * package and version as the URL. 409 when the version exists; the store is then unchanged. 413
+ * when the upload or what it unpacks to is over the limits (readTarball).
  */
 export async function putVersion(
   ctx: CdnContext,
@@ -21,12 +22,14 @@ export async function putVersion(
   if (!ctx.publishToken) throw new PodmapError('PODMAP_ERR_CDN_PUBLISH_DISABLED');
   if (!hasToken(request.headers.authorization, ctx.publishToken)) throw new PodmapError('PODMAP_ERR_CDN_UNAUTHORIZED');
   if (kind !== 'npm') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED', 'podlet releases are published with publishPodletRelease');
-  const body = await request.readBody();
-  const { manifest } = await readTarball(body);
+  // Unpacked once, under readTarball's streaming limits: a gzip bomb is refused with 413
+  // (PODMAP_ERR_CDN_TARBALL_TOO_LARGE) within milliseconds, before anything is stored.
+  const contents = await readTarball(await request.readBody());
+  const { manifest } = contents;
   if (manifest.name !== name || manifest.version !== version) {
     throw new PodmapError('PODMAP_ERR_CDN_PUBLISH_MISMATCH', `the tarball holds ${manifest.name}@${manifest.version}`);
   }
-  await publishTarballBytes(ctx.storeDir, body);
+  await publishPackageContents(ctx.storeDir, contents);
   const location = `/-/npm/${name}@${version}`;
   return {
     status: 201,
