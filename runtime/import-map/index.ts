@@ -15,3 +15,4 @@ export { packageRootOf } from '../shared/cdn-protocol/cdn-urls.ts';
 export { readGlobalMap, resolveGlobalPins, type GlobalMapReading, type GlobalPin } from './read-global-map.ts';
 export { closeOverExposers, exposersByPackage, planPage, type PagePlan } from './plan-page.ts';
 export { selectIntegrity } from './select-integrity.ts';
+export { grantNamespaces, packageOfSpecifier, type GrantedPodlet, type NamespaceInput, type NamespaceRefusal } from './grant-namespaces.ts';

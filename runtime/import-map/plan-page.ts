@@ -8,8 +8,8 @@ import { planVersions, type VersionNeed, type VersionPlan } from './plan-version
  * module runs in this page, so it must get the versions it needs, not whatever the top-level
  * `imports` hold. `known` is every registered podlet with a podmap.json. Pure.
  */
-export function closeOverExposers(pageNames: ReadonlySet<string>, known: readonly PodletNeeds[]): PodletNeeds[] {
-  const exposerOf = exposersByPackage(known);
+export function closeOverExposers<T extends PodletNeeds>(pageNames: ReadonlySet<string>, known: readonly T[]): T[] {
+  const exposerOf = exposersByPackage(known) as Map<string, T>;
   const inPlan = new Map(known.filter((k) => pageNames.has(k.name)).map((k) => [k.name, k]));
   const queue = [...inPlan.values()];
   for (let podlet = queue.shift(); podlet; podlet = queue.shift()) {
@@ -24,9 +24,14 @@ export function closeOverExposers(pageNames: ReadonlySet<string>, known: readonl
   return [...inPlan.values()];
 }
 
-/** Podlets by the npm package they expose modules under. */
-export function exposersByPackage(podlets: readonly PodletNeeds[]): Map<string, PodletNeeds> {
-  return new Map(podlets.flatMap((p) => (p.packageName ? [[p.packageName, p] as const] : [])));
+/**
+ * Podlets by the npm packages they expose modules under: their `namespaces` when the layout
+ * decided them (grantNamespaces()), else their own package name.
+ */
+export function exposersByPackage(podlets: ReadonlyArray<PodletNeeds & { namespaces?: readonly string[] }>): Map<string, PodletNeeds> {
+  return new Map(
+    podlets.flatMap((p) => (p.namespaces ?? (p.packageName ? [p.packageName] : [])).map((name) => [name, p as PodletNeeds] as const)),
+  );
 }
 
 /** A page's version plan, and the podlets that cannot run on it. */

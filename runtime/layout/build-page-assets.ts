@@ -4,8 +4,10 @@ import {
   readGlobalMap,
   selectIntegrity,
   type ImportMap,
+  type NamespaceRefusal,
   type PodletNeeds,
 } from '../import-map/index.ts';
+import { applyNamespaceGrants } from './apply-namespace-grants.ts';
 import { parseCdnUrl } from '../shared/cdn-protocol/cdn-urls.ts';
 import { composePageMap } from './compose-page-map.ts';
 import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
@@ -40,9 +42,13 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   const { cdn } = input;
   const slice = createTimeSlicer();
   const global = readGlobalMap(input.globalMap, cdn.base);
-  const known = input.allPodlets.map(podletNeedsOf).filter((n): n is PodletNeeds => n !== null);
+  const claims = input.allPodlets.map(podletNeedsOf).filter((n): n is PodletNeeds => n !== null);
+  // Before planning: a podlet adds entries only inside the namespaces it owns, on every page.
+  const { podlets: known, refusals } = await applyNamespaceGrants({ cdn, global, clients: input.allPodlets, known: claims });
   const exposers = exposersByPackage(known);
-  const inPlan = closeOverExposers(new Set(input.pagePodlets.map((c) => c.name)), known);
+  const pageNames = new Set(input.pagePodlets.map((c) => c.name));
+  const inPlan = closeOverExposers(pageNames, known);
+  logRefusals(refusals, inPlan, pageNames);
   const entries = input.pagePodlets.map((c) => ({
     name: c.name,
     urls: (c.state?.js ?? []).filter((a) => a.type === 'module').map((a) => a.value),
@@ -62,6 +68,20 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
     fallbackOnly: page.fallbackOnly,
     ...(input.shim ? await findShim(cdn, input.shim) : { shimUrl: null }),
   };
+}
+
+/**
+ * Logs each refusal that matters to this page, once per build: those of its podlets and of the
+ * podlets in its plan, and a refused claim on a package one of them needs (so a page that lost an
+ * exposed package names the podlets that fought over it).
+ */
+function logRefusals(refusals: readonly NamespaceRefusal[], inPlan: readonly PodletNeeds[], pageNames: ReadonlySet<string>): void {
+  const names = new Set([...pageNames, ...inPlan.map((p) => p.name)]);
+  const needed = new Set(inPlan.flatMap((p) => Object.keys(p.needs)));
+  for (const refusal of refusals) {
+    if (names.has(refusal.podlet) || (refusal.pkg !== undefined && needed.has(refusal.pkg)))
+      console.warn(`podmap: podlet "${refusal.podlet}": ${refusal.code}: ${refusal.detail}`);
+  }
 }
 
 /** What a podlet asks of the map, from its podmap.json with URLs made absolute; null for a plain Podium podlet. */

@@ -14,6 +14,7 @@ import { OVERRIDES_COOKIE } from './overrides/parse-overrides-cookie.ts';
 import { CLEAR_OVERRIDES_PATH } from './overrides/render-overrides-notice.ts';
 import type { ShimLocation } from './page-assets.ts';
 import type { HeadOptions } from './render-head.ts';
+import { recordNamespaceGrants } from './namespace-grants.ts';
 import { validateLayoutOptions } from './validate-layout-options.ts';
 
 export type { LayoutPage };
@@ -61,6 +62,15 @@ export interface LayoutOptions {
    * set it in production, where the Host a podlet sees should not depend on the client.
    */
   mountOrigin?: string;
+  /**
+   * Podlet name → package names it may expose modules under, besides its own package name:
+   * `{ auth: ['@podlets/auth', '@shared/session'] }` (docs/import-maps.md, rule 5). A podlet adds
+   * import-map entries only inside its namespaces. Without a grant, a package name claimed by two
+   * registered podlets is refused to both; a grant settles it for the podlet named here. Neither a
+   * podlet nor a grant can take a package on the CDN or in `importMap`: that is refused and logged
+   * as PODMAP_ERR_NAMESPACE_DENIED. Each name may be granted to one podlet only.
+   */
+  namespaces?: Record<string, string[]>;
 }
 
 /** A running layout's handle. */
@@ -91,6 +101,7 @@ const OVERRIDES_MODULES: Record<string, string> = {
 export function createLayout(options: LayoutOptions): Layout {
   validateLayoutOptions(options);
   const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
+  recordNamespaceGrants(composer.podlets, options.namespaces);
   for (const [path, page] of Object.entries(options.pages)) {
     for (const name of page.podlets) {
       if (!composer.podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);

@@ -1,5 +1,6 @@
 import { createConfigError } from '../shared/errors.ts';
 import { isHttpUrl } from '../shared/html.ts';
+import { isPackageName } from '../shared/validate-podmap-document.ts';
 import { assertCspSource } from './content-security-policy.ts';
 import type { LayoutOptions } from './create-layout.ts';
 
@@ -39,5 +40,28 @@ export function validateLayoutOptions(options: LayoutOptions): void {
   }
   if (options.mode !== undefined && options.mode !== 'native' && options.mode !== 'shim') {
     fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);
+  }
+  if (options.namespaces !== undefined) validateNamespaces(options, fail);
+}
+
+/** `namespaces`: registered podlets → valid npm names, each granted once, none in the global map. */
+function validateNamespaces(options: LayoutOptions, fail: (detail: string) => never): void {
+  const { namespaces } = options;
+  if (typeof namespaces !== 'object' || namespaces === null || Array.isArray(namespaces))
+    fail('namespaces must map podlet names to arrays of package names');
+  const grantedTo = new Map<string, string>();
+  for (const [podlet, names] of Object.entries(namespaces!)) {
+    if (!Object.hasOwn(options.podlets, podlet))
+      throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `namespaces names podlet "${podlet}"`);
+    if (!Array.isArray(names)) fail(`namespaces.${podlet} must be an array of package names`);
+    for (const name of names) {
+      if (!isPackageName(name)) fail(`namespaces.${podlet}: ${JSON.stringify(name)} is not a valid npm package name`);
+      const owner = grantedTo.get(name);
+      if (owner !== undefined && owner !== podlet) fail(`namespaces: ${name} is granted to both "${owner}" and "${podlet}"`);
+      grantedTo.set(name, podlet);
+      // The global map's entries are never a podlet's to replace, granted or not.
+      if (Object.keys(options.importMap.imports).some((key) => key === name || key.startsWith(`${name}/`)))
+        fail(`namespaces.${podlet}: ${name} is in importMap`);
+    }
   }
 }

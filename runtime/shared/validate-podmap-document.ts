@@ -19,13 +19,70 @@ export interface PodmapDocument {
   modules: Record<string, string[]>;
 }
 
+/**
+ * The layout's limits on a podmap.json, beyond the 1 MiB body (docs/import-maps.md, "Limits").
+ * Far above any real podlet (the demo's largest has 3 needs and 12 modules), and low enough that
+ * planning a page of many podlets stays in milliseconds: a document of 75 000 needs used to stall
+ * a rebuild for seconds and take the layout past 1 GB.
+ */
+export const PODMAP_LIMITS = {
+  needs: 1_000,
+  exposes: 1_000,
+  modules: 10_000,
+  /** Import specifiers of one module. */
+  specifiersPerModule: 1_000,
+  /** Import specifiers of all modules together. */
+  specifiers: 100_000,
+  /** Every string: names, ranges, paths, specifiers, keys included. */
+  stringLength: 2_048,
+} as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isRecordOf = (value: unknown, check: (v: unknown) => boolean): value is Record<string, never> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(check);
-const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 2048;
+  isObject(value) && Object.entries(value).every(([k, v]) => k.length > 0 && k.length <= PODMAP_LIMITS.stringLength && check(v));
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= PODMAP_LIMITS.stringLength;
 
 /**
- * Checks a podmap.json body fetched from a podlet. Throws PODMAP_ERR_PODMAP_INVALID naming the
- * first thing that is wrong; the layout then treats the podlet as a plain Podium podlet.
+ * True for a name npm accepts for a new package (lower case, URL-safe, `@scope/name`, ≤ 214
+ * characters). A podlet's package name becomes import-map keys, so anything URL-like is refused.
+ */
+export function isPackageName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 214 && /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name);
+}
+
+/** Throws PODMAP_ERR_PODMAP_TOO_LARGE before anything walks a document over PODMAP_LIMITS. */
+function checkLimits(doc: Record<string, unknown>): void {
+  const tooMany = (field: 'needs' | 'exposes' | 'modules'): void => {
+    const value = doc[field];
+    // Counted without copying: a for…in stops at the limit instead of building a 75 000-key array.
+    let count = 0;
+    if (isObject(value)) for (const key in value) if (Object.hasOwn(value, key) && ++count > PODMAP_LIMITS[field]) break;
+    if (count > PODMAP_LIMITS[field]) throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS[field]} ${field}`);
+  };
+  tooMany('needs');
+  tooMany('exposes');
+  tooMany('modules');
+  if (!isObject(doc.modules)) return;
+  let total = 0;
+  for (const [path, specifiers] of Object.entries(doc.modules)) {
+    const count = Array.isArray(specifiers) ? specifiers.length : 0;
+    if (count > PODMAP_LIMITS.specifiersPerModule)
+      throw new PodmapError(
+        'PODMAP_ERR_PODMAP_TOO_LARGE',
+        `module ${path.slice(0, 100)} imports more than ${PODMAP_LIMITS.specifiersPerModule}`,
+      );
+    if ((total += count) > PODMAP_LIMITS.specifiers)
+      throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `the modules import more than ${PODMAP_LIMITS.specifiers} specifiers`);
+  }
+}
+
+/**
+ * Checks a podmap.json body fetched from a podlet. Throws PODMAP_ERR_PODMAP_TOO_LARGE when it is
+ * over PODMAP_LIMITS (checked first, so an oversized document costs no more than counting its
+ * keys), else PODMAP_ERR_PODMAP_INVALID naming the first thing that is wrong; the layout then
+ * treats the podlet as a plain Podium podlet and logs the code. `package.name` must be a valid
+ * npm name and every exposed specifier a bare one; which namespaces a podlet may expose under is
+ * the layout's decision (runtime/import-map/grant-namespaces.ts), not the podlet's.
  */
 export function validatePodmapDocument(value: unknown): PodmapDocument {
   const fail = (what: string): never => {
@@ -33,15 +90,17 @@ export function validatePodmapDocument(value: unknown): PodmapDocument {
   };
   if (typeof value !== 'object' || value === null) fail('not a JSON object');
   const doc = value as Record<string, unknown>;
+  checkLimits(doc);
   if (doc.podmap !== 1) fail('"podmap" must be 1');
   const pkg = doc.package as Record<string, unknown> | undefined;
-  if (!pkg || !isString(pkg.name) || !isString(pkg.version)) fail('"package" needs a name and a version');
+  if (!pkg || !isPackageName(pkg.name) || !isString(pkg.version)) fail('"package" needs a valid npm name and a version');
   if (!isString(doc.base) || !(doc.base as string).endsWith('/')) fail('"base" must be a URL ending in "/"');
   if (!isRecordOf(doc.needs, isString)) fail('"needs" must map package names to ranges');
   if (!isRecordOf(doc.exposes, isString)) fail('"exposes" must map specifiers to module paths');
   if (!isRecordOf(doc.modules, (v) => Array.isArray(v) && v.every(isString))) fail('"modules" must map paths to specifier lists');
   for (const specifier of Object.keys(doc.exposes as object)) {
-    if (!specifier.startsWith(`${(pkg as { name: string }).name}/`)) fail(`exposed "${specifier}" is not under the package name`);
+    // A URL-like key would remap a URL (a library's module on the CDN), not add a specifier.
+    if (/^(?:\/|\.\.?\/)|:/.test(specifier)) fail(`exposed "${specifier.slice(0, 100)}" is not a bare specifier`);
   }
   return value as PodmapDocument;
 }

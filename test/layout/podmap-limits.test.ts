@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLayout } from '../../runtime/layout/create-layout.ts';
+import { PODMAP_LIMITS, validatePodmapDocument } from '../../runtime/shared/validate-podmap-document.ts';
+
+const doc = (extra: Record<string, unknown> = {}) => ({
+  podmap: 1,
+  package: { name: '@podlets/x', version: '1.0.0' },
+  base: './public/',
+  needs: {},
+  exposes: {},
+  modules: {},
+  ...extra,
+});
+const codeOf = (value: unknown): string | undefined => {
+  try {
+    validatePodmapDocument(value);
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+};
+
+test('validatePodmapDocument() - 75,000 needs - is refused as PODMAP_ERR_PODMAP_TOO_LARGE in under 100 ms (security)', () => {
+  const body = JSON.parse(JSON.stringify(doc({ needs: Object.fromEntries(Array.from({ length: 75_000 }, (_, i) => [`p${i}`, '1'])) })));
+  const started = performance.now();
+  assert.equal(codeOf(body), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.ok(performance.now() - started < 100);
+});
+
+test('validatePodmapDocument() - each count over its limit - is PODMAP_ERR_PODMAP_TOO_LARGE, and at the limit it passes (security)', () => {
+  const many = (n: number, value: (i: number) => unknown) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, value(i)]));
+  assert.equal(codeOf(doc({ needs: many(PODMAP_LIMITS.needs, () => '1') })), undefined);
+  assert.equal(codeOf(doc({ needs: many(PODMAP_LIMITS.needs + 1, () => '1') })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ exposes: many(PODMAP_LIMITS.exposes + 1, () => 'x.js') })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ modules: many(PODMAP_LIMITS.modules + 1, () => []) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(
+    codeOf(doc({ modules: { 'a.js': Array(PODMAP_LIMITS.specifiersPerModule + 1).fill('lit') } })),
+    'PODMAP_ERR_PODMAP_TOO_LARGE',
+  );
+  assert.equal(codeOf(doc({ modules: many(101, () => Array(1000).fill('lit')) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ needs: { ['x'.repeat(PODMAP_LIMITS.stringLength + 1)]: '1' } })), 'PODMAP_ERR_PODMAP_INVALID');
+});
+
+test('validatePodmapDocument() - a URL-like package name or exposed key - is invalid: it would remap URLs, not add a specifier (security)', () => {
+  assert.equal(codeOf(doc({ package: { name: 'http://cdn.test/npm/lit@3.3.3', version: '1.0.0' } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ exposes: { 'http://cdn.test/npm/lit@3.3.3/index.js': 'x.js' } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ exposes: { '/npm/lit@3.3.3/index.js': 'x.js' } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ exposes: { '@podlets/x/a.js': 'a.js' } })), undefined);
+});
+
+const options = (namespaces: unknown) => ({
+  cdnUrl: 'http://cdn.test/',
+  importMap: { imports: { lit: './npm/lit@3/index.js' } },
+  podlets: { auth: 'http://auth.test/manifest.json', header: 'http://header.test/manifest.json' },
+  pages: {},
+  namespaces: namespaces as Record<string, string[]>,
+});
+
+test('createLayout() - a wrong namespaces option - throws a coded config error at start-up', () => {
+  const code = (namespaces: unknown) => {
+    try {
+      createLayout(options(namespaces));
+      return undefined;
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+  };
+  assert.equal(code({ auth: ['@podlets/auth', '@shared/session'] }), undefined);
+  assert.equal(code(['@podlets/auth']), 'PODMAP_ERR_CONFIG_OPTION');
+  assert.equal(code({ auth: '@podlets/auth' }), 'PODMAP_ERR_CONFIG_OPTION');
+  assert.equal(code({ auth: ['Not A Name'] }), 'PODMAP_ERR_CONFIG_OPTION');
+  assert.equal(code({ auth: ['@podlets/auth'], header: ['@podlets/auth'] }), 'PODMAP_ERR_CONFIG_OPTION');
+  assert.equal(code({ auth: ['lit'] }), 'PODMAP_ERR_CONFIG_OPTION');
+  assert.equal(code({ nobody: ['@podlets/auth'] }), 'PODMAP_ERR_CONFIG_UNKNOWN_PODLET');
+});
