@@ -8,7 +8,6 @@ import {
 } from '../import-map/index.ts';
 import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
 import type { PodletClient } from './create-podlet-client.ts';
-import { grantedNamespaces } from './namespace-grants.ts';
 
 /**
  * Decides, for every registered podlet, the namespaces it owns and the exposes it keeps
@@ -23,6 +22,8 @@ export async function applyNamespaceGrants(input: {
   global: GlobalMapReading;
   clients: readonly PodletClient[];
   known: readonly PodletNeeds[];
+  /** Podlet name → package names the layout grants it (createLayout's `namespaces`). */
+  granted?: Readonly<Record<string, readonly string[]>>;
 }): Promise<{ podlets: GrantedPodlet[]; refusals: NamespaceRefusal[] }> {
   const { cdn, global } = input;
   const reserved = new Map<string, string>();
@@ -31,7 +32,7 @@ export async function applyNamespaceGrants(input: {
     const pkg = packageOfSpecifier(specifier);
     if (pkg) reserved.set(pkg, 'it is in import-map.json');
   }
-  const grants = Object.fromEntries(input.clients.map((c) => [c.name, grantedNamespaces(c)]));
+  const grants = Object.fromEntries(input.clients.map((c) => [c.name, input.granted?.[c.name] ?? []]));
   const claimed = new Set([...input.known.flatMap((p) => (p.packageName ? [p.packageName] : [])), ...Object.values(grants).flat()]);
   await Promise.all(
     [...claimed]

@@ -24,6 +24,8 @@ export interface PageAssetsInput {
   /** Every registered podlet: an exposed module may come from one that is not on the page. */
   allPodlets: PodletClient[];
   shim?: ShimLocation;
+  /** Podlet name → package names the layout grants it beyond its own (createLayout's `namespaces`). */
+  namespaces?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -44,7 +46,13 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   const global = readGlobalMap(input.globalMap, cdn.base);
   const claims = input.allPodlets.map(podletNeedsOf).filter((n): n is PodletNeeds => n !== null);
   // Before planning: a podlet adds entries only inside the namespaces it owns, on every page.
-  const { podlets: known, refusals } = await applyNamespaceGrants({ cdn, global, clients: input.allPodlets, known: claims });
+  const { podlets: known, refusals } = await applyNamespaceGrants({
+    cdn,
+    global,
+    clients: input.allPodlets,
+    known: claims,
+    granted: input.namespaces,
+  });
   const exposers = exposersByPackage(known);
   const pageNames = new Set(input.pagePodlets.map((c) => c.name));
   const inPlan = closeOverExposers(pageNames, known);

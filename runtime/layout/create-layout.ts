@@ -7,6 +7,8 @@ import { createStaticFiles } from '../shared/http/create-static-files.ts';
 import { sendError } from '../shared/http/send-error.ts';
 import { listenOn } from '../shared/listen-on.ts';
 import type { CspOptions } from './content-security-policy.ts';
+import type { CdnCacheSizes } from './create-cdn-client.ts';
+import type { CircuitBreakerOptions } from './create-circuit-breaker.ts';
 import { createPageComposer } from './create-page-composer.ts';
 import { createPageServer, type LayoutPage } from './create-page-server.ts';
 import type { PodletClient } from './create-podlet-client.ts';
@@ -14,7 +16,6 @@ import { OVERRIDES_COOKIE } from './overrides/parse-overrides-cookie.ts';
 import { CLEAR_OVERRIDES_PATH } from './overrides/render-overrides-notice.ts';
 import type { ShimLocation } from './page-assets.ts';
 import type { HeadOptions } from './render-head.ts';
-import { recordNamespaceGrants } from './namespace-grants.ts';
 import { validateLayoutOptions } from './validate-layout-options.ts';
 
 export type { LayoutPage };
@@ -71,6 +72,18 @@ export interface LayoutOptions {
    * as PODMAP_ERR_NAMESPACE_DENIED. Each name may be granted to one podlet only.
    */
   namespaces?: Record<string, string[]>;
+  /**
+   * Each podlet's circuit breaker (docs/resilience.md): after `failureThreshold` failures in a row
+   * (default 5) its fallback is served at once for `coolDownMs` (default 5,000), doubling after
+   * each failed probe up to `maxCoolDownMs` (default 60,000).
+   */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The least time between two manifest refetches of one podlet that new releases trigger, in ms. Default 1,000. */
+  refetchIntervalMs?: number;
+  /** How many pages' assets are kept, least recently used out first. Default 500. */
+  maxPages?: number;
+  /** Bounds of the CDN client's caches. Defaults: 2,000 version lists, 500 package maps, 500 metadata. */
+  cdnCacheSizes?: CdnCacheSizes;
 }
 
 /** A running layout's handle. */
@@ -101,7 +114,6 @@ const OVERRIDES_MODULES: Record<string, string> = {
 export function createLayout(options: LayoutOptions): Layout {
   validateLayoutOptions(options);
   const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
-  recordNamespaceGrants(composer.podlets, options.namespaces);
   for (const [path, page] of Object.entries(options.pages)) {
     for (const name of page.podlets) {
       if (!composer.podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);

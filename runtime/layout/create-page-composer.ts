@@ -9,6 +9,8 @@ import { DEFAULT_SHIM, fallbackAssets, type PageAssets, type ShimLocation } from
 
 export interface PageComposerOptions {
   cdnUrl: string;
+  /** Podlet name → package names the layout grants it beyond its own (createLayout's `namespaces`). */
+  namespaces?: Readonly<Record<string, readonly string[]>>;
   /** The global import map; relative URLs resolve against the CDN. */
   importMap: ImportMap;
   /** Podlet name → manifest URL: every podlet a page may use. */
@@ -73,6 +75,7 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
       pagePodlets: names.map((n) => podlets.get(n)).filter((c): c is PodletClient => c !== undefined),
       allPodlets: [...podlets.values()],
       shim,
+      namespaces: options.namespaces,
     });
   }
 

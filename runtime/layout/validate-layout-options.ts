@@ -25,10 +25,17 @@ export function validateLayoutOptions(options: LayoutOptions): void {
     if (!path.startsWith('/')) fail(`page path ${JSON.stringify(path)} must start with "/"`);
     if (!Array.isArray(page?.podlets)) fail(`page "${path}" needs a podlets array`);
   }
-  for (const key of ['timeoutMs', 'assetsTtlMs'] as const) {
-    const value = options[key];
+  const numbers: Array<[string, unknown]> = [
+    ['timeoutMs', options.timeoutMs],
+    ['assetsTtlMs', options.assetsTtlMs],
+    ['refetchIntervalMs', options.refetchIntervalMs],
+    ['maxPages', options.maxPages],
+    ...Object.entries(options.circuitBreaker ?? {}).map(([k, v]): [string, unknown] => [`circuitBreaker.${k}`, v]),
+    ...Object.entries(options.cdnCacheSizes ?? {}).map(([k, v]): [string, unknown] => [`cdnCacheSizes.${k}`, v]),
+  ];
+  for (const [key, value] of numbers) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
-      fail(`${key} must be a positive number of milliseconds, got ${JSON.stringify(value)}`, RangeError);
+      fail(`${key} must be a positive number, got ${JSON.stringify(value)}`, RangeError);
     }
   }
   if (typeof options.csp === 'object' && options.csp !== null) {

@@ -318,6 +318,9 @@ test('createLayout() - wrong options - throw coded TypeErrors and RangeErrors at
     [{ pages: { '/': { title: 'x', podlets: ['missing'] } } }, 'TypeError', 'PODMAP_ERR_CONFIG_UNKNOWN_PODLET'],
     [{ pages: { home: { title: 'x', podlets: [] } } }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
     [{ mode: 'turbo' as 'native' }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ circuitBreaker: { failureThreshold: 0 } }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ maxPages: -1 }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ cdnCacheSizes: { metadata: Number.POSITIVE_INFINITY } }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
   ];
   for (const [change, name, code] of cases) {
     assert.throws(() => createLayout({ ...valid, ...change }), { name, code }, JSON.stringify(change));
