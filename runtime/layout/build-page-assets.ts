@@ -63,6 +63,9 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   }));
   const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index: createModuleIndex(input.allPodlets, cdn), slice });
 
+  for (const client of input.pagePodlets) {
+    if (client.state?.podmapRefused) page.fallbackOnly.set(client.name, client.state.podmapRefused);
+  }
   const states = input.pagePodlets.flatMap((c) => (c.state && !page.fallbackOnly.has(c.name) ? [c.state] : []));
   const releaseHashes = await fetchReleaseIntegrity(cdn, page.graph.modules);
   await slice.pause();

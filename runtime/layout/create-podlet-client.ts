@@ -15,6 +15,8 @@ export interface PodletState {
   css: Array<{ value: string; media?: string }>;
   /** podmap's additions, or null for a plain Podium podlet. */
   podmap: (PodmapDocument & { baseUrl: string }) | null;
+  /** Set when podmap.json was refused as too large: the podlet cannot run, so pages serve its fallback. */
+  podmapRefused?: PodmapError;
   fallbackHtml: string;
 }
 

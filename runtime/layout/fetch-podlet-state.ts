@@ -36,15 +36,29 @@ export async function fetchPodletState(
   const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
   if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
   const at = (u: string) => httpUrl(u, manifestUrl);
+  // The layout sends its request context to the content URL and puts what the fallback URL
+  // answers into pages: both must be the podlet's own, never another host's (security).
+  const own = (u: string) => {
+    const url = at(u);
+    if (new URL(url).origin !== new URL(manifestUrl).origin) {
+      throw new PodmapError(
+        'PODMAP_ERR_MANIFEST_INVALID',
+        `${JSON.stringify(u)} is not on the podlet's origin ${new URL(manifestUrl).origin}`,
+      );
+    }
+    return url;
+  };
+  const podmap = await fetchPodmapDocument(manifestUrl, timeoutMs, log);
   const next: PodletState = {
     version: String(value.version),
-    contentUrl: at(String(value.content)),
-    fallbackUrl: value.fallback ? at(String(value.fallback)) : null,
+    contentUrl: own(String(value.content)),
+    fallbackUrl: value.fallback ? own(String(value.fallback)) : null,
     js: ((value.js as PodletState['js']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
     css: ((value.css as PodletState['css']) ?? []).map((a) => ({ ...a, value: at(a.value) })),
-    podmap: await fetchPodmapDocument(manifestUrl, timeoutMs, log),
+    podmap: podmap instanceof PodmapError ? null : podmap,
     fallbackHtml: options.previousFallbackHtml,
   };
+  if (podmap instanceof PodmapError) next.podmapRefused = podmap;
   if (next.fallbackUrl) {
     try {
       const fallback = await fetchText(next.fallbackUrl, { timeoutMs, failCode: 'PODMAP_ERR_FALLBACK_FAILED' });
@@ -62,13 +76,14 @@ async function fetchPodmapDocument(
   manifestUrl: string,
   timeoutMs: number,
   log: (error: PodmapError) => void,
-): Promise<PodletState['podmap']> {
+): Promise<PodletState['podmap'] | PodmapError> {
   const url = new URL('podmap.json', manifestUrl).href;
   try {
     const response = await fetchText(url, {
       timeoutMs,
       maxBytes: 1024 * 1024,
       failCode: 'PODMAP_ERR_PODMAP_INVALID',
+      tooLargeCode: 'PODMAP_ERR_PODMAP_TOO_LARGE',
     });
     if (response.status === 404) return null; // a plain Podium podlet
     if (response.status !== 200) throw new PodmapError('PODMAP_ERR_PODMAP_INVALID', `${url} answered ${response.status}`);
@@ -82,7 +97,9 @@ async function fetchPodmapDocument(
     return { ...doc, baseUrl: httpUrl(doc.base, url) };
   } catch (error) {
     log(error as PodmapError);
-    return null;
+    // Too large is a podlet that cannot run (its modules need entries it does not get); an
+    // invalid document is read as a plain Podium podlet, as before.
+    return error instanceof PodmapError && error.code === 'PODMAP_ERR_PODMAP_TOO_LARGE' ? error : null;
   }
 }
 

@@ -154,3 +154,41 @@ test('createPageComposer() - assets older than assetsTtlMs - are served while on
   assert.notEqual(next, first, 'the rebuilt assets replace the old ones');
   assert.deepEqual(next.map, first.map);
 });
+
+test('createLayout() - a manifest whose content or fallback URL is on another host - is refused as invalid; the podlet gets its fallback (security)', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  const elsewhere = await listen(t, (_req, res) => res.end('<p>another host answered</p>'));
+  for (const field of ['content', 'fallback']) {
+    const manifest = {
+      name: 'stray',
+      version: '1.0.0',
+      content: '/',
+      fallback: '/fallback',
+      js: [],
+      css: [],
+      proxy: {},
+      [field]: `${elsewhere}${field}`,
+    };
+    const stray = `${await listen(t, (req, res) => {
+      if (req.url === '/manifest.json') return void res.setHeader('content-type', 'application/json').end(JSON.stringify(manifest));
+      if (req.url === '/podmap.json') return void res.writeHead(404).end();
+      res.end(req.url === '/fallback' ? '<p>own fallback</p>' : '<p>own content</p>');
+    })}manifest.json`;
+    const layout = createLayout({
+      cdnUrl: cdn.url,
+      importMap: { imports: {} },
+      podlets: { stray },
+      pages: { '/': { title: 't', podlets: ['stray'] } },
+    });
+    const html = await (await fetch(await listen(t, layout.handle))).text();
+    assert.doesNotMatch(html, /another host answered/, `${field}: nothing from the other host reaches the page`);
+    assert.match(html, /data-podlet="stray" data-fallback/, field);
+    const warnings = (console.warn as unknown as { mock: { calls: Array<{ arguments: unknown[] }> } }).mock.calls.map((c) =>
+      String(c.arguments[0]),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes('PODMAP_ERR_MANIFEST_INVALID') && w.includes("is not on the podlet's origin")),
+      warnings.join('\n'),
+    );
+  }
+});

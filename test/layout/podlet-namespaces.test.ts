@@ -219,4 +219,7 @@ test("createLayout() - a podmap.json of 75,000 needs - is refused as too large, 
     site.logs().some((l) => /^podmap: podlet "big": PODMAP_ERR_PODMAP_TOO_LARGE: .*\(more than 1000 needs\)/.test(l)),
     site.logs().join('\n'),
   );
+  // Its own page serves its fallback: its modules could not run without the entries it asked for.
+  const own = await site.get('/big');
+  assert.ok(own.isFallback('big'), 'the podlet with the refused podmap.json gets its fallback');
 });
