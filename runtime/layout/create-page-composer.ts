@@ -66,7 +66,8 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     onChange: () => cachedAssets.clear(),
   });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
-  let started = false;
+  let firstFetch: Promise<void> | null = null;
+  let firstDone = false;
 
   function build(names: readonly string[]): Promise<PageAssets> {
     return buildPageAssets({
@@ -83,12 +84,15 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     podlets,
     cdn,
     async ensureManifests() {
-      const missing = [...podlets.values()].filter((c) => !c.state);
-      const fetched = Promise.all(missing.map((c) => c.refresh()));
-      if (!started) {
-        started = true;
-        await fetched;
+      // Every request that arrives while the first fetch runs waits for it too: before, only the
+      // first one did, and a burst of first requests served every podlet's (empty) fallback.
+      if (!firstFetch) {
+        firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
+          firstDone = true;
+        });
       }
+      if (!firstDone) return firstFetch;
+      for (const client of podlets.values()) if (!client.state) void client.refresh();
     },
     async assetsFor(names) {
       try {

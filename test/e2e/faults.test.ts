@@ -19,6 +19,7 @@ const podlets: Record<string, { server: Server; port: number; start(): Promise<v
 /** What each podlet does with a content request: answer, hang, or answer with a new version every time. */
 const behaviour: Record<string, 'ok' | 'hang' | 'flap'> = {};
 let flaps = 0;
+const manifestFetches: Record<string, number> = {};
 const cleanups: Array<() => unknown> = [];
 
 before(async () => {
@@ -45,7 +46,13 @@ before(async () => {
       async start() {
         const server = (await import('node:http')).createServer((req, res) => {
           if (req.url === '/' && behaviour[name] === 'hang') return; // never answers
-          if (req.url === '/' && behaviour[name] === 'flap') res.setHeader('x-flap', String(++flaps));
+          if (req.url === '/manifest.json') manifestFetches[name] = (manifestFetches[name] ?? 0) + 1;
+          if (req.url === '/' && behaviour[name] === 'flap') {
+            // Every content response claims a new release, as a podlet stuck in a deploy loop would.
+            const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => typeof res;
+            res.writeHead = ((status: number, headers: Record<string, string> = {}) =>
+              writeHead(status, { ...headers, 'podlet-version': `9.9.${++flaps}` })) as typeof res.writeHead;
+          }
           podlet.handle(req, res);
         });
         entry.server = await listenOn(server, entry.port);
@@ -162,4 +169,19 @@ test('faults - a podlet killed mid-response - every page is still 200 and comple
     alpha.server.close();
   });
   await alpha.start();
+});
+
+test('faults - a podlet whose version flaps on every response - pages stay 200 and complete, and its manifest is not refetched per page', async (t) => {
+  t.mock.method(console, 'warn', () => {});
+  behaviour.alpha = 'flap';
+  t.after(() => (behaviour.alpha = 'ok'));
+  const before = manifestFetches.alpha ?? 0;
+  const started = Date.now();
+  const pages = await underLoad(200, 10, async () => {});
+  const seconds = (Date.now() - started) / 1000;
+  const refetches = (manifestFetches.alpha ?? 0) - before;
+  // gamma may still be in its circuit breaker's cool-down from the hanging-podlet case.
+  assert.deepEqual(pages.filter((p) => p.fallbacks.includes('beta')).length, 0, 'a podlet that does not flap never falls back');
+  // At most one refetch a second (and the one in flight): never one per page.
+  assert.ok(refetches <= Math.ceil(seconds) + 2, `${refetches} manifest fetches in ${seconds.toFixed(1)} s for 200 pages`);
 });
