@@ -7,10 +7,5 @@ import { readTarball } from './read-tarball.ts';
  * PODMAP_ERR_CDN_VERSION_EXISTS, leaving the store unchanged, when that version is present.
  */
 export async function publishTarball(storeDir: string, tgzPath: string): Promise<{ name: string; version: string }> {
-  return publishTarballBytes(storeDir, await readFile(tgzPath));
-}
-
-/** publishTarball for bytes already in memory. */
-export async function publishTarballBytes(storeDir: string, bytes: Buffer): Promise<{ name: string; version: string }> {
-  return publishPackageContents(storeDir, await readTarball(bytes));
+  return publishPackageContents(storeDir, await readTarball(await readFile(tgzPath)));
 }

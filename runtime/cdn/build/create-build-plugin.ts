@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { BUILTIN_MARKER, OUTPUT_MARKER } from './build-markers.ts';
 import type { ReexportedNames } from './read-reexports.ts';
+import { resolvePackageFile } from './resolve-package-file.ts';
 import { rewriteCoveredImports } from './rewrite-covered-imports.ts';
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
@@ -78,12 +79,9 @@ function resolve(options: BuildPluginOptions, args: { path: string; kind: string
     return { path: BUILTIN_MARKER + specifier.replace(/^node:/, ''), external: true };
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     if (options.mainOutput === null || args.namespace === 'podmap-covered') return undefined;
-    const base = args.namespace === 'file' ? path.dirname(args.importer) : options.packageDir;
-    const relative = path.relative(options.packageDir, path.resolve(base, specifier)).split(path.sep).join('/');
-    for (const candidate of [relative, `${relative}.js`, `${relative}.mjs`, `${relative}/index.js`]) {
-      if (options.covered.has(candidate)) return { path: candidate, namespace: 'podmap-covered' };
-    }
-    return undefined;
+    const importer = args.namespace === 'file' ? path.relative(options.packageDir, args.importer).split(path.sep).join('/') : 'index.js';
+    const file = resolvePackageFile(options.files, importer, specifier);
+    return file && options.covered.has(file) ? { path: file, namespace: 'podmap-covered' } : undefined;
   }
   const required = args.kind === 'require-call' || args.kind === 'require-resolve';
   let target = specifier;
