@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { listenOn } from '../../runtime/shared/listen-on.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';
+import { underLoad as checkedLoad } from '../helpers/page-load.ts';
 
 // The fault suite: real podlet servers on loopback behind a real layout, kept under bounded load
 // while podlets are stopped, killed, restarted, hang or flap their versions. Whatever happens to
@@ -85,43 +86,8 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-function get(): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(layoutUrl, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-/** `total` page requests, `concurrency` at a time, while `during` runs; every page is checked. */
-async function underLoad(total: number, concurrency: number, during: () => Promise<void>): Promise<Array<{ fallbacks: string[] }>> {
-  const pages: Array<{ fallbacks: string[] }> = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      const { status, body } = await get();
-      assert.equal(status, 200);
-      assert.match(body, /<\/main>\n<\/body>\n<\/html>\n$/, 'the page is complete');
-      const fallbacks: string[] = [];
-      for (const name of names) {
-        const section = new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(body);
-        assert.ok(section, `section ${name} is present`);
-        if (section[1]) fallbacks.push(name);
-        assert.match(section[2]!, section[1] ? new RegExp(`${name} fallback|^$`) : new RegExp(`${name} content`));
-      }
-      pages.push({ fallbacks });
-    }
-  };
-  await Promise.all([during(), ...Array.from({ length: concurrency }, worker)]);
-  return pages;
-}
+const underLoad = (total: number, concurrency: number, during?: () => Promise<void>) =>
+  checkedLoad(layoutUrl, names, { total, concurrency }, during);
 
 test('faults - a podlet stopped, then restarted, under load - every page is 200 and complete; its section falls back, then comes back', async (t) => {
   t.mock.method(console, 'warn', () => {});
