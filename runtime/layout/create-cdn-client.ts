@@ -84,7 +84,7 @@ type Cache = LruCache<string, { at: number; value: Promise<unknown> }>;
  * `versionsTtlMs` (default 60 s), because a publish changes them: a new minor reaches every page
  * within that time without a redeploy. Each cache is an LRU bounded by `cacheSizes`, so package
  * names a layout sees once (or an attacker makes up) cannot grow it for ever. Failed look-ups
- * are not kept. A 4xx answer throws a CdnRefusal (except a 404 for a version list or metadata,
+ * are not kept here: the page build that made them is (createAssetsCache's back-off). A 4xx answer throws a CdnRefusal (except a 404 for a version list or metadata,
  * which is null); a network failure, a time-out, a 5xx or a body that is not JSON throws
  * PODMAP_ERR_CDN_UNREACHABLE.
  */

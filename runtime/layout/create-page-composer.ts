@@ -43,7 +43,8 @@ export interface PageComposer {
   /**
    * The assets of a page of these podlets, built once and kept for `assetsTtlMs`. Stale assets
    * are served while new ones are built; if that build fails the old ones stay. When no assets
-   * can be built, every podlet of the page gets its fallback and the error is logged.
+   * can be built, every podlet of the page gets its fallback and the error is logged, once: the
+   * failure is kept for a back-off (1 s doubling to 30 s) before the page is built again.
    */
   assetsFor(podletNames: readonly string[]): Promise<PageAssets>;
   /** Fetches every manifest now and drops every page's assets. */
@@ -66,6 +67,8 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     onChange: () => cachedAssets.clear(),
   });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
+  // A failed build is answered from the cache during its back-off: log it once, not per page.
+  const logged = new WeakSet<object>();
   let firstFetch: Promise<void> | null = null;
   let firstDone = false;
 
@@ -99,7 +102,8 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
         return await cachedAssets(names);
       } catch (error) {
         const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
-        console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+        if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+        logged.add(podmapError);
         return fallbackAssets(names, podmapError);
       }
     },

@@ -17,7 +17,8 @@ export interface HostilePodlet {
 /** Markup that would run if any manifest field reached the page unescaped. */
 export const hostileMarkup = '"><img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';
 
-const json = (res: ServerResponse, value: unknown) => res.setHeader('content-type', 'application/json').end(JSON.stringify(value));
+const json = (res: ServerResponse, value: unknown): void =>
+  void res.setHeader('content-type', 'application/json').end(JSON.stringify(value));
 
 function manifestOf(name: string, version: string, extra: Record<string, unknown> = {}) {
   return { name, version, content: '/', fallback: '/fallback', js: [], css: [], proxy: {}, ...extra };
@@ -39,8 +40,8 @@ function serve(
     name,
     what,
     handle(req, res) {
-      if (req.url === '/manifest.json') return json(res, manifest());
-      if (req.url === '/podmap.json') return json(res, podmap());
+      if (req.url === '/manifest.json') return void json(res, manifest());
+      if (req.url === '/podmap.json') return void json(res, podmap());
       if (req.url === '/fallback') return void res.end(`<p>${name} fallback</p>`);
       res.end(content);
     },
@@ -123,8 +124,8 @@ export function hostilePodlets(victim: string, cdnUrl: string): HostilePodlet[] 
       what: 'a new version and new needs on every response',
       handle(req, res) {
         const n = ++churn;
-        if (req.url === '/manifest.json') return json(res, manifestOf('churn', `1.0.${n}`));
-        if (req.url === '/podmap.json') return json(res, podmapOf('@podlets/churn', { needs: { [`churn-${n}`]: '^1.0.0' } }));
+        if (req.url === '/manifest.json') return void json(res, manifestOf('churn', `1.0.${n}`));
+        if (req.url === '/podmap.json') return void json(res, podmapOf('@podlets/churn', { needs: { [`churn-${n}`]: '^1.0.0' } }));
         res.setHeader('podlet-version', `1.0.${n}`);
         res.end(req.url === '/fallback' ? '<p>churn fallback</p>' : '<p>churn content</p>');
       },

@@ -53,17 +53,30 @@ test('createAssetsCache() - a rebuild that fails - keeps the old assets for anot
   assert.equal(calls.length, 3);
 });
 
-test('createAssetsCache() - a first build that fails - is forgotten, so the next request builds again', async () => {
+test('createAssetsCache() - a first build that fails - is answered at once from the cache during a back-off that doubles, then built again', async () => {
   const { build, calls } = controlledBuild();
-  const cached = createAssetsCache(build, 60_000);
+  const cached = createAssetsCache(build, 60_000, 10, { firstMs: 30, maxMs: 50 });
   const first = cached(['a']);
   calls[0]!.reject(new PodmapError('PODMAP_ERR_CDN_UNREACHABLE'));
   await assert.rejects(first, { code: 'PODMAP_ERR_CDN_UNREACHABLE' });
-  await tick();
+  // Inside the back-off: the same failure, and no build (before, every request built again).
+  for (let i = 0; i < 20; i++) await assert.rejects(cached(['a']), { code: 'PODMAP_ERR_CDN_UNREACHABLE' });
+  assert.equal(calls.length, 1);
+  await sleep(35);
   const second = cached(['a']);
-  assert.equal(calls.length, 2);
-  calls[1]!.resolve(assets('v1'));
-  assert.equal((await second).shimUrl, 'v1');
+  assert.equal(calls.length, 2, 'built again after 30 ms');
+  calls[1]!.reject(new PodmapError('PODMAP_ERR_CDN_UNREACHABLE'));
+  await assert.rejects(second);
+  await sleep(35);
+  await assert.rejects(cached(['a']));
+  assert.equal(calls.length, 2, 'the second back-off is longer (50 ms, the cap, not 30)');
+  await sleep(20);
+  const third = cached(['a']);
+  assert.equal(calls.length, 3);
+  calls[2]!.resolve(assets('v1'));
+  assert.equal((await third).shimUrl, 'v1');
+  assert.equal((await cached(['a'])).shimUrl, 'v1', 'a success ends the back-off');
+  assert.equal(calls.length, 3);
 });
 
 test('createAssetsCache() - clear() while a rebuild runs - drops the page, and the rebuild result is thrown away', async () => {

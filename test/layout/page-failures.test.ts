@@ -192,3 +192,29 @@ test('createLayout() - a manifest whose content or fallback URL is on another ho
     );
   }
 });
+
+test('createLayout() - the CDN answering 503 - every page is served with fallbacks, the CDN is asked once per back-off, not once per page, and the failure is logged once', async (t) => {
+  const error = t.mock.method(console, 'error', () => {});
+  let cdnRequests = 0;
+  const deadCdn = await listen(t, (_req, res) => {
+    cdnRequests++;
+    res.writeHead(503).end();
+  });
+  const good = await podlet(t, 'good', ['lit'], { lit: '^3.1.0' });
+  const layout = createLayout({
+    cdnUrl: deadCdn,
+    importMap: { imports: {} },
+    podlets: { good },
+    pages: { '/': { title: 'x', podlets: ['good'] } },
+  });
+  const base = await listen(t, layout.handle);
+  for (let i = 0; i < 50; i++) {
+    const response = await fetch(base);
+    assert.equal(response.status, 200);
+    assert.ok(isFallback(await response.text(), 'good'));
+  }
+  assert.ok(cdnRequests <= 2, `${cdnRequests} CDN requests for 50 pages inside one back-off`);
+  const pageErrors = error.mock.calls.map((c) => String(c.arguments[0])).filter((l) => l.startsWith('podmap: page of good:'));
+  assert.equal(pageErrors.length, 1, pageErrors.join('\n'));
+  assert.match(pageErrors[0]!, /PODMAP_ERR_CDN_UNREACHABLE/);
+});
