@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
 import { PodmapError } from '../shared/errors.ts';
 import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context.ts';
 import { jsonErrorHeaders } from './handlers/cdn-context.ts';
@@ -56,7 +57,7 @@ async function handle(ctx: CdnContext, req: IncomingMessage, res: ServerResponse
   const request: CdnRequest = {
     method: req.method ?? 'GET',
     headers: req.headers,
-    readBody: () => readBody(req, ctx),
+    body: () => requestBody(req, ctx),
   };
   let response: CdnResponse;
   try {
@@ -88,29 +89,32 @@ function errorResponse(error: unknown): CdnResponse {
   };
 }
 
-/** The request body, refused past `maxUploadBytes` (413) or `uploadTimeoutMs` (408). */
-function readBody(req: IncomingMessage, ctx: CdnContext): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > ctx.maxUploadBytes) return Promise.reject(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const fail = (error: PodmapError) => {
-      clearTimeout(timer);
-      req.removeAllListeners('data');
-      req.resume();
-      reject(error);
-    };
-    const timer = setTimeout(() => fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT')), ctx.uploadTimeoutMs);
-    req.on('data', (chunk: Buffer) => {
+/**
+ * The request body as a stream, so an upload is unpacked while it arrives and never held whole:
+ * it fails with PODMAP_ERR_CDN_UPLOAD_TOO_LARGE (413) past `maxUploadBytes` (at once when
+ * Content-Length says so) and PODMAP_ERR_CDN_UPLOAD_TIMEOUT (408) past `uploadTimeoutMs`. After a
+ * failure the rest of the upload is drained and dropped, so the answer reaches the client.
+ */
+function requestBody(req: IncomingMessage, ctx: CdnContext): Readable {
+  let size = 0;
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      if (size > ctx.maxUploadBytes) fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => fail(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT', error.message)));
+      if (size > ctx.maxUploadBytes) callback(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
+      else callback(null, chunk);
+    },
   });
+  const timer = setTimeout(() => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT')), ctx.uploadTimeoutMs);
+  body.on('close', () => {
+    clearTimeout(timer);
+    req.unpipe(body);
+    req.resume();
+  });
+  req.on('error', (error) => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT', error.message)));
+  if (Number(req.headers['content-length'] ?? 0) > ctx.maxUploadBytes) {
+    process.nextTick(() => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE')));
+  } else {
+    req.pipe(body);
+  }
+  return body;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import { PodmapError } from '../../runtime/shared/errors.ts';
 import { publishInstalledPackages, publishPodletRelease, publishTarball } from '../../runtime/cdn/index.ts';
@@ -273,7 +274,9 @@ describe('createCdnServer() - PUT publish', () => {
         },
       );
       req.on('error', reject);
-      req.write(Buffer.alloc(10)); // …and never the rest.
+      // The start of a real gzip stream (the upload is unpacked as it arrives, so zeros would be
+      // refused at once as no gzip)…and never the rest.
+      req.write(gzipSync(Buffer.alloc(100_000)).subarray(0, 20));
     });
     assert.equal(status.status, 408);
     assert.match(status.body, /PODMAP_ERR_CDN_UPLOAD_TIMEOUT/);

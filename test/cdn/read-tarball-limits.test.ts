@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
@@ -158,5 +159,37 @@ describe('createCdnServer() - PUT of a gzip bomb', () => {
       (await readdir(store).catch(() => [])).filter((name) => name === 'npm'),
       [],
     );
+  });
+
+  test('createCdnServer() - a PUT whose upload is still arriving when its tarball is refused - answers 413 before the upload ends: uploads are unpacked as they arrive, never held whole (security)', async (t) => {
+    const dir = await makeTempDir(t);
+    const origin = await startCdn(t, { storeDir: join(dir, 'store'), publishToken: 'secret', uploadTimeoutMs: 10_000 });
+    const { port } = new URL(origin);
+    const head = await gzipBomb(tarHeader('package/bomb.js', 40 * 64 * MiB));
+    const started = performance.now();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PUT',
+          path: '/npm/bomb@1.0.0',
+          headers: { authorization: 'Bearer secret', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      t.after(() => req.destroy());
+      req.write(head); // the whole bomb, and then the upload never ends
+    });
+    const ms = performance.now() - started;
+    assert.equal(answer.status, 413);
+    assert.match(answer.body, /PODMAP_ERR_CDN_TARBALL_TOO_LARGE/);
+    // Before, the body was read to its end first: this upload would have waited for the 10 s upload time-out.
+    assert.ok(ms < 5_000, `answered after ${ms.toFixed(0)} ms`);
   });
 });

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Server settings every handler may read; built once by createCdnServer. */
@@ -19,11 +20,11 @@ export interface CdnResponse {
   file?: string;
 }
 
-/** The parts of a request handlers look at. `readBody` enforces the upload limits. */
+/** The parts of a request handlers look at. `body()` streams the upload and enforces its limits. */
 export interface CdnRequest {
   method: string;
   headers: IncomingHttpHeaders;
-  readBody: () => Promise<Buffer>;
+  body: () => Readable;
 }
 
 /** Headers on every answer: CDN assets are public and may be measured from any origin. */

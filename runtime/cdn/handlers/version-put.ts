@@ -22,9 +22,10 @@ export async function putVersion(
   if (!ctx.publishToken) throw new PodmapError('PODMAP_ERR_CDN_PUBLISH_DISABLED');
   if (!hasToken(request.headers.authorization, ctx.publishToken)) throw new PodmapError('PODMAP_ERR_CDN_UNAUTHORIZED');
   if (kind !== 'npm') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED', 'podlet releases are published with publishPodletRelease');
-  // Unpacked once, under readTarball's streaming limits: a gzip bomb is refused with 413
+  // Unpacked as it arrives, under readTarball's streaming limits: neither the upload nor what it
+  // inflates to is ever held whole, and a gzip bomb is refused with 413
   // (PODMAP_ERR_CDN_TARBALL_TOO_LARGE) within milliseconds, before anything is stored.
-  const contents = await readTarball(await request.readBody());
+  const contents = await readTarball(request.body());
   const { manifest } = contents;
   if (manifest.name !== name || manifest.version !== version) {
     throw new PodmapError('PODMAP_ERR_CDN_PUBLISH_MISMATCH', `the tarball holds ${manifest.name}@${manifest.version}`);
