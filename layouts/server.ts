@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMain } from '@podmap/runtime/cli';
-import { createLayout } from '@podmap/runtime/layout';
+import { createLayout, type ServiceWorkerOptions } from '@podmap/runtime/layout';
 import { demoPodletNames, demoPorts, listenOnDemoPort, manifestUrlVariable, portVariable } from './demo-wiring.ts';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -13,6 +13,8 @@ export interface DemoLayoutOptions {
   csp?: boolean;
   /** Import-map overrides (docs/overrides.md); default from PODMAP_OVERRIDES. */
   overrides?: boolean;
+  /** The generated service worker (docs/service-worker.md); default on, off with PODMAP_SERVICE_WORKER=0. */
+  serviceWorker?: boolean | ServiceWorkerOptions;
   /** The CDN's base URL and podlet name → manifest URL, instead of PODMAP_CDN_URL and PODMAP_<NAME>_URL. */
   urls?: { cdn?: string; podlets?: Record<string, string> };
 }
@@ -55,6 +57,7 @@ export function createDemoLayout(options: DemoLayoutOptions = {}) {
     // A strict CSP unless PODMAP_CSP=0: the demo shows that podmap's pages work under one.
     csp: options.csp ?? env('PODMAP_CSP', '1') !== '0',
     overrides,
+    serviceWorker: options.serviceWorker ?? env('PODMAP_SERVICE_WORKER', '1') !== '0',
   });
 }
 

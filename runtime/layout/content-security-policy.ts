@@ -30,7 +30,11 @@ export function createNonce(): string {
  * do not. Import maps are inline scripts to Chromium: without the nonce the map is refused.
  * `style-src` is left open: podlets' components use constructed and inline styles.
  */
-export function buildContentSecurityPolicy(nonce: string, hostSources: string[], options: CspOptions = {}): string {
+export function buildContentSecurityPolicy(
+  nonce: string,
+  hostSources: string[],
+  options: CspOptions & { /** The layout serves a service worker: `worker-src 'self'`. */ worker?: boolean } = {},
+): string {
   const sources = [...new Set([...hostSources, ...(options.scriptSrc ?? [])])].sort();
   for (const source of [...sources, options.reportUri ?? '']) assertCspSource(source);
   const directives = [
@@ -38,6 +42,8 @@ export function buildContentSecurityPolicy(nonce: string, hostSources: string[],
     "object-src 'none'",
     "base-uri 'none'",
   ];
+  // A worker script is not covered by 'strict-dynamic' in every engine; the layout's own origin is.
+  if (options.worker) directives.push("worker-src 'self'");
   if (options.reportUri) directives.push(`report-uri ${options.reportUri}`);
   return directives.join('; ');
 }

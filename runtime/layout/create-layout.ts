@@ -16,6 +16,8 @@ import { OVERRIDES_COOKIE } from './overrides/parse-overrides-cookie.ts';
 import { CLEAR_OVERRIDES_PATH } from './overrides/render-overrides-notice.ts';
 import type { ShimLocation } from './page-assets.ts';
 import type { HeadOptions } from './render-head.ts';
+import { createWorkerScript } from './service-worker/serve-worker-script.ts';
+import { resolveServiceWorker, type ServiceWorkerOptions } from './service-worker/worker-config.ts';
 import { validateLayoutOptions } from './validate-layout-options.ts';
 
 export type { LayoutPage };
@@ -84,6 +86,12 @@ export interface LayoutOptions {
   maxPages?: number;
   /** Bounds of the CDN client's caches. Defaults: 2,000 version lists, 500 package maps, 500 metadata. */
   cdnCacheSizes?: CdnCacheSizes;
+  /**
+   * A generated service worker (docs/service-worker.md) that precaches every page's modules and
+   * stylesheets, keeps copies of visited pages for offline use, and updates itself when a podlet
+   * releases. `true` for the defaults; `{ unregister: true }` is the kill switch. Off by default.
+   */
+  serviceWorker?: boolean | ServiceWorkerOptions;
 }
 
 /** A running layout's handle. */
@@ -120,6 +128,7 @@ export function createLayout(options: LayoutOptions): Layout {
     }
   }
   const overrides = options.overrides ? { allowedHosts: options.overrides === true ? undefined : options.overrides.allowedHosts } : null;
+  const worker = resolveServiceWorker(options.serviceWorker, Object.keys(options.pages));
   const servePage = createPageServer(composer, {
     name: options.name ?? 'podmap-layout',
     mode: options.mode,
@@ -127,8 +136,11 @@ export function createLayout(options: LayoutOptions): Layout {
     csp: options.csp ? (options.csp === true ? {} : options.csp) : null,
     overrides,
     mountOrigin: options.mountOrigin === undefined ? undefined : new URL(options.mountOrigin).origin,
+    serviceWorker: worker,
   });
   const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
+  const serveWorker =
+    worker && createWorkerScript(composer, options.pages, { layoutCss: options.layoutCss ?? [], mode: options.mode ?? 'native', worker });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -138,6 +150,7 @@ export function createLayout(options: LayoutOptions): Layout {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
     const page = Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
     if (page) return servePage(req, res, path, page);
+    if (serveWorker && path === worker.path) return serveWorker(req, res);
     if (files && path.startsWith('/static/')) return files(req, res, path.slice('/static/'.length), false);
     throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   }

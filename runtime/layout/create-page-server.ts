@@ -10,6 +10,8 @@ import { renderOverridesNotice } from './overrides/render-overrides-notice.ts';
 import type { PageAssets } from './page-assets.ts';
 import { renderHead, type HeadOptions } from './render-head.ts';
 import { renderPodletSection } from './render-podlet-section.ts';
+import { renderWorkerRegistration } from './service-worker/serve-worker-script.ts';
+import type { ResolvedServiceWorker } from './service-worker/worker-config.ts';
 
 /** A page of a layout: its title and its podlets. */
 export interface LayoutPage {
@@ -27,6 +29,8 @@ export interface PageServerSettings {
   overrides: { allowedHosts?: string[] } | null;
   /** Sent to podlets as `podium-mount-origin`; when unset, a checked Host header is. */
   mountOrigin?: string;
+  /** The generated service worker, registered (or, with its kill switch, removed) by every page. */
+  serviceWorker?: ResolvedServiceWorker | null;
 }
 
 // A host name or IPv4 address, or a bracketed IPv6 address, and an optional port: nothing that
@@ -124,13 +128,17 @@ function applyRequestOverrides(
 function renderPageHead(assets: PageAssets, page: LayoutPage, settings: PageServerSettings, withNonce: boolean): RenderedHead {
   const placeholder = withNonce ? NONCE_PLACEHOLDER : undefined;
   const head = renderHead(assets, { title: page.title, mode: settings.mode, layoutCss: settings.layoutCss, nonce: placeholder });
-  const csp = placeholder && settings.csp ? buildContentSecurityPolicy(placeholder, scriptOriginsOf(assets), settings.csp) : null;
+  const csp =
+    placeholder && settings.csp
+      ? buildContentSecurityPolicy(placeholder, scriptOriginsOf(assets), { ...settings.csp, worker: Boolean(settings.serviceWorker) })
+      : null;
   return { head: head.split(NONCE_PLACEHOLDER), csp: csp?.split(NONCE_PLACEHOLDER) ?? null };
 }
 
 function renderBodyStart(path: string, applied: ImportMapOverrides | null, settings: PageServerSettings, nonce?: string): string {
   let body = '<body>\n';
   if (settings.overrides) body += `<script${attributes({ type: 'module', src: '/-/podmap/overrides.js', nonce })}></script>\n`;
+  if (settings.serviceWorker) body += `<script${attributes({ nonce })}>${renderWorkerRegistration(settings.serviceWorker)}</script>\n`;
   if (applied) body += renderOverridesNotice(applied, path);
   const pageName = path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '');
   return `${body}<main class="page" data-page="${pageName}">\n`;

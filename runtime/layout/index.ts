@@ -5,4 +5,5 @@ export type { CspOptions } from './content-security-policy.ts';
 export type { PodletClient, PodletState, ContentResult } from './create-podlet-client.ts';
 export type { PageAssets, ShimLocation } from './page-assets.ts';
 export type { HeadOptions } from './render-head.ts';
+export type { ServiceWorkerOptions } from './service-worker/worker-config.ts';
 export { PodmapError, errorCatalogue, type ErrorCode } from '../shared/errors.ts';

@@ -116,12 +116,26 @@ export const errorCatalogue = {
     message:
       "A podlet's manifest was asked for again sooner than the layout allows (its podlet-version changes on every response?); the refetch was coalesced or put off.",
   },
+  PODMAP_ERR_WORKER_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The service worker script cannot be built now (a page of the layout cannot be composed, the CDN down?); browsers keep the worker they have and check again later.',
+  },
+  PODMAP_ERR_WORKER_REGISTRATION: {
+    status: 500,
+    message: "The browser refused to register the layout's service worker (logged in the browser's console); the page works without it.",
+  },
   PODMAP_ERR_BAD_PATH: {
     status: 400,
     message: 'The path is malformed or tries to leave its root (.., encoded separators, NUL, backslash, too long).',
   },
 
   // ── Configuration: thrown at start-up as TypeError or RangeError carrying one of these codes ──
+  PODMAP_ERR_CONFIG_SERVICE_WORKER: {
+    status: 500,
+    message:
+      'The serviceWorker option is wrong: a path that is not an absolute ".js" path of letters, digits, "-", "_", "." and "/", one that is a page, or a time-out that is not a positive number of ms.',
+  },
   PODMAP_ERR_CONFIG_PORT: {
     status: 500,
     message: 'A port must be an integer from 0 to 65535 (0 picks a free port).',

@@ -12,7 +12,9 @@ let storeDir: string;
 before(async () => {
   storeDir = await ensureTestStore();
   const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir } });
+  // Without the service worker: these cases hold the page to what the HTTP cache alone gives;
+  // test/e2e/service-worker.test.ts holds the worker to its own.
+  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_SERVICE_WORKER: '0' } });
   browser = await launchChromium();
 });
 

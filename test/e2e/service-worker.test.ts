@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from '../helpers/chromium.ts';
+import { startInProcessDemo, type InProcessDemo } from '../helpers/demo-in-process.ts';
+
+// The generated service worker (issue 12) with the demo in Chromium: its podlets and layout, in
+// front of a CDN that counts what crosses the network. The tests run in order and share one
+// browser context, as one user's visits would.
+
+let demo: InProcessDemo;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+before(async () => {
+  demo = await startInProcessDemo();
+  browser = await launchChromium();
+  page = await (await browser.createBrowserContext()).newPage();
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  page.on('pageerror', (e) => void consoleErrors.push(String(e)));
+});
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+const homeTags = ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer'];
+const searchTags = ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer'];
+
+/** Waits until each custom element has rendered its shadow DOM. */
+async function rendered(tags: string[]): Promise<void> {
+  await page.waitForFunction(
+    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
+    { timeout: 10_000 },
+    tags,
+  );
+}
+
+/** Module requests the CDN answered (its API under /-/ aside), by path. */
+const moduleRequests = () => [...demo.cdnRequests].filter(([path]) => !path.startsWith('/-/'));
+
+/** Waits until the page is controlled by an activated worker whose install is complete. */
+async function workerReady(): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 20));
+  });
+}
+
+/** The URLs the worker holds in its module cache. */
+const cachedUrls = () => page.evaluate(async () => (await (await caches.open('podmap-modules')).keys()).map((r) => r.url));
+
+/** Switches the network off (or on) for the page and for every service worker, as DevTools' "Offline" does. */
+async function setOffline(offline: boolean): Promise<void> {
+  await page.setOfflineMode(offline);
+  for (const target of browser.targets().filter((t) => t.type() === 'service_worker')) {
+    // A worker that was replaced or unregistered may linger as a target that no longer answers.
+    const emulate = async () => {
+      const session = await target.createCDPSession();
+      await session.send('Network.enable');
+      await session.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    };
+    await Promise.race([emulate().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  }
+}
+
+test('service worker - a first visit to home - registers after load, precaches every page of the layout, and downloads every module at most once', async () => {
+  await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
+  await rendered(homeTags);
+  await workerReady();
+  const twice = moduleRequests().filter(([, count]) => count > 1);
+  assert.deepEqual(twice, [], 'no module crossed the network twice (the worker took what the page fetched from the HTTP cache)');
+  const cached = await cachedUrls();
+  assert.ok(
+    cached.some((url) => /\/podlet\/search@[^/]+\/search\.js$/.test(url)),
+    `search's podlet, which home does not use, is precached: ${cached.join(' ')}`,
+  );
+  assert.ok(
+    cached.some((url) => url.endsWith('/static/layout.css')),
+    "the layout's stylesheet is precached",
+  );
+  assert.ok(
+    cached.every((url) => !url.includes('es-module-shims')),
+    'es-module-shims is not precached where the browser has import maps',
+  );
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('service worker - offline after one visit - home reloads with all five podlets; /search, never visited, shows the offline page that links home', async () => {
+  await setOffline(true);
+  try {
+    await page.reload({ waitUntil: 'load' });
+    await rendered(homeTags);
+    await page.goto(new URL('/search', demo.layoutUrl).href, { waitUntil: 'load' });
+    const offline = await page.evaluate(() => ({
+      marked: document.querySelector('[data-podmap-offline]') !== null,
+      links: [...document.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.textContent]),
+    }));
+    assert.deepEqual(offline, { marked: true, links: [['/', 'Podmap Travel']] });
+  } finally {
+    await setOffline(false);
+  }
+});
+
+test('service worker - home → /search online - every podlet of search renders, and no module crosses the network: only the HTML does', async () => {
+  const before = moduleRequests().length;
+  demo.cdnRequests.clear();
+  await page.goto(new URL('/search', demo.layoutUrl).href, { waitUntil: 'networkidle0' });
+  await rendered(searchTags);
+  assert.deepEqual(moduleRequests(), [], `modules fetched from the CDN (of ${before} on the first visit)`);
+});
+
+test("service worker - a podlet releases - the next visit installs a new worker that fetches only that podlet's new modules and drops its old ones", async () => {
+  const oldFooter = (await cachedUrls()).filter((url) => url.includes('/podlet/footer@'));
+  assert.ok(oldFooter.length > 0);
+  await demo.releaseFooter('1.0.1', 'new');
+  demo.cdnRequests.clear();
+  // The layout learns the release from the footer's podlet-version on the next page it composes.
+  await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(
+    async () =>
+      (await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes('/podlet/footer@1.0.1/')) &&
+      !(await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes('/podlet/footer@1.0.0/')),
+    { timeout: 20_000, polling: 200 },
+  );
+  const fetched = moduleRequests().map(([path]) => path);
+  assert.ok(fetched.length > 0 && fetched.every((path) => path.startsWith('/podlet/footer@1.0.1/')), `fetched: ${fetched.join(' ')}`);
+  assert.ok(
+    fetched.every((path) => demo.cdnRequests.get(path) === 1),
+    'each new module once',
+  );
+  await page.reload({ waitUntil: 'networkidle0' });
+  await rendered(homeTags);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.footerRelease), 'new', 'the new release runs');
+});
+
+test('service worker - a tampered module in its cache - is never served: the page gets the real one, and the cache is mended (security)', async () => {
+  const victim = (await cachedUrls()).find((url) => url.includes('/podlet/header@'))!;
+  await page.evaluate(async (url: string) => {
+    const cache = await caches.open('podmap-modules');
+    await cache.put(url, new Response('window.tampered = 1;', { headers: { 'content-type': 'text/javascript' } }));
+  }, victim);
+  // A new tab: a reload may take the module from the old document's memory cache, never asking the worker.
+  const previous = page;
+  page = await previous.browserContext().newPage();
+  await previous.close();
+  await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
+  await rendered(homeTags);
+  assert.equal(await page.evaluate(() => (window as unknown as { tampered?: number }).tampered), undefined, 'the tampered copy never ran');
+  const body = await page.evaluate(async (url: string) => (await (await caches.open('podmap-modules')).match(url))!.text(), victim);
+  assert.doesNotMatch(body, /tampered/, 'the cache holds the real module again');
+});
+
+test('service worker - the kill switch - pages unregister the worker, and the worker script deletes its caches and unregisters itself', async () => {
+  demo.useLayout({ serviceWorker: { unregister: true } });
+  try {
+    await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
+    await rendered(homeTags);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0, {
+      timeout: 10_000,
+      polling: 100,
+    });
+    await page.reload({ waitUntil: 'networkidle0' });
+    await rendered(homeTags);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, 'the page is no longer controlled');
+  } finally {
+    demo.useLayout({});
+  }
+});
+
+test('service worker - shim mode under the strict CSP - registers, precaches es-module-shims with the modules, and home reloads offline with every podlet', async () => {
+  demo.useLayout({ mode: 'shim', csp: true });
+  consoleErrors.length = 0; // the offline page of the second case answers 503, and Chromium logs that
+  try {
+    const response = await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
+    assert.match(response!.headers()['content-security-policy'] ?? '', /script-src 'nonce-[^']+' 'strict-dynamic'.*worker-src 'self'/);
+    await rendered(homeTags);
+    await workerReady();
+    assert.ok(
+      (await cachedUrls()).some((url) => url.includes('/es-module-shims@')),
+      'es-module-shims is precached in shim mode',
+    );
+    await setOffline(true);
+    try {
+      await page.reload({ waitUntil: 'load' });
+      await rendered(homeTags);
+    } finally {
+      await setOffline(false);
+    }
+    assert.deepEqual(consoleErrors, [], consoleErrors.join('\n'));
+  } finally {
+    demo.useLayout({});
+  }
+});
