@@ -1,12 +1,15 @@
-// Browser tests in Debian's Chromium, twice: once resolving bare specifiers through a native
-// import map, once through es-module-shims in shim mode. Never through the runner's node
+// Browser tests in three engines from Debian (Chromium, Firefox ESR, WebKitGTK), each twice: once
+// resolving bare specifiers through a native import map, once through es-module-shims in shim
+// mode. PODMAP_ENGINES ("chromium,firefox,webkit", the default) picks engines. Never through the runner's node
 // resolution (nodeResolve: false) nor @web/dev-server-import-maps, which would rewrite the
 // specifiers on the server and test nothing about import maps.
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { createImportMapForTests } from './import-map-for-tests.js';
 import { chromiumArgs, chromiumPath } from '../helpers/chromium-flags.js';
+import { firefoxPath, requireBinary, startWebKitDriver, webkitCapabilities } from '../helpers/engines.js';
 
 const rootDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,6 +43,48 @@ function createTestPage(mode) {
   };
 }
 
+/**
+ * The runner puts a module script of its own (it captures browser logs) first in the head.
+ * Chromium accepts an import map after a module script; Firefox ESR 153 ignores it, as HTML
+ * once required ("bare specifier … was not remapped"). podmap's layout always writes the map
+ * first, and so does this page: the native map moves to the top of the head, before anything
+ * the runner added.
+ */
+function importMapFirst() {
+  return {
+    name: 'podmap-import-map-first',
+    transform(context) {
+      if (!context.response.is('html') || typeof context.body !== 'string') return undefined;
+      const map = /<script type="importmap">[\s\S]*?<\/script>/.exec(context.body)?.[0];
+      if (!map) return undefined;
+      return context.body.replace(map, '').replace(/<head>/i, `<head>${map}`);
+    },
+  };
+}
+
+/** One launcher per engine: puppeteer-core for Chromium (CDP) and Firefox (WebDriver BiDi), WebDriver classic for WebKit. */
+async function launchers(engines) {
+  const all = [];
+  if (engines.includes('chromium')) {
+    // `puppeteer` given only so the runner names the engine (Chromium, Firefox) instead of "Chrome".
+    const launchOptions = { executablePath: chromiumPath, headless: true, args: ['--headless=new', ...chromiumArgs] };
+    all.push(chromeLauncher({ puppeteer: puppeteerCore, launchOptions }));
+  }
+  if (engines.includes('firefox')) {
+    requireBinary(firefoxPath, 'firefox-esr');
+    all.push(
+      chromeLauncher({ puppeteer: puppeteerCore, launchOptions: { browser: 'firefox', executablePath: firefoxPath, headless: true } }),
+    );
+  }
+  if (engines.includes('webkit')) {
+    const driver = await startWebKitDriver();
+    // WebKitWebDriver speaks WebDriver classic only: webdriverio must not ask for BiDi.
+    const capabilities = { ...webkitCapabilities, 'wdio:enforceWebDriverClassic': true };
+    all.push(webdriverLauncher({ hostname: '127.0.0.1', port: driver.port, capabilities, logLevel: 'error' }));
+  }
+  return all;
+}
+
 // Set on the groups only: top-level files would also run as a third group without a map.
 const files = [`${rootDir}/test/browser/**/*.test.ts`];
 
@@ -50,16 +95,8 @@ export default {
   browserStartTimeout: 20_000,
   testsFinishTimeout: 30_000,
   testFramework: { config: { timeout: 5_000 } },
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromiumPath,
-        headless: true,
-        args: ['--headless=new', ...chromiumArgs],
-      },
-    }),
-  ],
-  plugins: [esbuildPlugin({ ts: true, target: 'auto' })],
+  browsers: await launchers((process.env.PODMAP_ENGINES || 'chromium,firefox,webkit').split(',')),
+  plugins: [esbuildPlugin({ ts: true, target: 'auto' }), importMapFirst()],
   middleware: [
     function serveRuntimeCopies(context, next) {
       context.url = context.url.replace(COPY_PATH, '');

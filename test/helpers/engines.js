@@ -1,0 +1,69 @@
+// The three browser engines the tests run in, all from Debian, in plain JavaScript so that the
+// @web/test-runner config, the end-to-end tests and the benchmarks share one list. Nothing here
+// downloads a browser or a driver.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Firefox ESR, driven by puppeteer-core over WebDriver BiDi. */
+export const firefoxPath = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+
+/** WebKitGTK's MiniBrowser, driven through WebKitWebDriver (WebDriver classic) under Xvfb. */
+export const webkitBrowserPath = process.env.WEBKIT_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const webkitDriverPath = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
+
+/** The WebDriver capabilities of a MiniBrowser session. */
+export const webkitCapabilities = {
+  browserName: 'MiniBrowser',
+  'webkitgtk:browserOptions': { binary: webkitBrowserPath, args: ['--automation'] },
+};
+
+/** Throws, saying what to install, unless `path` exists. */
+export function requireBinary(path, pkg) {
+  if (!existsSync(path)) throw new Error(`podmap: no ${path}; install it with "apt-get install -y ${pkg}" (.ci/run does)`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts WebKitWebDriver under `xvfb-run -a` on a free port and resolves once it answers
+ * /status. `stop()` ends it with Xvfb (the whole process group); so does this process's exit.
+ */
+export async function startWebKitDriver() {
+  requireBinary(webkitDriverPath, 'webkit2gtk-driver');
+  requireBinary('/usr/bin/xvfb-run', 'xvfb');
+  requireBinary(webkitBrowserPath, 'webkit2gtk-driver');
+  const port = await freePort();
+  const child = spawn('xvfb-run', ['-a', webkitDriverPath, `--port=${port}`], { detached: true, stdio: 'ignore' });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stop);
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 100) {
+    try {
+      if ((await globalThis.fetch(`${url}/status`)).ok) break;
+    } catch {
+      if (waited > 20_000) {
+        stop();
+        throw new Error('podmap: WebKitWebDriver did not start within 20 s');
+      }
+    }
+    await sleep(100);
+  }
+  return { url, port, stop };
+}
