@@ -4,7 +4,7 @@
  * over TLS (HTTP/2, and HTTP/1.1 for one variant), loads it in headless Chromium with CDP
  * network emulation, and writes bench/results/page.json and page.md.
  *
- *   npm run bench:page     (env: BENCH_REPS=7, BENCH_LATENCIES=0,40,150)
+ *   npm run bench:page     (env: BENCH_REPS=7, BENCH_SW_REPS=BENCH_REPS, BENCH_LATENCIES=0,40,150)
  *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
@@ -12,8 +12,29 @@
  *   B          one esbuild bundle per page, served from the layout's origin
  *   S          esbuild split bundles: both pages in one build, shared chunks
  *   U+P h1     podmap as shipped, every server HTTP/1.1 over TLS (no h2 in ALPN)
+ *   U+P SW     podmap as shipped with its generated service worker (docs/service-worker.md)
+ * Every variant but U+P SW runs with `serviceWorker: false` (createDemoLayout turns it on by
+ * default), so their figures compare with runs from before the worker existed.
  * Scenarios, in one browser context per variant and repetition: a cold load of home, then
  * search in the same tab, then home again in a new tab (warm HTTP cache, warm connections).
+ * U+P and U+P SW then go on: a new release of the footer podlet (1.0.N, its module changed) is
+ * published into the CDN store and served, the layout composes both pages from it, and home is
+ * visited in a third tab ("home after release"); then that tab reloads offline (page and worker
+ * targets offline over CDP; without a worker it cannot load: "fails").
+ * With the worker, the bench waits after the cold load of home until the page is controlled (the
+ * worker installed: every module of both pages precached, then activated) before it navigates to
+ * search; that wait is reported apart. The worker updates on the release at its own pace; the bench
+ * waits for the new worker to hold the new footer before the offline reload.
+ *
+ * Bytes "over the network" with a worker: the page's CDP events, less every response the worker
+ * served (`fromServiceWorker`), plus the requests the worker itself made (its precache and update
+ * fetches, navigation preload, network-first stylesheets), from CDP sessions on each
+ * `service_worker` target of the context. Those are auto-attached from a browser-level session
+ * with the worker paused at start (bench/lib/service-worker-network.ts), so no fetch of it escapes,
+ * and get the page's latency and bandwidth before it runs: CDP emulation on a page does not reach
+ * its worker's fetches. The worker's fetches the HTTP cache answered count as cached. As a check,
+ * the CDN counts the module requests the browser made ("CDN mods", U+P and U+P SW only), and the
+ * layout the fetches of the worker script (the browser's update check, which CDP does not show).
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,8 +49,10 @@ import { launchChromium } from '../test/helpers/chromium.ts';
 import { buildBundles, serveBundles } from './lib/build-bundles.ts';
 import { listenTls, type RequestHandler, type TlsListener } from './lib/listen-tls.ts';
 import { attachRecorder, type LoadRecord } from './lib/record-page-load.ts';
+import { releaseFooter } from './lib/release-podlet.ts';
+import { watchServiceWorkers } from './lib/service-worker-network.ts';
 import { replaceModulesWithBundle, rewriteHead, stripModulePreloads } from './lib/rewrite-head.ts';
-import { describeMachine, markdownTable, shuffled, spreadOf } from './lib/stats.ts';
+import { describeMachine, markdownTable, shuffled, spreadOf, type Spread } from './lib/stats.ts';
 import { generateCertificate } from './lib/tls-cert.ts';
 
 // The layout fetches manifests and content from the podlets and the CDN over the same TLS
@@ -40,26 +63,84 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const reps = Number(process.env.BENCH_REPS ?? 7);
+// Repetitions of U+P SW (the first swReps of each latency include it).
+const swReps = Number(process.env.BENCH_SW_REPS ?? reps);
 // 40 and 150 ms are the issue's conditions; 0 ms is a diagnostic: what remains without latency is
 // the browser's own cost (per module, per connection), not round trips.
 const latencies = (process.env.BENCH_LATENCIES ?? '0,40,150').split(',').map(Number);
 // U+P 7o: podmap as shipped before podlet releases moved to the CDN: each podlet serves its own
 // modules, so a page opens one connection per podlet origin (7 in all).
-const variants = ['U', 'U+P', 'U+P 7o', 'B', 'S', 'U+P h1'] as const;
+const variants = ['U', 'U+P', 'U+P 7o', 'B', 'S', 'U+P h1', 'U+P SW'] as const;
 type Variant = (typeof variants)[number];
-const scenarios = ['cold home', 'home → search', 'revisit home'] as const;
+const scenarios = ['cold home', 'home → search', 'revisit home', 'home after release', 'offline reload'] as const;
 type Scenario = (typeof scenarios)[number];
 const pages = { home: ['header', 'auth', 'geo', 'image', 'footer'], search: ['header', 'search', 'geo', 'footer'] };
 const pagePaths = ['/', '/search'];
 const pageName = (path: string) => (path === '/' ? 'home' : 'search');
+
+/** Module requests (and worker-script fetches) the browser made to one stack's servers: counted at the servers. */
+interface Counter {
+  modules: number;
+  workerScript: number;
+}
 
 interface Sample extends LoadRecord {
   variant: Variant;
   scenario: Scenario;
   latencyMs: number;
   rep: number;
+  /** Module requests from the browser that the stack's CDN answered during this step (U+P and U+P SW). */
+  cdnModules?: number;
+  /** Fetches of the worker script during this step (the browser's update check), at the layout. */
+  workerScriptFetches?: number;
+  /**
+   * U+P SW, home → search: the worker's first install before it. The page's load event until the
+   * worker controlled the page; how long the bench still had to wait for that after cold home was
+   * measured; what the worker fetched from the network (CDP, from the start of cold home); module
+   * requests at the CDN during the wait.
+   */
+  installAfterLoadMs?: number;
+  installWaitMs?: number;
+  installBytes?: number;
+  installCdnModules?: number;
+  /**
+   * U+P SW, home after release: after the step, until the new worker held the new footer (and no
+   * other): how long, the worker's network bytes and requests, CDN module requests and worker-script
+   * fetches in that time.
+   */
+  updateWaitMs?: number;
+  updateBytes?: number;
+  updateCdnModules?: number;
+  updateScriptFetches?: number;
+  updateFetches?: string[];
+  /** The load could not happen (offline without a worker): why. */
+  failed?: string;
 }
 
+/** What a step that could not load at all records: no figures. */
+const failedRecord = (why: string): LoadRecord & { failed: string } => ({
+  renderedMs: NaN,
+  podlets: NaN,
+  requests: NaN,
+  cached: NaN,
+  fromWorker: NaN,
+  workerRequests: NaN,
+  bytes: NaN,
+  moduleBytes: NaN,
+  documentBytes: NaN,
+  scriptBytes: NaN,
+  origins: NaN,
+  ttfbMs: NaN,
+  htmlDoneMs: NaN,
+  lastResourceMs: NaN,
+  chainDepth: NaN,
+  chain: [],
+  protocols: [],
+  workerFetches: [],
+  failed: why,
+});
+
+const runStarted = Date.now();
 const work = await mkdtemp(join(tmpdir(), 'podmap-bench-page-'));
 const listeners: TlsListener[] = [];
 let browser: Browser | undefined;
@@ -74,21 +155,55 @@ try {
     return l.url;
   };
 
-  // One stack per protocol: CDN, six podlets, and a layout that points at them. The podlets'
-  // handlers are shared; each stack has its own origins, so the map names the right ones.
-  const layoutFor = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn') => {
-    const cdnUrl = await listen(cdnHandler, protocol);
+  // Counts what the browser (not this process: the layout fetches from the CDN too) asks a server for.
+  const counting =
+    (handler: RequestHandler, counter: Counter): RequestHandler =>
+    (req, res) => {
+      if (/Mozilla/.test(req.headers['user-agent'] ?? '')) {
+        const path = (req.url ?? '/').split('?')[0]!;
+        if (path.endsWith('/podmap-sw.js')) counter.workerScript++;
+        else if (!path.startsWith('/-/') && /\.m?js$/.test(path)) counter.modules++;
+      }
+      handler(req, res);
+    };
+
+  // One stack per protocol: CDN, six podlets, and a layout that points at them. Each stack has its
+  // own podlet instances (and origins, so the map names the right ones); its footer can be
+  // replaced by a new release.
+  interface Stack {
+    handle: RequestHandler;
+    cdnUrl: string;
+    cdn: Counter;
+    front: Counter;
+    setFooter(handler: RequestHandler): void;
+    serviceWorker: boolean;
+  }
+  let stackCount = 0;
+  const layoutFor = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn', serviceWorker = false): Promise<Stack> => {
+    const cdn: Counter = { modules: 0, workerScript: 0 };
+    const front: Counter = { modules: 0, workerScript: 0 };
+    const cdnUrl = await listen(counting(cdnHandler, cdn), protocol);
     process.env.PODMAP_CDN_URL = cdnUrl;
-    const podlets = await importPodlets(podletAssets === 'cdn' ? cdnUrl : '', `${protocol}-${podletAssets}`);
-    for (const [name, p] of Object.entries(podlets))
-      process.env[`PODMAP_${name.toUpperCase()}_URL`] = `${await listen(p.handle, protocol)}manifest.json`;
-    const layout = createDemoLayout();
+    const podlets = await importPodlets(podletAssets === 'cdn' ? cdnUrl : '', `${protocol}-${podletAssets}-${++stackCount}`);
+    const handlers: Record<string, RequestHandler> = Object.fromEntries(Object.entries(podlets).map(([name, p]) => [name, p.handle]));
+    for (const name of Object.keys(podlets))
+      process.env[`PODMAP_${name.toUpperCase()}_URL`] = `${await listen((req, res) => handlers[name]!(req, res), protocol)}manifest.json`;
+    const layout = createDemoLayout({ serviceWorker });
     await layout.refresh();
-    return layout.handle as RequestHandler;
+    return {
+      handle: counting(layout.handle as RequestHandler, front),
+      cdnUrl,
+      cdn,
+      front,
+      setFooter: (handler) => void (handlers.footer = handler),
+      serviceWorker,
+    };
   };
-  const h2Layout = await layoutFor('h2');
-  const h1Layout = await layoutFor('http/1.1');
-  const ownOriginsLayout = await layoutFor('h2', 'podlet');
+  const h2Layout = (await layoutFor('h2')).handle;
+  const h1Layout = (await layoutFor('http/1.1')).handle;
+  const ownOriginsLayout = (await layoutFor('h2', 'podlet')).handle;
+  // U+P and U+P SW have stacks of their own: their footer releases during the run.
+  const stacks: Partial<Record<Variant, Stack>> = { 'U+P': await layoutFor('h2'), 'U+P SW': await layoutFor('h2', 'cdn', true) };
 
   const bundles = await buildBundles(root, join(work, 'bundles'), pages);
   const bundled = (kind: 'b' | 's') =>
@@ -98,11 +213,12 @@ try {
     );
   const fronts: Record<Variant, string> = {
     U: await listen(rewriteHead(h2Layout, pagePaths, stripModulePreloads), 'h2'),
-    'U+P': await listen(h2Layout, 'h2'),
+    'U+P': await listen(stacks['U+P']!.handle, 'h2'),
     'U+P 7o': await listen(ownOriginsLayout, 'h2'),
     B: await listen(bundled('b'), 'h2'),
     S: await listen(bundled('s'), 'h2'),
     'U+P h1': await listen(h1Layout, 'http/1.1'),
+    'U+P SW': await listen(stacks['U+P SW']!.handle, 'h2'),
   };
   for (const [variant, url] of Object.entries(fronts)) {
     for (const path of pagePaths) {
@@ -115,24 +231,133 @@ try {
   const chromium = await browser.version();
   const b = browser;
 
-  /** One visit: cold home, search in the same tab, home in a new tab of the same context. */
-  const visit = async (variant: Variant, latencyMs: number): Promise<Record<Scenario, LoadRecord>> => {
+  /**
+   * A new footer release on `variant`'s stack; resolves once the layout composes both pages (and,
+   * with a worker, its script) from it. Versions count up over the whole run: the store keeps all.
+   */
+  let releases = 0;
+  const release = async (variant: Variant): Promise<string> => {
+    const stack = stacks[variant]!;
+    const version = `1.0.${++releases}`;
+    stack.setFooter(await releaseFooter(root, work, storeDir, stack.cdnUrl, version));
+    // The layout learns the release from the footer's podlet-version on the next page it composes.
+    const paths = stack.serviceWorker ? [...pagePaths, '/podmap-sw.js'] : pagePaths;
+    for (const deadline = Date.now() + 15_000; ;) {
+      const bodies = await Promise.all(paths.map(async (path) => (await fetch(new URL(path, fronts[variant]))).text()));
+      if (bodies.every((body) => body.includes(`/footer@${version}/`))) return version;
+      if (Date.now() > deadline) throw new Error(`the layout did not take footer ${version} within 15 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  type Step = LoadRecord & Partial<Sample>;
+  /**
+   * One visit: cold home, search in the same tab, home in a new tab of the same context; for U+P
+   * and U+P SW, then home after a footer release in a third tab, and that tab reloaded offline.
+   */
+  const visit = async (variant: Variant, latencyMs: number): Promise<Partial<Record<Scenario, Step>>> => {
     const context = await b.createBrowserContext();
+    const stack = stacks[variant];
+    const workers = stack?.serviceWorker ? await watchServiceWorkers(b, context, latencyMs) : undefined;
+    const resetCounters = () => {
+      if (!stack) return;
+      Object.assign(stack.cdn, { modules: 0, workerScript: 0 });
+      Object.assign(stack.front, { modules: 0, workerScript: 0 });
+    };
+    const counted = () => (stack ? { cdnModules: stack.cdn.modules, workerScriptFetches: stack.front.workerScript } : {});
     try {
       const tab = await context.newPage();
-      const recorder = await attachRecorder(tab, latencyMs);
-      const step = <T>(scenario: Scenario, run: () => Promise<T>) =>
-        run().catch((error: Error) => {
+      // When the worker takes control of the page (clients.claim at the end of its activation).
+      if (workers)
+        await tab.evaluateOnNewDocument(
+          "navigator.serviceWorker.addEventListener('controllerchange', () => { window.__benchControlled = performance.now(); });",
+        );
+      const recorder = await attachRecorder(tab, latencyMs, workers);
+      const step = async (scenario: Scenario, run: () => Promise<LoadRecord>): Promise<Step> => {
+        resetCounters();
+        const record = await run().catch((error: Error) => {
           throw new Error(`${variant}, ${scenario}: ${error.message}`, { cause: error });
         });
-      const cold = await step('cold home', () => recorder.load(new URL('/', fronts[variant]).href));
-      const nav = await step('home → search', () => recorder.load(new URL('/search', fronts[variant]).href));
+        return { ...record, ...counted() };
+      };
+      const out: Partial<Record<Scenario, Step>> = {};
+      out['cold home'] = await step('cold home', () => recorder.load(new URL('/', fronts[variant]).href));
+      let installWait: Partial<Sample> = {};
+      if (workers) {
+        // Not reset: the worker's own fetches count from the start of cold home (it registers after load).
+        const cdnBefore = stack!.cdn.modules;
+        const started = performance.now();
+        const timing = await tab.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+          while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 5));
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          return {
+            controlled: (window as unknown as { __benchControlled?: number }).__benchControlled ?? performance.now(),
+            load: nav.loadEventEnd,
+          };
+        });
+        installWait = {
+          installWaitMs: performance.now() - started,
+          installAfterLoadMs: timing.controlled - timing.load,
+          installBytes: workers
+            .entries()
+            .filter((e) => !e.cached)
+            .reduce((sum, e) => sum + e.bytes, 0),
+          installCdnModules: stack!.cdn.modules - cdnBefore,
+        };
+        await workers.settled();
+      }
+      const search = await step('home → search', () => recorder.load(new URL('/search', fronts[variant]).href));
+      out['home → search'] = { ...search, ...installWait };
       const tab2 = await context.newPage();
-      const revisit = await step('revisit home', async () =>
-        (await attachRecorder(tab2, latencyMs)).load(new URL('/', fronts[variant]).href),
-      );
-      return { 'cold home': cold, 'home → search': nav, 'revisit home': revisit };
+      const recorder2 = await attachRecorder(tab2, latencyMs, workers);
+      out['revisit home'] = await step('revisit home', () => recorder2.load(new URL('/', fronts[variant]).href));
+      if (!stack) return out;
+
+      const version = await release(variant);
+      const tab3 = await context.newPage();
+      const recorder3 = await attachRecorder(tab3, latencyMs, workers);
+      out['home after release'] = await step('home after release', () => recorder3.load(new URL('/', fronts[variant]).href));
+      if (workers) {
+        // The new worker installs at its own pace (Chromium runs the update check a moment after
+        // the navigation, not during it); offline needs it, and the new footer, in place.
+        resetCounters();
+        workers.reset();
+        const started = performance.now();
+        await tab3.waitForFunction(
+          async (v: string) => {
+            const urls = (await (await caches.open('podmap-modules')).keys()).map((r) => r.url);
+            const footers = urls.filter((url) => url.includes('/footer@'));
+            return (
+              navigator.serviceWorker.controller !== null && footers.length > 0 && footers.every((url) => url.includes(`/footer@${v}/`))
+            );
+          },
+          { timeout: 20_000, polling: 50 },
+          version,
+        );
+        out['home after release'] = {
+          ...out['home after release'],
+          updateWaitMs: performance.now() - started,
+          updateBytes: workers
+            .entries()
+            .filter((e) => !e.cached)
+            .reduce((sum, e) => sum + e.bytes, 0),
+          updateCdnModules: stack.cdn.modules,
+          updateScriptFetches: stack.front.workerScript,
+          updateFetches: workers.entries().map((e) => `${e.url} ${e.cached ? '(cache)' : e.bytes}`),
+        };
+        await workers.settled();
+      }
+      await Promise.all([recorder3.setOffline(true), workers?.setOffline(true)]);
+      try {
+        out['offline reload'] = await step('offline reload', () => recorder3.reload());
+      } catch (error) {
+        if (workers) throw error;
+        out['offline reload'] = { ...failedRecord((error as Error).message.split('\n')[0]!), ...counted() };
+      }
+      return out;
     } finally {
+      await workers?.close();
       await context.close();
     }
   };
@@ -147,15 +372,16 @@ try {
   for (const latencyMs of latencies) {
     orders[latencyMs] = [];
     for (let rep = 1; rep <= reps; rep++) {
-      const order = shuffled(variants);
+      const order = shuffled(variants.filter((v) => v !== 'U+P SW' || rep <= swReps));
       orders[latencyMs].push(order);
       for (const variant of order) {
         try {
           const result = await visit(variant, latencyMs);
           for (const scenario of scenarios) {
             const r = result[scenario];
+            if (!r) continue;
             const expected = pages[scenario === 'home → search' ? 'search' : 'home'].length;
-            if (r.podlets !== expected)
+            if (r.podlets !== expected && !r.failed)
               failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: ${r.podlets} podlets, expected ${expected}`);
             samples.push({ variant, scenario, latencyMs, rep, ...r });
           }
@@ -170,7 +396,8 @@ try {
   const machine = await describeMachine();
   const summary = summarise(samples);
   const date = new Date().toISOString();
-  const md = renderMarkdown(summary, { date, chromium, machine, reps, failures });
+  const durationS = Math.round((Date.now() - runStarted) / 1000);
+  const md = renderMarkdown(summary, { date, chromium, machine, reps, swReps, durationS, failures });
   await mkdir(join(root, 'bench/results'), { recursive: true });
   await writeFile(
     join(root, 'bench/results/page.json'),
@@ -180,6 +407,8 @@ try {
         chromium,
         machine,
         reps,
+        swReps,
+        durationS,
         latencies,
         throughputMbps: 10,
         variants,
@@ -222,10 +451,18 @@ interface Row {
   scenario: Scenario;
   latencyMs: number;
   variant: Variant;
+  /** Samples, and of them loads that could not happen at all (offline without a worker). */
+  n: number;
+  failed: number;
   renderedMs: ReturnType<typeof spreadOf>;
   requests: number;
   cached: number;
-  bytes: number;
+  fromWorker: number;
+  workerRequests: number;
+  bytes: ReturnType<typeof spreadOf>;
+  moduleBytes: number;
+  cdnModules: ReturnType<typeof spreadOf>;
+  workerScriptFetches: number;
   documentBytes: number;
   scriptBytes: number;
   origins: number;
@@ -234,7 +471,17 @@ interface Row {
   htmlDoneMs: number;
   lastResourceMs: number;
   protocols: string[];
-  /** Median render time and median bytes, each over B's. */
+  /** U+P SW, home → search: the wait for the install before it, and what the worker fetched then. */
+  installAfterLoadMs?: ReturnType<typeof spreadOf>;
+  installWaitMs?: ReturnType<typeof spreadOf>;
+  installBytes?: number;
+  installCdnModules?: ReturnType<typeof spreadOf>;
+  /** U+P SW, home after release: the worker's update after it. */
+  updateWaitMs?: ReturnType<typeof spreadOf>;
+  updateBytes?: number;
+  updateCdnModules?: ReturnType<typeof spreadOf>;
+  updateScriptFetches?: number;
+  /** Median render time and median bytes, each over B's (NaN where B has no such scenario). */
   timeVsB: number;
   bytesVsB: number;
 }
@@ -243,26 +490,62 @@ function summarise(samples: Sample[]): Row[] {
   const rows: Row[] = [];
   for (const scenario of scenarios) {
     for (const latencyMs of latencies) {
-      const of = (variant: Variant) => samples.filter((s) => s.scenario === scenario && s.latencyMs === latencyMs && s.variant === variant);
+      const all = (variant: Variant) =>
+        samples.filter((s) => s.scenario === scenario && s.latencyMs === latencyMs && s.variant === variant);
+      const of = (variant: Variant) => all(variant).filter((s) => !s.failed);
       const base = of('B');
       const baseTime = spreadOf(base.map((s) => s.renderedMs)).median;
       const baseBytes = spreadOf(base.map((s) => s.bytes)).median;
       for (const variant of variants) {
         const list = of(variant);
+        if (all(variant).length === 0) continue;
         const renderedMs = spreadOf(list.map((s) => s.renderedMs));
-        const bytes = spreadOf(list.map((s) => s.bytes)).median;
+        const bytes = spreadOf(list.map((s) => s.bytes));
         const median = (
           key:
-            'requests' | 'cached' | 'documentBytes' | 'scriptBytes' | 'origins' | 'chainDepth' | 'ttfbMs' | 'htmlDoneMs' | 'lastResourceMs',
+            | 'requests'
+            | 'cached'
+            | 'fromWorker'
+            | 'workerRequests'
+            | 'moduleBytes'
+            | 'documentBytes'
+            | 'scriptBytes'
+            | 'origins'
+            | 'chainDepth'
+            | 'ttfbMs'
+            | 'htmlDoneMs'
+            | 'lastResourceMs',
         ) => spreadOf(list.map((s) => s[key])).median;
+        const optional = (
+          key:
+            | 'cdnModules'
+            | 'workerScriptFetches'
+            | 'installAfterLoadMs'
+            | 'installWaitMs'
+            | 'installBytes'
+            | 'installCdnModules'
+            | 'updateWaitMs'
+            | 'updateBytes'
+            | 'updateCdnModules'
+            | 'updateScriptFetches',
+        ) => spreadOf(list.flatMap((s) => (s[key] === undefined ? [] : [s[key]])));
+        const wait = optional('installWaitMs');
+        const update = optional('updateWaitMs');
         rows.push({
           scenario,
           latencyMs,
           variant,
+          n: all(variant).length,
+          failed: all(variant).length - list.length,
           renderedMs,
           requests: median('requests'),
           cached: median('cached'),
+          fromWorker: median('fromWorker'),
+          workerRequests: median('workerRequests'),
           bytes,
+          moduleBytes: median('moduleBytes'),
+          cdnModules: optional('cdnModules'),
+          workerScriptFetches: optional('workerScriptFetches').median,
           documentBytes: median('documentBytes'),
           scriptBytes: median('scriptBytes'),
           origins: median('origins'),
@@ -271,8 +554,24 @@ function summarise(samples: Sample[]): Row[] {
           htmlDoneMs: median('htmlDoneMs'),
           lastResourceMs: median('lastResourceMs'),
           protocols: [...new Set(list.flatMap((s) => s.protocols))].sort(),
+          ...(wait.n > 0
+            ? {
+                installAfterLoadMs: optional('installAfterLoadMs'),
+                installWaitMs: wait,
+                installBytes: optional('installBytes').median,
+                installCdnModules: optional('installCdnModules'),
+              }
+            : {}),
+          ...(update.n > 0
+            ? {
+                updateWaitMs: update,
+                updateBytes: optional('updateBytes').median,
+                updateCdnModules: optional('updateCdnModules'),
+                updateScriptFetches: optional('updateScriptFetches').median,
+              }
+            : {}),
           timeVsB: renderedMs.median / baseTime,
-          bytesVsB: bytes / baseBytes,
+          bytesVsB: bytes.median / baseBytes,
         });
       }
     }
@@ -280,25 +579,115 @@ function summarise(samples: Sample[]): Row[] {
   return rows;
 }
 
+function ms(s: Spread): string {
+  return s.n === 0 ? '–' : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+}
+function kb(bytes: number): string {
+  return Number.isNaN(bytes) ? '–' : (bytes / 1024).toFixed(1);
+}
+function num(x: number, digits = 0): string {
+  return Number.isNaN(x) ? '–' : x.toFixed(digits);
+}
+function range(s: Spread): string {
+  return s.n === 0 ? '–' : s.min === s.max ? String(s.min) : `${s.median} (${s.min}–${s.max})`;
+}
+
+/** U+P against U+P SW, scenario by scenario: the comparison issue 12 asks for. */
+function workerTable(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const scenario of scenarios) {
+    const lines: string[][] = [];
+    for (const latencyMs of latencies) {
+      const without = rows.find((r) => r.scenario === scenario && r.latencyMs === latencyMs && r.variant === 'U+P');
+      const withWorker = rows.find((r) => r.scenario === scenario && r.latencyMs === latencyMs && r.variant === 'U+P SW');
+      for (const r of [without, withWorker]) {
+        if (!r) continue;
+        const fails = r.failed === r.n;
+        const ratio =
+          r === withWorker && without && without.failed < without.n ? num(r.renderedMs.median / without.renderedMs.median, 2) : '';
+        lines.push([
+          String(latencyMs),
+          r.variant,
+          fails ? 'fails' : ms(r.renderedMs),
+          fails ? '' : ratio,
+          fails ? '–' : `${kb(r.bytes.median)} (${kb(r.bytes.min)}–${kb(r.bytes.max)})`,
+          fails ? '–' : kb(r.moduleBytes),
+          fails ? '–' : range(r.cdnModules),
+          fails ? '–' : num(r.requests),
+          fails ? '–' : num(r.fromWorker),
+          fails ? '–' : num(r.workerRequests),
+          r.installWaitMs
+            ? `${ms(r.installAfterLoadMs!)} after load; bench waited ${ms(r.installWaitMs)}; worker ${kb(r.installBytes!)} KB; ${range(r.installCdnModules!)} CDN mods in the wait`
+            : r.updateWaitMs
+              ? `update after this step: ${ms(r.updateWaitMs)} ms; worker ${kb(r.updateBytes!)} KB; ${range(r.updateCdnModules!)} CDN mods; ${num(r.updateScriptFetches!)} script fetches`
+              : '',
+        ]);
+      }
+    }
+    if (lines.length === 0) continue;
+    out.push(
+      `### ${scenario}`,
+      '',
+      markdownTable(
+        [
+          'latency ms',
+          'variant',
+          'rendered ms',
+          '× U+P',
+          'KB over the network',
+          'module KB',
+          'CDN mods',
+          'page requests',
+          'by SW',
+          'SW requests',
+          'the worker’s install / update',
+        ],
+        lines,
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
 function renderMarkdown(
   rows: Row[],
-  meta: { date: string; chromium: string; machine: Awaited<ReturnType<typeof describeMachine>>; reps: number; failures: string[] },
+  meta: {
+    date: string;
+    chromium: string;
+    machine: Awaited<ReturnType<typeof describeMachine>>;
+    reps: number;
+    swReps: number;
+    durationS: number;
+    failures: string[];
+  },
 ): string {
   const { machine } = meta;
   const out = [
     '# bench:page — podmap against bundles, in the browser',
     '',
-    `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node}`,
-    `${meta.reps} repetitions per variant and latency, variants shuffled in each; CDP emulation 10 Mbit/s both ways. ` +
+    `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · run ${Math.round(meta.durationS / 60)} min`,
+    `${meta.reps} repetitions per variant and latency (U+P SW: ${meta.swReps}), variants shuffled in each; CDP emulation 10 Mbit/s both ways, on the page and on its service worker. ` +
+      'Every variant but U+P SW runs without the service worker. ' +
       'Time: performance.now() when every podlet element has rendered into its shadow root (median, min–max). ' +
-      'Requests and KB: from the network only (cache hits counted apart), encodedDataLength with headers. ' +
+      'Requests and KB: from the network only (cache hits and responses a service worker served counted apart), encodedDataLength with headers, ' +
+      'the page’s requests plus those the service worker made itself. Module KB: of those, JavaScript modules. ' +
+      'CDN mods: module requests from the browser counted at the CDN (U+P and U+P SW only). ' +
       'HTML done / last byte: medians, from the page’s navigation and resource timing (last byte: of anything fetched before render). ' +
-      'Chain: the longest initiator chain of network requests, the document counting 1. × B: median over B’s median. ' +
+      'Chain: the longest initiator chain of the page’s network requests, the document counting 1. × B: median over B’s median. ' +
       '0 ms latency is a diagnostic, not a target condition.',
     '',
+    '## With the service worker (U+P SW) and without (U+P)',
+    '',
+    'A visit: cold home; (with the worker: wait until it controls the page, its install done); search in the same tab; home in a new tab; ' +
+      'a new footer release published and served, home in a third tab; that tab reloaded offline. Without a worker, an offline reload cannot load: “fails”.',
+    '',
+    ...workerTable(rows),
   ];
   for (const scenario of scenarios) {
     for (const latencyMs of latencies) {
+      const selected = rows.filter((r) => r.scenario === scenario && r.latencyMs === latencyMs && r.failed < r.n);
+      if (selected.length === 0) continue;
       out.push(`## ${scenario}, ${latencyMs} ms latency`, '');
       out.push(
         markdownTable(
@@ -310,32 +699,38 @@ function renderMarkdown(
             'last byte ms',
             'requests',
             'cached',
+            'by SW',
+            'SW requests',
             'origins',
             'KB',
             '× B bytes',
             'HTML KB',
             'JS KB',
+            'module KB',
+            'CDN mods',
             'chain',
             'protocol',
           ],
-          rows
-            .filter((r) => r.scenario === scenario && r.latencyMs === latencyMs)
-            .map((r) => [
-              r.variant,
-              `${r.renderedMs.median.toFixed(0)} (${r.renderedMs.min.toFixed(0)}–${r.renderedMs.max.toFixed(0)})`,
-              r.timeVsB.toFixed(2),
-              r.htmlDoneMs.toFixed(0),
-              r.lastResourceMs.toFixed(0),
-              String(r.requests),
-              String(r.cached),
-              String(r.origins),
-              (r.bytes / 1024).toFixed(1),
-              r.bytesVsB.toFixed(2),
-              (r.documentBytes / 1024).toFixed(1),
-              (r.scriptBytes / 1024).toFixed(1),
-              String(r.chainDepth),
-              r.protocols.join(', '),
-            ]),
+          selected.map((r) => [
+            r.variant,
+            ms(r.renderedMs),
+            num(r.timeVsB, 2),
+            num(r.htmlDoneMs),
+            num(r.lastResourceMs),
+            num(r.requests),
+            num(r.cached),
+            num(r.fromWorker),
+            num(r.workerRequests),
+            num(r.origins),
+            kb(r.bytes.median),
+            num(r.bytesVsB, 2),
+            kb(r.documentBytes),
+            kb(r.scriptBytes),
+            kb(r.moduleBytes),
+            range(r.cdnModules),
+            num(r.chainDepth),
+            r.protocols.join(', '),
+          ]),
         ),
         '',
       );

@@ -8,10 +8,16 @@ export interface LoadRecord {
   podlets: number;
   /** Requests that went to the network (not answered by the HTTP or memory cache). */
   requests: number;
-  /** Requests answered from a cache. */
+  /** Requests answered from a cache, or by a service worker (no network). */
   cached: number;
-  /** Bytes received from the network: CDP encodedDataLength, headers included. */
+  /** Of `cached`: the page's requests a service worker answered (CDP `fromServiceWorker`). */
+  fromWorker: number;
+  /** Requests a service worker made to the network itself (CDP on its target), during this load. */
+  workerRequests: number;
+  /** Bytes received from the network, the page's and any service worker's: CDP encodedDataLength, headers included. Responses a worker served the page are not counted (its own fetches are). */
   bytes: number;
+  /** Of `bytes`: JavaScript modules (URLs ending .js/.mjs, the worker's script aside), fetched by the page or a worker. */
+  moduleBytes: number;
   /** Of `bytes`: the HTML document, and scripts. */
   documentBytes: number;
   scriptBytes: number;
@@ -27,16 +33,78 @@ export interface LoadRecord {
   chain: string[];
   /** Protocols seen on network responses ("h2", "http/1.1"). */
   protocols: string[];
+  /** The service worker's own requests: "URL bytes", or "URL (cache)" / "URL (failed)". */
+  workerFetches: string[];
 }
 
-interface Entry {
+/** One request, as CDP reported it on a page's or a service worker's session. */
+export interface NetworkEntry {
   url: string;
   type: string;
   parent: string | null;
+  /** Not from the network: the HTTP or memory cache, or (for the page) answered by a service worker. */
   cached: boolean;
+  /** The page's request was answered by a service worker. */
+  fromWorker: boolean;
+  /** Made by a service worker (its own fetch), not by the page. */
+  byWorker: boolean;
   bytes: number;
   done: boolean;
   protocol?: string;
+}
+type Entry = NetworkEntry;
+
+/** Requests seen elsewhere (a service worker's target) that a page load counts with its own. */
+export interface NetworkSource {
+  /** Forgets what was seen so far: called as each load starts. */
+  reset(): void;
+  entries(): NetworkEntry[];
+}
+
+/**
+ * Records a CDP session's requests into the map `into()` returns at each event (keys are prefixed
+ * with the session id, so several sessions may share a map). Network must be enabled by the caller.
+ */
+export function trackNetwork(cdp: CDPSession, into: () => Map<string, NetworkEntry>, byWorker: boolean): void {
+  const key = (requestId: string) => `${cdp.id()}:${requestId}`;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (!/^https?:/.test(e.request.url)) return;
+    into().set(key(e.requestId), {
+      url: e.request.url,
+      type: e.type ?? 'Other',
+      parent: parentOf(e.initiator as Initiator),
+      cached: false,
+      fromWorker: false,
+      byWorker,
+      bytes: 0,
+      done: false,
+    });
+  });
+  cdp.on('Network.requestServedFromCache', (e) => {
+    const entry = into().get(key(e.requestId));
+    if (entry) entry.cached = true;
+  });
+  cdp.on('Network.responseReceived', (e) => {
+    const entry = into().get(key(e.requestId));
+    if (!entry) return;
+    if (e.response.fromDiskCache || e.response.fromPrefetchCache || e.response.fromServiceWorker) entry.cached = true;
+    if (e.response.fromServiceWorker) entry.fromWorker = true;
+    entry.protocol = e.response.protocol;
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const entry = into().get(key(e.requestId));
+    if (entry) Object.assign(entry, { bytes: e.encodedDataLength, done: true });
+  });
+  cdp.on('Network.loadingFailed', (e) => {
+    const entry = into().get(key(e.requestId));
+    if (entry) entry.done = true;
+  });
+}
+
+/** The 10 Mbit/s link with `latencyMs` of latency every variant runs on (or none at all, offline). */
+export function networkConditions(latencyMs: number, offline = false) {
+  const throughput = (10 * 1000 * 1000) / 8;
+  return { offline, latency: latencyMs, downloadThroughput: throughput, uploadThroughput: throughput };
 }
 
 interface Initiator {
@@ -75,20 +143,24 @@ function parentOf(initiator: Initiator): string | null {
 
 /**
  * Attaches a recorder to a tab: network emulation (`latencyMs`, 10 Mbit/s both ways) and the
- * render probe. Call `load(url)` for each navigation in that tab; it resolves once every podlet
- * has rendered and the network has been quiet for 100 ms.
+ * render probe. Call `load(url)` for each navigation in that tab (or `reload()`); it resolves once
+ * every podlet has rendered and the network has been quiet for 100 ms, the page's and `extra`'s
+ * (a service worker's requests) alike.
  */
-export async function attachRecorder(page: Page, latencyMs: number): Promise<{ load(url: string): Promise<LoadRecord>; cdp: CDPSession }> {
+export async function attachRecorder(
+  page: Page,
+  latencyMs: number,
+  extra?: NetworkSource,
+): Promise<{
+  load(url: string): Promise<LoadRecord>;
+  reload(): Promise<LoadRecord>;
+  setOffline(offline: boolean): Promise<void>;
+  cdp: CDPSession;
+}> {
   const cdp = await page.createCDPSession();
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
-  const throughput = (10 * 1000 * 1000) / 8;
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: latencyMs,
-    downloadThroughput: throughput,
-    uploadThroughput: throughput,
-  });
+  await cdp.send('Network.emulateNetworkConditions', networkConditions(latencyMs));
   await page.evaluateOnNewDocument(renderProbe);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -96,46 +168,28 @@ export async function attachRecorder(page: Page, latencyMs: number): Promise<{ l
   page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
 
   let entries = new Map<string, Entry>();
-  cdp.on('Network.requestWillBeSent', (e) => {
-    if (!/^https?:/.test(e.request.url)) return;
-    entries.set(e.requestId, {
-      url: e.request.url,
-      type: e.type ?? 'Other',
-      parent: parentOf(e.initiator as Initiator),
-      cached: false,
-      bytes: 0,
-      done: false,
-    });
-  });
-  cdp.on('Network.requestServedFromCache', (e) => {
-    const entry = entries.get(e.requestId);
-    if (entry) entry.cached = true;
-  });
-  cdp.on('Network.responseReceived', (e) => {
-    const entry = entries.get(e.requestId);
-    if (!entry) return;
-    if (e.response.fromDiskCache || e.response.fromPrefetchCache || e.response.fromServiceWorker) entry.cached = true;
-    entry.protocol = e.response.protocol;
-  });
-  cdp.on('Network.loadingFinished', (e) => {
-    const entry = entries.get(e.requestId);
-    if (entry) Object.assign(entry, { bytes: e.encodedDataLength, done: true });
-  });
-  cdp.on('Network.loadingFailed', (e) => {
-    const entry = entries.get(e.requestId);
-    if (entry) entry.done = true;
-  });
+  trackNetwork(cdp, () => entries, false);
 
-  async function load(url: string): Promise<LoadRecord> {
+  const load = (url: string) => measure(() => page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 }), url);
+  const reload = () => measure(() => page.reload({ waitUntil: 'domcontentloaded', timeout: 30_000 }), page.url());
+
+  async function measure(navigate: () => Promise<unknown>, url: string): Promise<LoadRecord> {
     entries = new Map();
+    extra?.reset();
     problems.length = 0;
+    const all = () => [...entries.values(), ...(extra?.entries() ?? [])];
     try {
-      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await navigate();
     } catch (error) {
       // Name what was still in flight: that is the request the page was waiting for.
-      const pending = [...entries.values()].filter((e) => !e.done).map((e) => e.url);
+      const pending = all()
+        .filter((e) => !e.done)
+        .map((e) => e.url);
       throw new Error(`${(error as Error).message}; still loading: ${pending.join(', ') || 'nothing'}`, { cause: error });
     }
+    // A navigation that failed outright (offline, nothing to answer it) shows the browser's error page.
+    if ((await page.evaluate(() => location.href).catch(() => '')).startsWith('chrome-error:'))
+      throw new Error(`${url} did not load: the browser showed its error page`);
     try {
       await page.waitForFunction(() => (window as unknown as { __benchRendered?: unknown }).__benchRendered !== undefined, {
         timeout: 20_000,
@@ -155,27 +209,38 @@ export async function attachRecorder(page: Page, latencyMs: number): Promise<{ l
     // Let stragglers finish so bytes and requests are complete; bounded at 5 s.
     for (let quiet = 0, waited = 0; quiet < 100 && waited < 5000; waited += 25) {
       await new Promise((r) => setTimeout(r, 25));
-      quiet = [...entries.values()].every((e) => e.done) ? quiet + 25 : 0;
+      quiet = all().every((e) => e.done) ? quiet + 25 : 0;
     }
-    const list = [...entries.values()];
+    const list = all();
     const network = list.filter((e) => !e.cached);
+    const pageList = list.filter((e) => !e.byWorker);
+    const pageNetwork = pageList.filter((e) => !e.cached);
+    const isModule = (e: Entry) => /\.m?js$/.test(new URL(e.url).pathname) && !new URL(e.url).pathname.endsWith('-sw.js');
     return {
       renderedMs: rendered.at,
       podlets: rendered.podlets,
-      requests: network.length,
-      cached: list.length - network.length,
+      requests: pageNetwork.length,
+      cached: pageList.length - pageNetwork.length,
+      fromWorker: pageList.filter((e) => e.fromWorker).length,
+      workerRequests: network.length - pageNetwork.length,
       bytes: network.reduce((sum, e) => sum + e.bytes, 0),
+      moduleBytes: network.filter(isModule).reduce((sum, e) => sum + e.bytes, 0),
       documentBytes: network.filter((e) => e.type === 'Document').reduce((sum, e) => sum + e.bytes, 0),
       scriptBytes: network.filter((e) => e.type === 'Script').reduce((sum, e) => sum + e.bytes, 0),
       origins: new Set(network.map((e) => new URL(e.url).origin)).size,
       ttfbMs: rendered.ttfb,
       htmlDoneMs: rendered.htmlDone,
       lastResourceMs: rendered.lastResource,
-      ...longestChain(list),
+      ...longestChain(pageList),
       protocols: [...new Set(network.map((e) => e.protocol ?? '?'))].sort(),
+      workerFetches: list
+        .filter((e) => e.byWorker)
+        .map((e) => `${e.url} ${e.cached ? '(cache)' : e.bytes === 0 && e.done ? '(failed)' : e.bytes}`),
     };
   }
-  return { load, cdp };
+  const setOffline = async (offline: boolean) =>
+    void (await cdp.send('Network.emulateNetworkConditions', networkConditions(latencyMs, offline)));
+  return { load, reload, setOffline, cdp };
 }
 
 /** Longest path of network requests through initiator links; cache hits add no depth. */
