@@ -14,8 +14,25 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const podletNames = ['header', 'footer', 'auth', 'geo', 'image', 'search'] as const;
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function serve(handler: Handler): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
+/** Every request the demo's servers answered, in order: which server, the path and the status. */
+export interface LoggedRequest {
+  server: string;
+  path: string;
+  status: number;
+  /** Sent by a browser (its User-Agent says Mozilla/), not by the layout or a podlet. */
+  browser: boolean;
+  /** Its Sec-Fetch-Dest: "script" for a module, "empty" for a fetch() (a service worker's precache, es-module-shims). */
+  dest: string;
+}
+
+async function serve(handler: Handler, name = '', log?: LoggedRequest[]): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const browser = (req.headers['user-agent'] ?? '').startsWith('Mozilla/');
+    const dest = String(req.headers['sec-fetch-dest'] ?? '');
+    if (log)
+      res.once('finish', () => log.push({ server: name, path: (req.url ?? '/').split('?')[0]!, status: res.statusCode, browser, dest }));
+    handler(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
@@ -23,10 +40,16 @@ async function serve(handler: Handler): Promise<{ server: Server; url: string }>
 /** The demo in one process, with what a test needs to watch and change it. */
 export interface InProcessDemo {
   cdnUrl: string;
+  /** The CDN's store: a private copy, which a test may change. */
+  storeDir: string;
   /** The layout's origin ("http://127.0.0.1:N/"); `useLayout` changes what answers there. */
   layoutUrl: string;
   /** CDN requests per path since the start (or the last `cdnRequests.clear()`). */
   cdnRequests: Map<string, number>;
+  /** Every request any of the demo's servers answered (empty it with `requests.length = 0`). */
+  requests: LoggedRequest[];
+  /** CDN path → the body the CDN answers instead of the stored file, as a compromised CDN would. */
+  tampered: Map<string, string>;
   /** Answers on layoutUrl with a demo layout made with these options from now on. */
   useLayout(options: DemoLayoutOptions): void;
   /** Publishes a new release of the footer podlet (its module marked with `marker`) and serves it in place of the old one. */
@@ -46,12 +69,27 @@ export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}):
   const storeDir = await mkdtemp(path.join(tmpdir(), 'podmap-demo-store-'));
   await cp(shared, storeDir, { recursive: true });
   const cdnRequests = new Map<string, number>();
+  const requests: LoggedRequest[] = [];
+  const tampered = new Map<string, string>();
   const cdnServer = createCdnServer({ storeDir });
-  const cdn = await serve((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0]!;
-    cdnRequests.set(pathname, (cdnRequests.get(pathname) ?? 0) + 1);
-    cdnServer.emit('request', req, res);
-  });
+  const cdn = await serve(
+    (req, res) => {
+      const pathname = (req.url ?? '/').split('?')[0]!;
+      cdnRequests.set(pathname, (cdnRequests.get(pathname) ?? 0) + 1);
+      const evil = tampered.get(pathname);
+      if (evil !== undefined) {
+        res.writeHead(200, {
+          'content-type': 'text/javascript; charset=utf-8',
+          'access-control-allow-origin': '*',
+          'cache-control': 'no-store',
+        });
+        return void res.end(evil);
+      }
+      cdnServer.emit('request', req, res);
+    },
+    'cdn',
+    requests,
+  );
   process.env.PODMAP_PODLET_CDN_URL = cdn.url;
   const handlers: Record<string, Handler> = {};
   const servers: Server[] = [cdn.server];
@@ -59,20 +97,24 @@ export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}):
   for (const name of podletNames) {
     const { podlet } = (await import(`../../podlets/${name}/server.ts`)) as { podlet: { handle: Handler } };
     handlers[name] = podlet.handle;
-    const started = await serve((req, res) => handlers[name]!(req, res));
+    const started = await serve((req, res) => handlers[name]!(req, res), name, requests);
     servers.push(started.server);
     urls[name] = `${started.url}manifest.json`;
   }
   let layout: Handler = () => {};
-  const front = await serve((req, res) => layout(req, res));
+  const front = await serve((req, res) => layout(req, res), 'layout', requests);
   servers.push(front.server);
   const cleanups: string[] = [storeDir];
   const demo: InProcessDemo = {
     cdnUrl: cdn.url,
+    storeDir,
     layoutUrl: front.url,
     cdnRequests,
+    requests,
+    tampered,
     useLayout(options) {
-      layout = createDemoLayout({ ...layoutOptions, ...options, urls: { cdn: cdn.url, podlets: urls } }).handle;
+      const handle = createDemoLayout({ ...layoutOptions, ...options, urls: { cdn: cdn.url, podlets: urls } }).handle;
+      layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));
     },
     async releaseFooter(version, marker) {
       const dir = await mkdtemp(path.join(tmpdir(), 'podmap-footer-'));
@@ -107,3 +149,33 @@ export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}):
   demo.useLayout({});
   return demo;
 }
+
+const isPage = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
+
+/**
+ * Records what goes wrong in a page the same way in every engine, for the engines whose console
+ * a driver cannot read (WebDriver classic): a first classic script, with the page's CSP nonce,
+ * that keeps uncaught errors, failed loads (scripts, modulepreloads, stylesheets), unhandled
+ * rejections, CSP violations and console.error calls in `window.__podmapErrors`. The page is
+ * asked for uncompressed so that the script can be put in.
+ */
+function withErrorCapture(handle: Handler, req: IncomingMessage, res: ServerResponse): void {
+  delete req.headers['accept-encoding'];
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  let done = false;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (!done && typeof chunk === 'string' && chunk.includes('<head>')) {
+      done = true;
+      const nonce = /nonce="([^"]+)"/.exec(chunk)?.[1];
+      chunk = chunk.replace('<head>', `<head>\n<script${nonce ? ` nonce="${nonce}"` : ''}>${ERROR_CAPTURE}</script>`);
+    }
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  handle(req, res);
+}
+
+const ERROR_CAPTURE = `(function(){var e=window.__podmapErrors=[];function push(m){e.push(String(m))}
+addEventListener("error",function(ev){var t=ev.target;if(t&&t!==window&&(t.src||t.href))push("failed to load "+(t.src||t.href));else push(ev.message)},true);
+addEventListener("unhandledrejection",function(ev){push("unhandled rejection: "+(ev.reason&&ev.reason.message||ev.reason))});
+addEventListener("securitypolicyviolation",function(ev){push("CSP: "+ev.violatedDirective+" "+ev.blockedURI)});
+var ce=console.error;console.error=function(){push([].join.call(arguments," "));return ce.apply(console,arguments)}})();`;
