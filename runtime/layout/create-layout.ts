@@ -16,6 +16,7 @@ import { OVERRIDES_COOKIE } from './overrides/parse-overrides-cookie.ts';
 import { CLEAR_OVERRIDES_PATH } from './overrides/render-overrides-notice.ts';
 import type { ShimLocation } from './page-assets.ts';
 import type { HeadOptions } from './render-head.ts';
+import type { RequestContext } from './podlet-context.ts';
 import { createWorkerScript } from './service-worker/serve-worker-script.ts';
 import { resolveServiceWorker, type ServiceWorkerOptions } from './service-worker/worker-config.ts';
 import { validateLayoutOptions } from './validate-layout-options.ts';
@@ -92,6 +93,12 @@ export interface LayoutOptions {
    * releases. `true` for the defaults; `{ unregister: true }` is the kill switch. Off by default.
    */
   serviceWorker?: boolean | ServiceWorkerOptions;
+  /**
+   * What the layout knows about a request, forwarded to every podlet with Podium's context
+   * headers (docs/sharing.md): `locale` (default: Accept-Language's first tag, else "en-US") and
+   * the signed-in `user`, sent as `podmap-user` JSON. Called once per page request.
+   */
+  context?: (req: IncomingMessage) => RequestContext | null | undefined | Promise<RequestContext | null | undefined>;
 }
 
 /** A running layout's handle. */
@@ -137,6 +144,7 @@ export function createLayout(options: LayoutOptions): Layout {
     overrides,
     mountOrigin: options.mountOrigin === undefined ? undefined : new URL(options.mountOrigin).origin,
     serviceWorker: worker,
+    context: options.context,
   });
   const files = options.staticDir ? createStaticFiles(options.staticDir) : null;
   const serveWorker =

@@ -9,7 +9,8 @@ import { parseOverridesCookie, type ImportMapOverrides } from './overrides/parse
 import { renderOverridesNotice } from './overrides/render-overrides-notice.ts';
 import type { PageAssets } from './page-assets.ts';
 import { renderHead, type HeadOptions } from './render-head.ts';
-import { renderPodletSection } from './render-podlet-section.ts';
+import { podletContextHeaders, type RequestContext } from './podlet-context.ts';
+import { renderPageState, renderPodletSection } from './render-podlet-section.ts';
 import { renderWorkerRegistration } from './service-worker/serve-worker-script.ts';
 import type { ResolvedServiceWorker } from './service-worker/worker-config.ts';
 
@@ -29,6 +30,8 @@ export interface PageServerSettings {
   overrides: { allowedHosts?: string[] } | null;
   /** Sent to podlets as `podium-mount-origin`; when unset, a checked Host header is. */
   mountOrigin?: string;
+  /** What the layout knows about a request (locale, signed-in user), forwarded to every podlet. */
+  context?: (req: IncomingMessage) => RequestContext | null | undefined | Promise<RequestContext | null | undefined>;
   /** The generated service worker, registered (or, with its kill switch, removed) by every page. */
   serviceWorker?: ResolvedServiceWorker | null;
 }
@@ -69,7 +72,10 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     const clients = page.podlets.flatMap((n) => composer.podlets.get(n) ?? []);
     // Content requests start before the head is written, so podlets work while the browser
     // already fetches modules.
-    const contents = clients.map((c) => c.content(podiumContext(req, path, settings)));
+    const context = await settings.context?.(req);
+    const mountOrigin = settings.mountOrigin ?? originOfHost(req.headers.host);
+    const podletHeaders = podletContextHeaders(req, path, { name: settings.name, mountOrigin }, context ?? undefined);
+    const contents = clients.map((c) => c.content(podletHeaders));
     const cached = await composer.assetsFor(page.podlets);
     const { assets, applied } = applyRequestOverrides(req, cached, composer, settings);
     const nonce = settings.csp ? createNonce() : undefined;
@@ -88,16 +94,6 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     out.flush();
     await streamFragments(out, clients, contents, assets);
     out.end('</main>\n</body>\n</html>\n');
-  };
-}
-
-/** Podium's context headers for one content request. */
-function podiumContext(req: IncomingMessage, path: string, settings: PageServerSettings): Record<string, string> {
-  return {
-    'podium-requested-by': settings.name,
-    'podium-mount-origin': settings.mountOrigin ?? originOfHost(req.headers.host),
-    'podium-mount-pathname': path,
-    'podium-locale': 'en-US',
   };
 }
 
@@ -161,7 +157,9 @@ async function streamFragments(
     const client = clients[index]!;
     const fallbackOnly = assets.fallbackOnly.has(client.name);
     const html = fallbackOnly ? (client.state?.fallbackHtml ?? '') : result.html;
-    return renderPodletSection(client.name, html, { fallback: fallbackOnly || result.error !== undefined });
+    const markup = renderPodletSection(client.name, html, { fallback: fallbackOnly || result.error !== undefined });
+    // Before the section, so it is in the document before any module runs (modules run after parsing).
+    return result.pageState && !fallbackOnly ? renderPageState(client.name, result.pageState) + markup : markup;
   };
   for (let index = 0; index < clients.length;) {
     // The awaited fragment is written whatever `ready` says, so the loop always advances.

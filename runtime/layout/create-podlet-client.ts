@@ -5,6 +5,7 @@ import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './create-circuit-breaker.ts';
 import { createRefetchLimiter } from './create-refetch-limiter.ts';
 import { fetchPodletState } from './fetch-podlet-state.ts';
+import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
 
 /** The parts of a Podium manifest the layout uses, with URLs made absolute. */
 export interface PodletState {
@@ -39,6 +40,8 @@ export interface ContentResult {
   html: string;
   /** Set when the fallback was served instead of the content. */
   error?: PodmapError;
+  /** The podlet's state for the page (readPageState), as JSON safe inside a script element. */
+  pageState?: string;
 }
 
 /** Options of createPodletClient(); createPodletClients() passes all but name and URL through. */
@@ -115,6 +118,7 @@ export function createPodletClient(options: PodletClientOptions & { name: string
       const current = state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
       return contentThrough(breaker, current, headers, timeoutMs, {
+        name: options.name,
         versionSeen: () => refetches.versionSeen(),
         log: (error) => log(error, options.name),
       });
@@ -134,19 +138,21 @@ async function contentThrough(
   current: PodletState,
   headers: Record<string, string>,
   timeoutMs: number,
-  on: { versionSeen: () => void; log: (error: PodmapError) => void },
+  on: { name: string; versionSeen: () => void; log: (error: PodmapError) => void },
 ): Promise<ContentResult> {
   const decision = breaker.admit();
   if (decision === 'open') {
     // Not logged per request: the opening was, once.
     return { html: current.fallbackHtml, error: new PodmapError('PODMAP_ERR_CIRCUIT_OPEN', current.contentUrl) };
   }
-  const result = await fetchContent(current, headers, timeoutMs);
+  const result = await fetchContent(current, headers, timeoutMs, on.name);
   breaker.record(decision, !result.error);
   // A response from another release than the cached manifest: learn the new one for the next page.
   if (result.version && result.version !== current.version) on.versionSeen();
   if (result.error) on.log(result.error);
-  return { html: result.html, error: result.error };
+  if (result.pageState instanceof PodmapError) on.log(result.pageState);
+  const pageState = typeof result.pageState === 'string' && !result.error ? result.pageState : undefined;
+  return pageState === undefined ? { html: result.html, error: result.error } : { html: result.html, error: result.error, pageState };
 }
 
 /**
@@ -167,7 +173,8 @@ async function fetchContent(
   current: PodletState,
   headers: Record<string, string>,
   timeoutMs: number,
-): Promise<ContentResult & { version?: string }> {
+  name: string,
+): Promise<{ html: string; error?: PodmapError; version?: string; pageState?: string | null | PodmapError }> {
   let version: string | undefined;
   try {
     const response = await fetchText(current.contentUrl, {
@@ -181,7 +188,7 @@ async function fetchContent(
     if (response.status < 200 || response.status > 299) {
       throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
     }
-    return { html: response.text, version };
+    return { html: response.text, version, pageState: readPageState(name, response.headers[PAGE_STATE_HEADER]) };
   } catch (error) {
     const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));
     return { html: current.fallbackHtml, error: podmapError, version };

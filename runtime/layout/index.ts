@@ -6,4 +6,5 @@ export type { PodletClient, PodletState, ContentResult } from './create-podlet-c
 export type { PageAssets, ShimLocation } from './page-assets.ts';
 export type { HeadOptions } from './render-head.ts';
 export type { ServiceWorkerOptions } from './service-worker/worker-config.ts';
+export type { RequestContext } from './podlet-context.ts';
 export { PodmapError, errorCatalogue, type ErrorCode } from '../shared/errors.ts';

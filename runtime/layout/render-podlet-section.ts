@@ -4,3 +4,12 @@ import { attributes } from '../shared/html.ts';
 export function renderPodletSection(name: string, html: string, options: { fallback: boolean }): string {
   return `<section${attributes({ class: 'podlet', 'data-podlet': name, 'data-fallback': options.fallback })}>${html}</section>\n`;
 }
+
+/**
+ * A podlet's state for the page (readPageState: JSON already safe inside a script element), as a
+ * data block the browser runtime's stores read before any module runs: `data-podmap-state` names
+ * the podlet it came from. A data block is never executed, so it needs no CSP nonce.
+ */
+export function renderPageState(name: string, json: string): string {
+  return `<script${attributes({ type: 'application/json', 'data-podmap-state': name })}>${json}</script>\n`;
+}

@@ -49,6 +49,7 @@ export function validateLayoutOptions(options: LayoutOptions): void {
     fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);
   }
   if (options.namespaces !== undefined) validateNamespaces(options, fail);
+  if (options.context !== undefined && typeof options.context !== 'function') fail('context must be a function of the request');
 }
 
 /** `namespaces`: registered podlets → valid npm names, each granted once, none in the global map. */

@@ -116,6 +116,11 @@ export const errorCatalogue = {
     message:
       "A podlet's manifest was asked for again sooner than the layout allows (its podlet-version changes on every response?); the refetch was coalesced or put off.",
   },
+  PODMAP_ERR_PAGE_STATE_REFUSED: {
+    status: 502,
+    message:
+      "A podlet's podmap-state header was refused (not ASCII JSON, over 4 KB, or a channel that is not the podlet's); the page gets no state from it, its content is kept.",
+  },
   PODMAP_ERR_WORKER_UNAVAILABLE: {
     status: 503,
     message:
