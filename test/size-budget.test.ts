@@ -10,7 +10,7 @@ import { init, parse } from 'es-module-lexer';
 const publicDir = new URL('../runtime/browser/public/', import.meta.url);
 
 // Keep in step with runtime/browser/README.md ("Size budget").
-const BUDGET = { raw: 5_600, gzip: 2_300 };
+const BUDGET = { raw: 7_300, gzip: 2_900 };
 
 /** The compiled modules that a page loads for `entry`, following its static imports. */
 function collectModuleGraph(entry: URL): URL[] {
