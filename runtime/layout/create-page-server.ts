@@ -92,7 +92,7 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     res.writeHead(200, headers);
     out.write(rendered.head.join(nonce ?? '') + renderBodyStart(path, applied, settings, nonce));
     out.flush();
-    await streamFragments(out, clients, contents, assets);
+    await streamFragments(out, clients, contents, assets, nonce);
     out.end('</main>\n</body>\n</html>\n');
   };
 }
@@ -150,6 +150,7 @@ async function streamFragments(
   clients: readonly PodletClient[],
   contents: ReadonlyArray<Promise<ContentResult>>,
   assets: PageAssets,
+  nonce: string | undefined,
 ): Promise<void> {
   const ready: Array<ContentResult | undefined> = clients.map(() => undefined);
   contents.forEach((c, i) => void c.then((r) => (ready[i] = r)));
@@ -159,7 +160,7 @@ async function streamFragments(
     const html = fallbackOnly ? (client.state?.fallbackHtml ?? '') : result.html;
     const markup = renderPodletSection(client.name, html, { fallback: fallbackOnly || result.error !== undefined });
     // Before the section, so it is in the document before any module runs (modules run after parsing).
-    return result.pageState && !fallbackOnly ? renderPageState(client.name, result.pageState) + markup : markup;
+    return result.pageState && !fallbackOnly ? renderPageState(client.name, result.pageState, nonce) + markup : markup;
   };
   for (let index = 0; index < clients.length;) {
     // The awaited fragment is written whatever `ready` says, so the loop always advances.

@@ -2,10 +2,13 @@
 // `state` message of the channel, so two stores, two copies of the runtime, another tab (when
 // opted in) and code without podmap all see the same value.
 import * as bus from '@podmap/browser';
-import { createStore, peek, publish, type BusMessage } from '@podmap/browser';
+import { peek, publish, type BusMessage } from '@podmap/browser';
+import * as storeModule from '@podmap/browser/store.js';
+import { createStore } from '@podmap/browser/store.js';
 import { deepEqual, equal, ok, throws, uniqueName, wait } from './assert.ts';
 
-type Bus = typeof bus;
+/** A copy of the runtime as a podlet would import it: the bus and its store entry. */
+type Bus = typeof bus & typeof storeModule;
 
 declare module '@podmap/browser' {
   interface BusTopics {
@@ -155,7 +158,13 @@ describe('createStore() - code without podmap', () => {
 });
 
 describe('createStore() - two copies of the runtime', () => {
-  const loadAnotherCopy = async () => (await import(`/copy-${uniqueName('c')}/runtime/browser/public/index.js`)) as Bus;
+  const loadAnotherCopy = async (): Promise<Bus> => {
+    const copy = uniqueName('c');
+    // Written out in each import(): es-module-shims (shim group) mis-resolves an import() whose
+    // template literal starts with an expression.
+    const store = (await import(`/copy-${copy}/runtime/browser/public/store.js`)) as typeof storeModule;
+    return { ...((await import(`/copy-${copy}/runtime/browser/public/index.js`)) as typeof bus), ...store };
+  };
 
   it('stores from two copies share one state and each other’s updates', async () => {
     const other = await loadAnotherCopy();
@@ -216,7 +225,7 @@ describe('createStore() - persist', () => {
       const channel = uniqueName('st');
       sessionStorage.setItem(storageKey(channel), stored);
       try {
-        let store: bus.Store<unknown> | undefined;
+        let store: storeModule.Store<unknown> | undefined;
         const warnings = await captureWarnings(() => (store = createStore(channel, 'initial', { persist: 'session', validate })));
         equal(store?.get(), 'initial', `a ${name} stored value was restored`);
         equal(peek(channel, 'state'), undefined);
@@ -285,6 +294,58 @@ describe('createStore() - across tabs', () => {
       equal(here.get(), 1);
     } finally {
       close();
+    }
+  });
+});
+
+describe('createStore() - state from the server', () => {
+  /** A data block as the layout writes one for a podlet's podmap-state header. */
+  function block(podlet: string, states: unknown, nonce = ''): HTMLScriptElement {
+    const script = document.createElement('script');
+    script.type = 'application/json';
+    script.dataset.podmapState = podlet;
+    script.textContent = JSON.stringify(states);
+    if (nonce) script.nonce = nonce;
+    document.body.append(script);
+    return script;
+  }
+
+  it("starts from the owning podlet's state in the page, before anything was published", () => {
+    const podlet = uniqueName('auth');
+    const added = block(podlet, { [podlet]: { user: 'Grace' }, [`${podlet}:prefs`]: 'dark' });
+    try {
+      equal(JSON.stringify(createStore(podlet, null as unknown).get()), '{"user":"Grace"}');
+      equal(createStore(`${podlet}:prefs`, 'light').get(), 'dark');
+    } finally {
+      added.remove();
+    }
+  });
+
+  it('ignores a block for a channel its podlet does not own, and a malformed one (security)', () => {
+    const victim = uniqueName('auth');
+    const blocks = [block(uniqueName('evil'), { [victim]: { user: 'Mallory' } }), block(victim, '{not json')];
+    blocks[1]!.textContent = '{not json';
+    try {
+      equal(createStore(victim, 'nobody').get(), 'nobody');
+    } finally {
+      for (const b of blocks) b.remove();
+    }
+  });
+
+  it('under a CSP, ignores a block without the page nonce: one a podlet fragment wrote (security)', () => {
+    const map = document.querySelector<HTMLScriptElement>('script[type="importmap"],script[type="importmap-shim"]')!;
+    const before = map.nonce;
+    map.nonce = 'page-nonce';
+    const podlet = uniqueName('auth');
+    const forged = block(podlet, { [podlet]: 'forged' });
+    try {
+      equal(createStore(podlet, 'nobody').get(), 'nobody', 'a block without the nonce is ignored');
+      const real = block(podlet, { [`${podlet}:x`]: 'real' }, 'page-nonce');
+      equal(createStore(`${podlet}:x`, 'nobody').get(), 'real', 'the stamped block is read');
+      real.remove();
+    } finally {
+      forged.remove();
+      map.nonce = before;
     }
   });
 });

@@ -5,7 +5,6 @@ import { checkNames, getBusState, isBusMessage, MESSAGE_EVENT, PROTOCOL_VERSION 
 // any framework and by every copy or version of this runtime on a page.
 export type { BusMessage, BusTopics, ChannelName, Payload, TopicName } from './protocol.ts';
 export { MESSAGE_EVENT, PROTOCOL_VERSION, shareAcrossTabs, STATE_KEY, type BusState } from './shared-state.ts';
-export { createStore, type Store, type StoreOptions, type StoreValue } from './store.ts';
 
 // Log from the moment this copy is evaluated, even if nothing on the page calls it yet.
 getBusState();

@@ -1,4 +1,5 @@
 // Stores: a channel's state is its last `state` message (runtime/browser/README.md, "Stores").
+// An entry of its own, `@podmap/browser/store.js`: pages whose podlets use no store never load it.
 import { peek, publish, subscribe } from './index.ts';
 import type { BusMessage, BusTopics, ChannelName } from './protocol.ts';
 import { checkNames, shareAcrossTabs } from './shared-state.ts';
@@ -62,6 +63,9 @@ export function createStore(channel: string, initial: unknown, { persist, valida
   const key = 'podmap:store:' + channel;
   const get = () => (peek(channel, TOPIC) ?? { payload: initial }).payload;
   const set = (value: unknown) => void publish(channel, TOPIC, value);
+  // What the server knows comes first: a podlet's state for the page, before any module ran.
+  const fromServer = peek(channel, TOPIC) ? undefined : serverState(channel);
+  if (fromServer) set(fromServer.value);
   if (persist === 'session') {
     try {
       const json = sessionStorage.getItem(key);
@@ -94,4 +98,28 @@ export function createStore(channel: string, initial: unknown, { persist, valida
     },
     subscribe: (handler, options) => subscribe(channel, TOPIC, handler, options),
   };
+}
+
+/**
+ * The state the layout put in the page for `channel`: a podlet's `podmap-state` data block
+ * (`<script type="application/json" data-podmap-state="<podlet>">`), read only from the podlet
+ * that owns the channel (its name, or its name and ":"). Under a CSP the layout stamps each
+ * block with the page's nonce, which a podlet's fragment cannot know: a block without it is one a
+ * fragment wrote, and is ignored.
+ */
+function serverState(channel: string): { value: unknown } | undefined {
+  const nonce = document.querySelector<HTMLScriptElement>('script[type="importmap"],script[type="importmap-shim"]')?.nonce ?? '';
+  for (const block of document.querySelectorAll<HTMLScriptElement>('script[type="application/json"][data-podmap-state]')) {
+    const podlet = block.dataset.podmapState ?? '';
+    if ((channel !== podlet && !channel.startsWith(podlet + ':')) || block.nonce !== nonce) continue;
+    try {
+      const states: unknown = JSON.parse(block.textContent ?? '');
+      if (typeof states === 'object' && states !== null && Object.hasOwn(states, channel)) {
+        return { value: (states as Record<string, unknown>)[channel] };
+      }
+    } catch {
+      console.warn('podmap: ignored a malformed state block of %s', podlet);
+    }
+  }
+  return undefined;
 }
