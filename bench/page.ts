@@ -33,8 +33,10 @@
  * with the worker paused at start (bench/lib/service-worker-network.ts), so no fetch of it escapes,
  * and get the page's latency and bandwidth before it runs: CDP emulation on a page does not reach
  * its worker's fetches. The worker's fetches the HTTP cache answered count as cached. As a check,
- * the CDN counts the module requests the browser made ("CDN mods", U+P and U+P SW only), and the
- * layout the fetches of the worker script (the browser's update check, which CDP does not show).
+ * the CDN counts the module requests the browser made ("CDN mods", U+P and U+P SW only). The
+ * worker script itself is counted at the layout (fetches, and body bytes as sent, which replace
+ * CDP's figure for it in KB): CDP reports its download on the worker's target only some of the
+ * time, and not the browser's update checks.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -82,7 +84,10 @@ const pageName = (path: string) => (path === '/' ? 'home' : 'search');
 interface Counter {
   modules: number;
   workerScript: number;
+  /** Body bytes the server wrote for those worker-script fetches (compressed as sent, no headers). */
+  workerScriptBytes: number;
 }
+const zero = (): Counter => ({ modules: 0, workerScript: 0, workerScriptBytes: 0 });
 
 interface Sample extends LoadRecord {
   variant: Variant;
@@ -91,8 +96,11 @@ interface Sample extends LoadRecord {
   rep: number;
   /** Module requests from the browser that the stack's CDN answered during this step (U+P and U+P SW). */
   cdnModules?: number;
-  /** Fetches of the worker script during this step (the browser's update check), at the layout. */
+  /** Fetches of the worker script during this step (registration, the browser's update check), at the layout. */
   workerScriptFetches?: number;
+  /** U+P SW: their body bytes as the layout sent them; `bytes` counts these in place of CDP's figure for the script, `cdpBytes` is CDP's own total. */
+  workerScriptBytes?: number;
+  cdpBytes?: number;
   /**
    * U+P SW, home → search: the worker's first install before it. The page's load event until the
    * worker controlled the page; how long the bench still had to wait for that after cold home was
@@ -112,6 +120,7 @@ interface Sample extends LoadRecord {
   updateBytes?: number;
   updateCdnModules?: number;
   updateScriptFetches?: number;
+  updateScriptBytes?: number;
   updateFetches?: string[];
   /** The load could not happen (offline without a worker): why. */
   failed?: string;
@@ -161,8 +170,25 @@ try {
     (req, res) => {
       if (/Mozilla/.test(req.headers['user-agent'] ?? '')) {
         const path = (req.url ?? '/').split('?')[0]!;
-        if (path.endsWith('/podmap-sw.js')) counter.workerScript++;
-        else if (!path.startsWith('/-/') && /\.m?js$/.test(path)) counter.modules++;
+        if (path.endsWith('/podmap-sw.js')) {
+          counter.workerScript++;
+          // Body bytes as written (end() may call write() itself: counted once).
+          const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+          const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+          let ending = false;
+          const add = (chunk: unknown) => {
+            if (typeof chunk === 'string' || chunk instanceof Uint8Array) counter.workerScriptBytes += Buffer.byteLength(chunk);
+          };
+          res.write = ((...args: unknown[]) => {
+            if (!ending) add(args[0]);
+            return write(...args);
+          }) as typeof res.write;
+          res.end = ((...args: unknown[]) => {
+            if (typeof args[0] !== 'function') add(args[0]);
+            ending = true;
+            return end(...args);
+          }) as typeof res.end;
+        } else if (!path.startsWith('/-/') && /\.m?js$/.test(path)) counter.modules++;
       }
       handler(req, res);
     };
@@ -180,8 +206,8 @@ try {
   }
   let stackCount = 0;
   const layoutFor = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn', serviceWorker = false): Promise<Stack> => {
-    const cdn: Counter = { modules: 0, workerScript: 0 };
-    const front: Counter = { modules: 0, workerScript: 0 };
+    const cdn = zero();
+    const front = zero();
     const cdnUrl = await listen(counting(cdnHandler, cdn), protocol);
     process.env.PODMAP_CDN_URL = cdnUrl;
     const podlets = await importPodlets(podletAssets === 'cdn' ? cdnUrl : '', `${protocol}-${podletAssets}-${++stackCount}`);
@@ -261,10 +287,24 @@ try {
     const workers = stack?.serviceWorker ? await watchServiceWorkers(b, context, latencyMs) : undefined;
     const resetCounters = () => {
       if (!stack) return;
-      Object.assign(stack.cdn, { modules: 0, workerScript: 0 });
-      Object.assign(stack.front, { modules: 0, workerScript: 0 });
+      Object.assign(stack.cdn, zero());
+      Object.assign(stack.front, zero());
     };
     const counted = () => (stack ? { cdnModules: stack.cdn.modules, workerScriptFetches: stack.front.workerScript } : {});
+    // CDP shows the worker script's download on the worker's target only some of the time (often
+    // as an 87-byte entry): its bytes are taken from the layout instead, body bytes as sent.
+    const withScript = (record: LoadRecord): LoadRecord & Partial<Sample> => {
+      if (!stack?.serviceWorker) return record;
+      const cdpScript = record.workerFetches
+        .filter((f) => f.includes('/podmap-sw.js '))
+        .reduce((sum, f) => sum + (Number(f.split(' ').at(-1)) || 0), 0);
+      return {
+        ...record,
+        cdpBytes: record.bytes,
+        workerScriptBytes: stack.front.workerScriptBytes,
+        bytes: record.bytes - cdpScript + stack.front.workerScriptBytes,
+      };
+    };
     try {
       const tab = await context.newPage();
       // When the worker takes control of the page (clients.claim at the end of its activation).
@@ -278,7 +318,7 @@ try {
         const record = await run().catch((error: Error) => {
           throw new Error(`${variant}, ${scenario}: ${error.message}`, { cause: error });
         });
-        return { ...record, ...counted() };
+        return { ...withScript(record), ...counted() };
       };
       const out: Partial<Record<Scenario, Step>> = {};
       out['cold home'] = await step('cold home', () => recorder.load(new URL('/', fronts[variant]).href));
@@ -344,6 +384,7 @@ try {
             .reduce((sum, e) => sum + e.bytes, 0),
           updateCdnModules: stack.cdn.modules,
           updateScriptFetches: stack.front.workerScript,
+          updateScriptBytes: stack.front.workerScriptBytes,
           updateFetches: workers.entries().map((e) => `${e.url} ${e.cached ? '(cache)' : e.bytes}`),
         };
         await workers.settled();
@@ -481,6 +522,7 @@ interface Row {
   updateBytes?: number;
   updateCdnModules?: ReturnType<typeof spreadOf>;
   updateScriptFetches?: number;
+  updateScriptBytes?: number;
   /** Median render time and median bytes, each over B's (NaN where B has no such scenario). */
   timeVsB: number;
   bytesVsB: number;
@@ -527,7 +569,8 @@ function summarise(samples: Sample[]): Row[] {
             | 'updateWaitMs'
             | 'updateBytes'
             | 'updateCdnModules'
-            | 'updateScriptFetches',
+            | 'updateScriptFetches'
+            | 'updateScriptBytes',
         ) => spreadOf(list.flatMap((s) => (s[key] === undefined ? [] : [s[key]])));
         const wait = optional('installWaitMs');
         const update = optional('updateWaitMs');
@@ -568,6 +611,7 @@ function summarise(samples: Sample[]): Row[] {
                 updateBytes: optional('updateBytes').median,
                 updateCdnModules: optional('updateCdnModules'),
                 updateScriptFetches: optional('updateScriptFetches').median,
+                updateScriptBytes: optional('updateScriptBytes').median,
               }
             : {}),
           timeVsB: renderedMs.median / baseTime,
@@ -619,7 +663,7 @@ function workerTable(rows: Row[]): string[] {
           r.installWaitMs
             ? `${ms(r.installAfterLoadMs!)} after load; bench waited ${ms(r.installWaitMs)}; worker ${kb(r.installBytes!)} KB; ${range(r.installCdnModules!)} CDN mods in the wait`
             : r.updateWaitMs
-              ? `update after this step: ${ms(r.updateWaitMs)} ms; worker ${kb(r.updateBytes!)} KB; ${range(r.updateCdnModules!)} CDN mods; ${num(r.updateScriptFetches!)} script fetches`
+              ? `update after this step: ${ms(r.updateWaitMs)} ms; worker ${kb(r.updateBytes!)} KB; ${range(r.updateCdnModules!)} CDN mods; worker script ${num(r.updateScriptFetches!)}× ${kb(r.updateScriptBytes!)} KB`
               : '',
         ]);
       }
@@ -671,7 +715,7 @@ function renderMarkdown(
       'Every variant but U+P SW runs without the service worker. ' +
       'Time: performance.now() when every podlet element has rendered into its shadow root (median, min–max). ' +
       'Requests and KB: from the network only (cache hits and responses a service worker served counted apart), encodedDataLength with headers, ' +
-      'the page’s requests plus those the service worker made itself. Module KB: of those, JavaScript modules. ' +
+      'the page’s requests plus those the service worker made itself (its script: body bytes as the layout sent them). Module KB: of those, JavaScript modules. ' +
       'CDN mods: module requests from the browser counted at the CDN (U+P and U+P SW only). ' +
       'HTML done / last byte: medians, from the page’s navigation and resource timing (last byte: of anything fetched before render). ' +
       'Chain: the longest initiator chain of the page’s network requests, the document counting 1. × B: median over B’s median. ' +

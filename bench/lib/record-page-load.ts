@@ -225,7 +225,8 @@ export async function attachRecorder(
       workerRequests: network.length - pageNetwork.length,
       bytes: network.reduce((sum, e) => sum + e.bytes, 0),
       moduleBytes: network.filter(isModule).reduce((sum, e) => sum + e.bytes, 0),
-      documentBytes: network.filter((e) => e.type === 'Document').reduce((sum, e) => sum + e.bytes, 0),
+      // With a worker the page's HTML arrives through its navigation preload (or its own fetch), on the worker's target.
+      documentBytes: network.filter((e) => e.type === 'Document' || (e.byWorker && e.url === url)).reduce((sum, e) => sum + e.bytes, 0),
       scriptBytes: network.filter((e) => e.type === 'Script').reduce((sum, e) => sum + e.bytes, 0),
       origins: new Set(network.map((e) => new URL(e.url).origin)).size,
       ttfbMs: rendered.ttfb,
