@@ -140,6 +140,12 @@ test('service worker - a tampered module in its cache - is never served: the pag
     const cache = await caches.open('podmap-modules');
     await cache.put(url, new Response('window.tampered = 1;', { headers: { 'content-type': 'text/javascript' } }));
   }, victim);
+  // The worker keeps checked modules in memory while it runs: stop it, so the next page's
+  // requests reach its Cache Storage, where the tampered copy is.
+  const cdp = await page.createCDPSession();
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
   // A new tab: a reload may take the module from the old document's memory cache, never asking the worker.
   const previous = page;
   page = await previous.browserContext().newPage();

@@ -171,3 +171,40 @@ test('createLayout({ serviceWorker: { unregister: true } }) - the kill switch - 
   const config = JSON.parse(/^self\.podmapWorker = (.*);$/m.exec(text)![1]!) as { unregister: boolean; precache: unknown[] };
   assert.deepEqual([config.unregister, config.precache], [true, []]);
 });
+
+test('createLayout({ serviceWorker }) - the update check - gets the script compressed, and a 304 while it has not changed', async (t) => {
+  const cdn = await startCdnWithLit();
+  t.after(() => cdn.close());
+  const dir = await writePodletFolder(t, {
+    name: '@podlets/one',
+    dependencies: { lit: '^3.1.0' },
+    modules: { 'one.js': "import 'lit';\n" },
+  });
+  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap: { imports: {} },
+    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
+    pages: { '/': { title: 'x', podlets: ['one'] } },
+    serviceWorker: true,
+  });
+  const base = await listen(t, layout.handle);
+  const { request } = await import('node:http');
+  const get = (headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; bytes: number }>((resolve, reject) => {
+      request(`${base}podmap-sw.js`, { headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  const plain = await get({});
+  const br = await get({ 'accept-encoding': 'br, gzip' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.ok(br.bytes < plain.bytes / 2, `${br.bytes} B brotli against ${plain.bytes} B`);
+  const again = await get({ 'accept-encoding': 'br, gzip', 'if-none-match': String(br.headers.etag) });
+  assert.equal(again.status, 304);
+  assert.equal(again.bytes, 0);
+});

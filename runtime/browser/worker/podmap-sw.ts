@@ -56,11 +56,18 @@ worker.addEventListener('fetch', (event) => {
 /** Caches what this version needs and the cache lacks; what earlier versions cached is reused, and what the page fetched comes from the HTTP cache. */
 async function install(): Promise<void> {
   if (!config.unregister) {
-    const cache = await caches.open(MODULES);
+    const cache = await openModules();
     const have = new Set((await cache.keys()).map((request) => request.url));
     const missing = precache.filter((entry) => !have.has(entry.url));
     // One failed URL must not keep the worker out: it is fetched, and cached, when a page uses it.
-    await Promise.allSettled(missing.map(async (entry) => cache.put(entry.url, await fetchChecked(entry))));
+    await Promise.allSettled(
+      missing.map(async (entry) => {
+        const response = await fetchChecked(entry);
+        await cache.put(entry.url, response.clone());
+        const kept = entry.integrity ? await checked(response, entry.integrity) : null;
+        if (kept) remember(entry.url, kept);
+      }),
+    );
   }
   await worker.skipWaiting();
 }
@@ -73,7 +80,7 @@ async function activate(): Promise<void> {
     return;
   }
   await worker.registration.navigationPreload?.enable();
-  const modules = await caches.open(MODULES);
+  const modules = await openModules();
   for (const request of await modules.keys()) if (!entries.has(request.url)) await modules.delete(request);
   const pages = await caches.open(PAGES);
   for (const request of await pages.keys())
@@ -107,21 +114,66 @@ async function fetchChecked(entry: PrecacheEntry): Promise<Response> {
   return response;
 }
 
+/** A response kept in the worker's memory: its bytes, already checked against their hash. */
+interface KeptResponse {
+  body: ArrayBuffer;
+  status: number;
+  headers: Array<[string, string]>;
+}
+
+// Answering from memory is what keeps a page with the worker as fast as one without: a Cache
+// Storage read per module costs a page about as much as the HTTP cache saves. Bounded, and
+// empty again whenever the browser stops the idle worker.
+const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
+const memory = new Map<string, KeptResponse>();
+let memoryBytes = 0;
+let modulesCache: Promise<Cache> | undefined;
+const openModules = () => (modulesCache ??= caches.open(MODULES));
+
+function remember(url: string, kept: KeptResponse): void {
+  if (kept.body.byteLength > MEMORY_MAX_BYTES / 16) return;
+  memory.set(url, kept);
+  memoryBytes += kept.body.byteLength;
+  for (const [key, value] of memory) {
+    if (memoryBytes <= MEMORY_MAX_BYTES) break;
+    memory.delete(key);
+    memoryBytes -= value.body.byteLength;
+  }
+}
+
+const answer = (kept: KeptResponse) => new Response(kept.body, { status: kept.status, headers: kept.headers });
+
+/** The response's bytes and headers if they match `integrity` (or there is none), else null. */
+async function checked(response: Response, integrity: string | undefined): Promise<KeptResponse | null> {
+  const body = await response.arrayBuffer();
+  if (!(await hasIntegrity(body, integrity))) return null;
+  return { body, status: response.status, headers: [...response.headers] };
+}
+
 /**
- * Immutable URLs: the cache, if what it holds still has the right hash; else the network, kept
- * for next time. When the worker cannot fetch it (a server without CORS), the page's own request
- * goes out as it was.
+ * Immutable URLs: from memory, else from the cache if what it holds still has the right hash,
+ * else from the network, kept for next time. A tampered or damaged cached copy is never served:
+ * it is deleted and fetched again. When the worker cannot fetch it (a server without CORS), the
+ * page's own request goes out as it was.
  */
 async function cacheFirst(request: Request, entry: PrecacheEntry): Promise<Response> {
-  const cache = await caches.open(MODULES);
+  const inMemory = memory.get(entry.url);
+  if (inMemory) return answer(inMemory);
+  const cache = await openModules();
   const hit = await cache.match(entry.url);
-  if (hit && (await hasIntegrity(hit.clone(), entry.integrity))) return hit;
-  // Missing, or changed in the cache (a tampered or damaged copy is never served): fetch it again.
+  const kept = hit ? await checked(hit, entry.integrity) : null;
+  if (kept) {
+    remember(entry.url, kept);
+    return answer(kept);
+  }
   if (hit) await cache.delete(entry.url);
   try {
     const response = await fetchChecked(entry);
     await cache.put(entry.url, response.clone());
-    return response;
+    const fresh = await checked(response, entry.integrity);
+    if (!fresh) throw new TypeError('podmap: integrity');
+    remember(entry.url, fresh);
+    return answer(fresh);
   } catch {
     return fetch(request);
   }
@@ -129,7 +181,7 @@ async function cacheFirst(request: Request, entry: PrecacheEntry): Promise<Respo
 
 /** URLs whose content may change (stylesheets): the network, and the precached copy when it cannot answer. */
 async function networkFirst(request: Request, entry: PrecacheEntry): Promise<Response> {
-  const cache = await caches.open(MODULES);
+  const cache = await openModules();
   try {
     const response = await fetchChecked(entry);
     await cache.put(entry.url, response.clone());
@@ -139,10 +191,9 @@ async function networkFirst(request: Request, entry: PrecacheEntry): Promise<Res
   }
 }
 
-/** True when the body's hash is one of `integrity`'s (or there is no hash to check). */
-async function hasIntegrity(response: Response, integrity: string | undefined): Promise<boolean> {
+/** True when the bytes' hash is one of `integrity`'s (or there is no hash to check). */
+async function hasIntegrity(bytes: ArrayBuffer, integrity: string | undefined): Promise<boolean> {
   if (!integrity) return true;
-  const bytes = await response.arrayBuffer();
   for (const token of integrity.trim().split(/\s+/)) {
     const [algorithm, expected] = [token.slice(0, token.indexOf('-')), token.slice(token.indexOf('-') + 1)];
     const name = ({ sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as Record<string, string>)[algorithm];

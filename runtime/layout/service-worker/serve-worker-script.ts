@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
+import { negotiateEncoding } from '../../shared/http/negotiate-encoding.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import type { PageComposer } from '../create-page-composer.ts';
 import type { LayoutPage } from '../create-page-server.ts';
-import { buildWorkerConfig, type PageWithAssets, type ResolvedServiceWorker } from './worker-config.ts';
+import { buildWorkerConfig, type PageWithAssets, type ResolvedServiceWorker, type WorkerConfig } from './worker-config.ts';
 
 /** The compiled worker (runtime/browser/worker/podmap-sw.ts), read once. */
 let workerSource: Promise<string> | undefined;
@@ -12,8 +16,9 @@ const readWorkerSource = () => (workerSource ??= readFile(fileURLToPath(import.m
 
 /**
  * Serves the worker script: its configuration from every page's current assets, then the
- * compiled worker. `no-cache`, so the browser's update check always compares the bytes: a podlet
- * release changes the precache list, and with it the script. When a page cannot be composed at
+ * compiled worker, compressed as the browser accepts. `no-cache` with an ETag, so the browser's
+ * update check always asks and an unchanged script costs a 304: a podlet release changes the
+ * precache list, and with it the script and its ETag. When a page cannot be composed at
  * all (the CDN down), it answers 503 instead: a worker built from that would drop every cached
  * module, and a failed update check keeps the installed worker.
  */
@@ -22,6 +27,7 @@ export function createWorkerScript(
   pages: Record<string, LayoutPage>,
   settings: { layoutCss: readonly string[]; mode: 'native' | 'shim'; worker: ResolvedServiceWorker },
 ) {
+  const scripts: ScriptCache = {};
   return async function serveWorkerScript(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new PodmapError('PODMAP_ERR_METHOD_NOT_ALLOWED');
     const withAssets: PageWithAssets[] = [];
@@ -36,17 +42,50 @@ export function createWorkerScript(
       }
     }
     const config = buildWorkerConfig(withAssets, settings);
-    const body = `self.podmapWorker = ${JSON.stringify(config)};\n${await readWorkerSource()}`;
-    res.writeHead(200, {
+    const script = await scriptFor(config, scripts);
+    const headers: Record<string, string> = {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'no-cache',
       // The scope is the layout's root even when the script lives deeper.
       'service-worker-allowed': '/',
       'x-content-type-options': 'nosniff',
-      'content-length': String(Buffer.byteLength(body)),
-    });
+      etag: script.etag,
+      vary: 'Accept-Encoding',
+    };
+    // The browser's update check at every navigation: unchanged pages answer 304, not 12 KB.
+    if (ifNoneMatchHits(req.headers['if-none-match'], script.etag)) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    const encoding = negotiateEncoding(req.headers['accept-encoding']);
+    const body = encoding === 'br' ? script.br : encoding === 'gzip' ? script.gzip : script.plain;
+    if (encoding !== 'identity') headers['content-encoding'] = encoding;
+    headers['content-length'] = String(body.length);
+    res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
+}
+
+interface WorkerScript {
+  etag: string;
+  plain: Buffer;
+  br: Buffer;
+  gzip: Buffer;
+}
+
+/** A layout's last script, with its compressed copies: rebuilt only when the configuration changes. */
+type ScriptCache = { last?: { version: string; script: Promise<WorkerScript> } };
+
+function scriptFor(config: WorkerConfig, cache: ScriptCache): Promise<WorkerScript> {
+  if (cache.last?.version !== config.version) {
+    const script = readWorkerSource().then((source) => {
+      const plain = Buffer.from(`self.podmapWorker = ${JSON.stringify(config)};\n${source}`);
+      const etag = `"${createHash('sha256').update(plain).digest('base64url').slice(0, 22)}"`;
+      return { etag, plain, br: brotliCompressSync(plain), gzip: gzipSync(plain) };
+    });
+    cache.last = { version: config.version, script };
+  }
+  return cache.last.script;
 }
 
 /**
