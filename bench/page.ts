@@ -4,7 +4,21 @@
  * over TLS (HTTP/2, and HTTP/1.1 for one variant), loads it in headless Chromium with CDP
  * network emulation, and writes bench/results/page.json and page.md.
  *
- *   npm run bench:page     (env: BENCH_REPS=7, BENCH_SW_REPS=BENCH_REPS, BENCH_LATENCIES=0,40,150)
+ *   npm run bench:page     (env: BENCH_REPS=7, BENCH_SW_REPS=BENCH_REPS, BENCH_LATENCIES=0,40,150,
+ *                           BENCH_BROWSERS=chromium,firefox, BENCH_FIREFOX_REPS=BENCH_REPS, BENCH_FIREFOX_LATENCY=40)
+ *
+ * Firefox (issue 13, item 4; bench/lib/firefox-page.ts), after Chromium has closed: U+P against B,
+ * cold home and home → search, at BENCH_FIREFOX_LATENCY ms, in Firefox ESR over WebDriver BiDi,
+ * written to bench/results/page-firefox.json and .md and appended to page.md. BiDi can emulate only
+ * offline (`emulation.setNetworkConditions` with `{ type: 'offline' }`; puppeteer's
+ * page.emulateNetworkConditions throws UnsupportedOperation for latency or throughput without CDP),
+ * and Firefox has no throttling preference outside its DevTools panel. So Firefox reaches its own
+ * stack's layout and CDN through delaying TCP proxies (bench/lib/delay-proxy.ts) on one emulated
+ * link: every chunk held half the round trip each way and paced to 10 Mbit/s. TLS passes through,
+ * so ALPN still picks h2 (checked: nextHopProtocol). This is not CDP's model: the proxy delays
+ * every round trip (TCP and TLS handshakes too, as a real link does; CDP adds its latency once per
+ * request), so Firefox's absolute times do not compare with Chromium's; U+P against B does.
+ * The certificate is accepted with the acceptInsecureCerts capability.
  *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
@@ -49,6 +63,9 @@ import { createDemoLayout } from '../layouts/server.ts';
 import { createCdnServer } from '../runtime/cdn/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { buildBundles, serveBundles } from './lib/build-bundles.ts';
+import { delayProxy, emulatedLink } from './lib/delay-proxy.ts';
+import { demoStack } from './lib/demo-stack.ts';
+import { firefoxEmulation, firefoxMarkdown, runFirefox, summariseFirefox, type FirefoxVariant } from './lib/firefox-page.ts';
 import { listenTls, type RequestHandler, type TlsListener } from './lib/listen-tls.ts';
 import { attachRecorder, type LoadRecord } from './lib/record-page-load.ts';
 import { releaseFooter } from './lib/release-podlet.ts';
@@ -70,6 +87,13 @@ const swReps = Number(process.env.BENCH_SW_REPS ?? reps);
 // 40 and 150 ms are the issue's conditions; 0 ms is a diagnostic: what remains without latency is
 // the browser's own cost (per module, per connection), not round trips.
 const latencies = (process.env.BENCH_LATENCIES ?? '0,40,150').split(',').map(Number);
+// Which browsers run: Chromium (every variant and scenario, CDP emulation) and Firefox (U+P and B,
+// cold home and home → search, at one latency made by a delaying proxy).
+const browsersWanted = (process.env.BENCH_BROWSERS ?? 'chromium,firefox').split(',');
+const runChromium = browsersWanted.includes('chromium');
+const runFirefoxToo = browsersWanted.includes('firefox');
+const firefoxReps = Number(process.env.BENCH_FIREFOX_REPS ?? reps);
+const firefoxLatency = Number(process.env.BENCH_FIREFOX_LATENCY ?? 40);
 // U+P 7o: podmap as shipped before podlet releases moved to the CDN: each podlet serves its own
 // modules, so a page opens one connection per podlet origin (7 in all).
 const variants = ['U', 'U+P', 'U+P 7o', 'B', 'S', 'U+P h1', 'U+P SW'] as const;
@@ -153,6 +177,8 @@ const runStarted = Date.now();
 const work = await mkdtemp(join(tmpdir(), 'podmap-bench-page-'));
 const listeners: TlsListener[] = [];
 let browser: Browser | undefined;
+let firefoxModules: (variant: FirefoxVariant) => number = () => 0;
+const proxies: Array<{ close(): Promise<void> }> = [];
 try {
   const tls = await generateCertificate(work);
   const storeDir = join(work, 'store');
@@ -251,6 +277,45 @@ try {
       const html = await (await fetch(new URL(path, url))).text();
       if (html.includes('data-fallback')) throw new Error(`bench: ${variant} ${path} served a podlet's fallback`);
     }
+  }
+
+  // Firefox's servers: a stack of their own (no service worker) whose layout and CDN the browser
+  // reaches through delaying proxies on one emulated link; the podlets, which only the layout
+  // talks to, are reached directly. B is built on the same stack, as for Chromium.
+  const firefoxFronts: Partial<Record<FirefoxVariant, string>> = {};
+  const firefoxCounters: Record<FirefoxVariant, Counter> = { 'U+P': zero(), B: zero() };
+  if (runFirefoxToo) {
+    const link = emulatedLink(firefoxLatency, 10);
+    const delayed = async (handler: RequestHandler) => {
+      const l = await listenTls(handler, tls, 'h2');
+      listeners.push(l);
+      const proxy = await delayProxy(Number(new URL(l.url).port), link);
+      proxies.push(proxy);
+      return `https://127.0.0.1:${proxy.port}/`;
+    };
+    // The CDN's module requests count for whichever variant is loading (only one loads at a time).
+    const cdnCounter = zero();
+    const ff = await demoStack(
+      counting(cdnHandler, cdnCounter),
+      (handler, role) => (role === 'cdn' ? delayed(handler) : listen(handler, 'h2')),
+      'firefox',
+    );
+    firefoxFronts['U+P'] = await delayed(counting(ff.handle, firefoxCounters['U+P']));
+    firefoxFronts.B = await delayed(
+      counting(
+        serveBundles(
+          bundles.files,
+          rewriteHead(ff.handle, pagePaths, (head, path) => replaceModulesWithBundle(head, bundles.entries.b[pageName(path)]!)),
+        ),
+        firefoxCounters.B,
+      ),
+    );
+    firefoxModules = (variant) => {
+      const n = cdnCounter.modules + firefoxCounters[variant].modules;
+      Object.assign(cdnCounter, zero());
+      Object.assign(firefoxCounters[variant], zero());
+      return n;
+    };
   }
 
   browser = await launchChromium([`--ignore-certificate-errors-spki-list=${tls.spki}`]);
@@ -404,13 +469,14 @@ try {
   };
 
   // Warm-up, not recorded: the layouts' page assets, the podlets' compressed files, the CDN's cache.
-  for (const variant of variants) await visit(variant, 0).catch((error: Error) => console.error(`bench:page: warm-up: ${error.message}`));
+  if (runChromium)
+    for (const variant of variants) await visit(variant, 0).catch((error: Error) => console.error(`bench:page: warm-up: ${error.message}`));
 
   const samples: Sample[] = [];
   const failures: string[] = [];
   const orders: Record<string, Variant[][]> = {};
   const started = Date.now();
-  for (const latencyMs of latencies) {
+  for (const latencyMs of runChromium ? latencies : []) {
     orders[latencyMs] = [];
     for (let rep = 1; rep <= reps; rep++) {
       const order = shuffled(variants.filter((v) => v !== 'U+P SW' || rep <= swReps));
@@ -434,40 +500,92 @@ try {
     }
   }
 
+  const chromiumS = Math.round((Date.now() - runStarted) / 1000);
+  // Firefox after Chromium has gone, so the two never share the machine's cores.
+  await browser.close().catch(() => {});
+  browser = undefined;
+  await mkdir(join(root, 'bench/results'), { recursive: true });
   const machine = await describeMachine();
+  let firefoxLines: string[] = [];
+  if (runFirefoxToo) {
+    const firefoxStarted = Date.now();
+    const ff = await runFirefox({
+      fronts: firefoxFronts as Record<FirefoxVariant, string>,
+      modules: (variant) => firefoxModules(variant),
+      reps: firefoxReps,
+      pages: { home: pages.home.length, search: pages.search.length },
+      log: (line) => console.error(`bench:page: ${line} (${Math.round((Date.now() - firefoxStarted) / 1000)} s)`),
+    });
+    const ffSummary = summariseFirefox(ff.samples);
+    const durationS = Math.round((Date.now() - firefoxStarted) / 1000);
+    firefoxLines = firefoxMarkdown(ffSummary, { version: ff.version, reps: firefoxReps, latencyMs: firefoxLatency, failures: ff.failures });
+    const date = new Date().toISOString();
+    await writeFile(
+      join(root, 'bench/results/page-firefox.json'),
+      JSON.stringify(
+        {
+          date,
+          firefox: ff.version,
+          machine,
+          reps: firefoxReps,
+          durationS,
+          latencyMs: firefoxLatency,
+          throughputMbps: 10,
+          emulation: firefoxEmulation,
+          failures: ff.failures,
+          summary: ffSummary,
+          samples: ff.samples,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    const ffMd = [
+      '# bench:page — Firefox',
+      '',
+      `${date} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · Firefox part ${durationS} s`,
+      '',
+      ...firefoxLines,
+    ].join('\n');
+    await writeFile(join(root, 'bench/results/page-firefox.md'), ffMd);
+    if (!runChromium) console.log(ffMd);
+  }
   const summary = summarise(samples);
   const date = new Date().toISOString();
   const durationS = Math.round((Date.now() - runStarted) / 1000);
-  const md = renderMarkdown(summary, { date, chromium, machine, reps, swReps, durationS, failures });
-  await mkdir(join(root, 'bench/results'), { recursive: true });
-  await writeFile(
-    join(root, 'bench/results/page.json'),
-    JSON.stringify(
-      {
-        date,
-        chromium,
-        machine,
-        reps,
-        swReps,
-        durationS,
-        latencies,
-        throughputMbps: 10,
-        variants,
-        orders,
-        failures,
-        bundleFiles: [...bundles.files].map(([path, f]) => ({ path, bytes: f.raw.length, brotliBytes: f.br.length })),
-        summary,
-        samples,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  await writeFile(join(root, 'bench/results/page.md'), md);
-  console.log(md);
+  const md =
+    renderMarkdown(summary, { date, chromium, machine, reps, swReps, durationS, chromiumS, failures }) + [...firefoxLines, ''].join('\n');
+  if (runChromium)
+    await writeFile(
+      join(root, 'bench/results/page.json'),
+      JSON.stringify(
+        {
+          date,
+          chromium,
+          machine,
+          reps,
+          swReps,
+          durationS,
+          latencies,
+          throughputMbps: 10,
+          variants,
+          orders,
+          failures,
+          bundleFiles: [...bundles.files].map(([path, f]) => ({ path, bytes: f.raw.length, brotliBytes: f.br.length })),
+          summary,
+          samples,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  if (runChromium) {
+    await writeFile(join(root, 'bench/results/page.md'), md);
+    console.log(md);
+  }
 } finally {
   await browser?.close().catch(() => {});
-  await Promise.all(listeners.map((l) => l.close()));
+  await Promise.all([...proxies, ...listeners].map((l) => l.close()));
   await rm(work, { recursive: true, force: true });
 }
 
@@ -703,6 +821,7 @@ function renderMarkdown(
     reps: number;
     swReps: number;
     durationS: number;
+    chromiumS: number;
     failures: string[];
   },
 ): string {
@@ -710,7 +829,7 @@ function renderMarkdown(
   const out = [
     '# bench:page — podmap against bundles, in the browser',
     '',
-    `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · run ${Math.round(meta.durationS / 60)} min`,
+    `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · run ${Math.round(meta.durationS / 60)} min (Chromium ${Math.round(meta.chromiumS / 60)} min)`,
     `${meta.reps} repetitions per variant and latency (U+P SW: ${meta.swReps}), variants shuffled in each; CDP emulation 10 Mbit/s both ways, on the page and on its service worker. ` +
       'Every variant but U+P SW runs without the service worker. ' +
       'Time: performance.now() when every podlet element has rendered into its shadow root (median, min–max). ' +

@@ -119,7 +119,7 @@ interface Initiator {
  * clamps it to ~4 ms), from the start of the document. A string, because tsx would wrap named
  * inner functions in a helper the page does not have.
  */
-const renderProbe = `(() => {
+export const renderProbe = `(() => {
   const check = () => {
     if (document.readyState === 'loading') return false;
     const sections = [...document.querySelectorAll('section[data-podlet]')];
