@@ -20,6 +20,16 @@
  * request), so Firefox's absolute times do not compare with Chromium's; U+P against B does.
  * The certificate is accepted with the acceptInsecureCerts capability.
  *
+ * 0 ms runs without any CDP network emulation (no 10 Mbit/s cap either; issue 13, item 5). With
+ * Chromium's emulation at 0 ms latency and 10 Mbit/s, some cold loads stalled for 30 s: in
+ * bench/stall.ts (bench/results/page-stall.md), 5 of 200 cold loads of home under emulation (U+P
+ * 3/50, U+P 7o 1/50, U+P h1 1/50, U 0/50, half the preloads 0/50) against 0 of 150 in Chromium
+ * without it (a CDP session with Network enabled 0/50, none at all 0/50, U+P 7o 0/50) and 0 of
+ * 100 in Firefox. In every stall the servers had received every request the page made and
+ * finished every response, while the browser still showed them pending, layout.css on the
+ * layout's own connection among them: the emulation holds responses the browser has received.
+ * Not HTTP/2 (it stalled over HTTP/1.1 too), not the servers, not podmap's preloads.
+ *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
  *   U+P        podmap as shipped
@@ -830,7 +840,8 @@ function renderMarkdown(
     '# bench:page — podmap against bundles, in the browser',
     '',
     `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · run ${Math.round(meta.durationS / 60)} min (Chromium ${Math.round(meta.chromiumS / 60)} min)`,
-    `${meta.reps} repetitions per variant and latency (U+P SW: ${meta.swReps}), variants shuffled in each; CDP emulation 10 Mbit/s both ways, on the page and on its service worker. ` +
+    `${meta.reps} repetitions per variant and latency (U+P SW: ${meta.swReps}), variants shuffled in each; CDP emulation 10 Mbit/s both ways, on the page and on its service worker; ` +
+      '0 ms without any emulation (no cap either: with Chromium’s emulation, cold loads at 0 ms stalled, page-stall.md). ' +
       'Every variant but U+P SW runs without the service worker. ' +
       'Time: performance.now() when every podlet element has rendered into its shadow root (median, min–max). ' +
       'Requests and KB: from the network only (cache hits and responses a service worker served counted apart), encodedDataLength with headers, ' +
@@ -839,6 +850,12 @@ function renderMarkdown(
       'HTML done / last byte: medians, from the page’s navigation and resource timing (last byte: of anything fetched before render). ' +
       'Chain: the longest initiator chain of the page’s network requests, the document counting 1. × B: median over B’s median. ' +
       '0 ms latency is a diagnostic, not a target condition.',
+    '',
+    'Stalls at 0 ms (issue 13, item 5; `node --import tsx bench/stall.ts`, page-stall.md): cold loads of home at 0 ms in fresh contexts stalled ' +
+      'only under Chromium’s CDP emulation (0 ms, 10 Mbit/s): 5 of 200 (U+P 3/50, U+P 7o 1/50, U+P h1 1/50, U 0/50, half the preloads 0/50), ' +
+      'against 0 of 150 in Chromium without emulation and 0 of 100 in Firefox. In each stall the servers had received every request and ' +
+      'finished every response while the browser still had them pending (layout.css on the layout’s own connection too): the emulation ' +
+      'holds them, not the servers or HTTP/2. So 0 ms here runs without emulation.',
     '',
     '## With the service worker (U+P SW) and without (U+P)',
     '',

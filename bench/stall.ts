@@ -33,7 +33,7 @@ import { launchChromium } from '../test/helpers/chromium.ts';
 import { firefoxPath } from '../test/helpers/engines.js';
 import { demoStack } from './lib/demo-stack.ts';
 import { listenTls, type RequestHandler, type TlsListener } from './lib/listen-tls.ts';
-import { networkConditions, trackNetwork, type NetworkEntry } from './lib/record-page-load.ts';
+import { emulatedConditions, trackNetwork, type NetworkEntry } from './lib/record-page-load.ts';
 import { rewriteHead, stripModulePreloads } from './lib/rewrite-head.ts';
 import { describeMachine, markdownTable, shuffled, spreadOf } from './lib/stats.ts';
 import { generateCertificate } from './lib/tls-cert.ts';
@@ -152,7 +152,7 @@ try {
       if (!condition.startsWith('firefox') && !condition.endsWith('plain')) {
         const cdp = await page.createCDPSession();
         await cdp.send('Network.enable');
-        if (condition.endsWith('-emu')) await cdp.send('Network.emulateNetworkConditions', networkConditions(0));
+        if (condition.endsWith('-emu')) await cdp.send('Network.emulateNetworkConditions', emulatedConditions(0));
         pending = new Map();
         trackNetwork(cdp, () => pending!, false);
       }

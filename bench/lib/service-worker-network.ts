@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, CDPSession } from 'puppeteer-core';
-import { networkConditions, trackNetwork, type NetworkEntry, type NetworkSource } from './record-page-load.ts';
+import { emulating, networkConditions, trackNetwork, type NetworkEntry, type NetworkSource } from './record-page-load.ts';
 
 /** A CDP call that gives up after `ms`: a worker that was replaced may linger as a target that never answers. */
 const bounded = <T>(call: Promise<T>, ms = 2000) =>
@@ -41,7 +41,7 @@ export async function watchServiceWorkers(
           trackNetwork(session, () => entries, true);
           await session.send('Network.enable');
           await session.send('Network.setCacheDisabled', { cacheDisabled: false });
-          await session.send('Network.emulateNetworkConditions', networkConditions(latencyMs, offline));
+          if (emulating(latencyMs, offline)) await session.send('Network.emulateNetworkConditions', networkConditions(latencyMs, offline));
           sessions.push(session);
         }
         if (event.waitingForDebugger) await session.send('Runtime.runIfWaitingForDebugger');
