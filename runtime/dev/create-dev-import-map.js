@@ -32,7 +32,7 @@ export function createDevImportMap({ rootDir, podletDir, podletsPath }) {
   const scopes = {};
   const topLevel = new Map();
   const seen = new Set();
-  const visit = (name, fromDir, scopeUrl) => {
+  const visit = (name, fromDir, scopeUrl, recurse = true) => {
     if (name.startsWith('@podlets/')) {
       imports[`${name}/`] = podletsPath(name.slice('@podlets/'.length));
       return;
@@ -53,11 +53,14 @@ export function createDevImportMap({ rootDir, podletDir, podletsPath }) {
     } else if (topLevel.get(name) !== dir && scopeUrl) {
       Object.assign((scopes[scopeUrl] ??= {}), entries);
     }
-    if (seen.has(dir)) return;
+    if (!recurse || seen.has(dir)) return;
     seen.add(dir);
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir, base);
   };
   const own = JSON.parse(readFileSync(path.join(podletDir, 'package.json'), 'utf8'));
+  // The podlet's own dependencies take the top level first, so one of its libraries' dependency
+  // on another major (design's lit 3 beside geo's lit 2) gets a scope instead of taking it.
+  for (const dep of Object.keys(own.dependencies ?? {})) visit(dep, podletDir, null, false);
   for (const dep of Object.keys(own.dependencies ?? {})) visit(dep, podletDir, null);
   return Object.keys(scopes).length > 0 ? { imports, scopes } : { imports };
 }

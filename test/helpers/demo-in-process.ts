@@ -50,8 +50,12 @@ export interface InProcessDemo {
   requests: LoggedRequest[];
   /** CDN path → the body the CDN answers instead of the stored file, as a compromised CDN would. */
   tampered: Map<string, string>;
+  /** Podlet name → its manifest URL. */
+  podletUrls: Record<string, string>;
   /** Answers on layoutUrl with a demo layout made with these options from now on. */
   useLayout(options: DemoLayoutOptions): void;
+  /** Answers on layoutUrl with this handler (a layout of the test's own) from now on. */
+  useHandler(handle: Handler): void;
   /** Publishes a new release of the footer podlet (its module marked with `marker`) and serves it in place of the old one. */
   releaseFooter(version: string, marker: string): Promise<void>;
   close(): Promise<void>;
@@ -112,6 +116,10 @@ export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}):
     cdnRequests,
     requests,
     tampered,
+    podletUrls: urls,
+    useHandler(handle) {
+      layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));
+    },
     useLayout(options) {
       const handle = createDemoLayout({ ...layoutOptions, ...options, urls: { cdn: cdn.url, podlets: urls } }).handle;
       layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));

@@ -1,3 +1,4 @@
+import { designSheet } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
@@ -33,55 +34,39 @@ export function formatCoordinates(place: Place): string {
  */
 export class PodletGeo extends LitElement {
   static override properties = { index: { state: true } };
-  static override styles = css`
-    :host {
-      display: block;
-      font:
-        15px/1.4 system-ui,
-        sans-serif;
-      background: #fff;
-      border: 1px solid #d8dee4;
-      border-radius: 10px;
-      padding: 16px;
-    }
-    h2 {
-      margin: 0 0 8px;
-      font-size: 18px;
-    }
-    select {
-      font: inherit;
-      padding: 6px;
-      border-radius: 6px;
-    }
-    .city {
-      font-size: 22px;
-      font-weight: 700;
-      margin: 10px 0 2px;
-    }
-    .meta {
-      color: #556;
-    }
-    .lit {
-      margin-top: 10px;
-      font-size: 12px;
-      color: #667;
-    }
-  `;
+  // The design system is built on lit 3: this lit 2 podlet adopts its stylesheet as the native
+  // CSSStyleSheet it is (the same object every other podlet's shadow root adopts).
+  static override styles = [
+    designSheet!,
+    css`
+      .city {
+        font-size: 22px;
+        font-weight: 700;
+        margin: 10px 0 2px;
+      }
+      .lit {
+        margin-top: 10px;
+        font-size: 12px;
+      }
+    `,
+  ];
   index = 0;
 
   override render() {
     const place = places[this.index]!;
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: place.timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date());
-    return html`<h2>Your location</h2>
-      <label
-        >Change location
-        <select @change=${(e: Event) => (this.index = (e.target as HTMLSelectElement).selectedIndex)}>
+    return html`<pm1-card
+      ><h2 slot="heading">Your location</h2>
+      <pm1-field>
+        <label slot="label" for="place">Change location</label>
+        <select id="place" @change=${(e: Event) => (this.index = (e.target as HTMLSelectElement).selectedIndex)}>
           ${places.map((p, i) => html`<option ?selected=${i === this.index}>${p.city}</option>`)}
         </select>
-      </label>
+      </pm1-field>
       <p class="city">${place.city}, ${place.country}</p>
-      <p class="meta">${formatCoordinates(place)} · local time ${time}</p>
-      <p class="lit" data-testid="lit">Rendered with ${litFolder()}</p>`;
+      <p class="muted">${formatCoordinates(place)} · local time ${time}</p>
+      <p class="lit muted" data-testid="lit">Rendered with ${litFolder()}</p>
+    </pm1-card>`;
   }
 }
 

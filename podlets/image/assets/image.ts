@@ -1,3 +1,4 @@
+import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
@@ -28,55 +29,44 @@ export function photoBackground(photo: Photo): string {
 /** An image gallery: one large photo and a strip of thumbnails to choose from. */
 export class PodletImage extends LitElement {
   static override properties = { selected: { state: true } };
-  static override styles = css`
-    :host {
-      display: block;
-      font:
-        15px/1.4 system-ui,
-        sans-serif;
-      background: #fff;
-      border: 1px solid #d8dee4;
-      border-radius: 10px;
-      padding: 16px;
-    }
-    h2 {
-      margin: 0 0 12px;
-      font-size: 18px;
-    }
-    figure {
-      margin: 0;
-    }
-    .large {
-      height: 220px;
-      border-radius: 8px;
-    }
-    figcaption {
-      margin: 8px 0 12px;
-    }
-    ul {
-      display: grid;
-      grid-template-columns: repeat(6, 1fr);
-      gap: 8px;
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    button {
-      width: 100%;
-      height: 48px;
-      border: 2px solid transparent;
-      border-radius: 6px;
-      cursor: pointer;
-    }
-    button[aria-pressed='true'] {
-      border-color: #0b5cad;
-    }
-  `;
+  static override styles = [
+    designStyles,
+    css`
+      figure {
+        margin: 0;
+      }
+      .large {
+        height: 220px;
+        border-radius: 8px;
+      }
+      figcaption {
+        margin: 8px 0 12px;
+      }
+      ul {
+        display: grid;
+        grid-template-columns: repeat(6, 1fr);
+        gap: 8px;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      button {
+        width: 100%;
+        height: 48px;
+        padding: 0;
+        border: 2px solid transparent;
+      }
+      button[aria-pressed='true'] {
+        border-color: var(--pm-accent);
+      }
+    `,
+  ];
   selected = 0;
 
   override render() {
     const photo = photos[this.selected]!;
-    return html`<h2>Travel gallery</h2>
+    return html`<pm1-card
+      ><h2 slot="heading">Travel gallery</h2>
       <figure>
         <div class="large" role="img" aria-label=${photo.title} style="background:${photoBackground(photo)}"></div>
         <figcaption><strong>${photo.title}</strong> — ${photo.place}</figcaption>
@@ -93,7 +83,8 @@ export class PodletImage extends LitElement {
               ></button>
             </li>`,
         )}
-      </ul>`;
+      </ul>
+    </pm1-card>`;
   }
 }
 customElements.define('podlet-image', PodletImage);

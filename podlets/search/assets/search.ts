@@ -1,3 +1,4 @@
+import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
@@ -31,44 +32,23 @@ export function searchDestinations(query: string): Destination[] {
 /** Search: a query box and the destinations that match it, updated as the user types. */
 export class PodletSearch extends LitElement {
   static override properties = { query: { state: true } };
-  static override styles = css`
-    :host {
-      display: block;
-      font:
-        15px/1.4 system-ui,
-        sans-serif;
-      background: #fff;
-      border: 1px solid #d8dee4;
-      border-radius: 10px;
-      padding: 16px;
-    }
-    h2 {
-      margin: 0 0 12px;
-      font-size: 18px;
-    }
-    input {
-      box-sizing: border-box;
-      width: 100%;
-      padding: 10px;
-      border: 1px solid #aab4be;
-      border-radius: 6px;
-      font: inherit;
-    }
-    ol {
-      padding-left: 20px;
-    }
-    li {
-      margin: 10px 0;
-    }
-    .country {
-      color: #556;
-    }
-  `;
+  static override styles = [
+    designStyles,
+    css`
+      ol {
+        padding-left: 20px;
+      }
+      li {
+        margin: 10px 0;
+      }
+    `,
+  ];
   query = new URLSearchParams(location.search).get('q') ?? '';
 
   override render() {
     const results = searchDestinations(this.query);
-    return html`<h2>Search destinations</h2>
+    return html`<pm1-card
+      ><h2 slot="heading">Search destinations</h2>
       <input
         type="search"
         aria-label="Search destinations"
@@ -78,8 +58,9 @@ export class PodletSearch extends LitElement {
       />
       <p data-testid="count">${results.length} result${results.length === 1 ? '' : 's'}</p>
       <ol>
-        ${results.map((d) => html`<li><strong>${d.name}</strong> <span class="country">${d.country}</span><br />${d.summary}</li>`)}
-      </ol>`;
+        ${results.map((d) => html`<li><strong>${d.name}</strong> <span class="muted">${d.country}</span><br />${d.summary}</li>`)}
+      </ol>
+    </pm1-card>`;
   }
 }
 customElements.define('podlet-search', PodletSearch);
