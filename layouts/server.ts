@@ -58,9 +58,23 @@ export function createDemoLayout(options: DemoLayoutOptions = {}) {
     csp: options.csp ?? env('PODMAP_CSP', '1') !== '0',
     overrides,
     serviceWorker: options.serviceWorker ?? env('PODMAP_SERVICE_WORKER', '1') !== '0',
+    // Who is signed in, forwarded to every podlet: auth's demo cookie stands in for a session.
+    context: (req) => ({ user: demoUser(req.headers.cookie) }),
   });
 }
 
 if (isMain(import.meta.url)) {
   await listenOnDemoPort(createDemoLayout(), 'layout');
+}
+
+/** The signed-in user of the demo's `podmap-demo-user` cookie, if it holds a plausible name. */
+export function demoUser(cookie: string | undefined): { name: string } | null {
+  const raw = /(?:^|;\s*)podmap-demo-user=([^;]*)/.exec(cookie ?? '')?.[1];
+  if (!raw) return null;
+  try {
+    const name = decodeURIComponent(raw);
+    return /^[\p{L}\p{N} ._'-]{1,40}$/u.test(name) ? { name } : null;
+  } catch {
+    return null;
+  }
 }

@@ -9,5 +9,22 @@ export const podlet = await createPodlet({
   entries: ['auth.js'],
   exposes: { '@podlets/auth/session.js': 'session.js' },
   content: () => '<podlet-auth><p>Loading sign-in…</p></podlet-auth>',
+  // The user the layout knows (its podmap-user header) becomes the page's session: the stores
+  // of the header and of this podlet start from it, before any module runs.
+  state: (req) => {
+    const user = readUser(req.headers['podmap-user']);
+    return user ? { auth: { user, since: '' } } : undefined;
+  },
   fallback: () => '<p class="podlet-fallback">Sign-in is unavailable right now. Please try again in a minute.</p>',
 });
+
+/** The user name in the layout's `podmap-user` header (JSON `{ "name": … }`), if it is one. */
+function readUser(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  try {
+    const name = (JSON.parse(header) as { name?: unknown }).name;
+    return typeof name === 'string' && name.length > 0 && name.length <= 40 ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

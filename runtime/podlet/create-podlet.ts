@@ -26,6 +26,12 @@ export interface PodletOptions {
   content(req: IncomingMessage): string | Promise<string>;
   /** What a layout shows when the podlet cannot answer; cached by layouts. */
   fallback?(): string;
+  /**
+   * State for the page, per store channel (docs/sharing.md): sent with the content as the
+   * `podmap-state` header, which the layout puts in the page for the browser's stores to start
+   * from. Channels must be the podlet's name or start with it and ":"; at most 4 KB of JSON.
+   */
+  state?(req: IncomingMessage): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
   /** Rescan modules per request and never mark files immutable. Default: false. */
   development?: boolean;
   /**
@@ -90,7 +96,9 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
     }
     if (pathname === '/' || pathname === '/fallback') {
       const html = pathname === '/' ? await options.content(req) : (options.fallback?.() ?? '');
-      res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      const state = pathname === '/' ? await options.state?.(req) : undefined;
+      const stateHeader = state ? { 'podmap-state': asciiJson(state) } : {};
+      res.writeHead(200, { ...common, ...stateHeader, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : html);
       return;
     }
@@ -148,4 +156,9 @@ function podiumManifest(options: PodletOptions, version: string, base: string) {
     proxy: {},
     team: '',
   };
+}
+
+/** JSON with every character outside printable ASCII written as \uXXXX: what an HTTP header can carry. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

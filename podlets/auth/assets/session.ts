@@ -1,4 +1,4 @@
-import { peek, publish, shareAcrossTabs, subscribe } from '@podmap/browser';
+import { createStore } from '@podmap/browser/store.js';
 
 /** Who is signed in; null when nobody is. */
 export interface Session {
@@ -6,33 +6,39 @@ export interface Session {
   since: string;
 }
 
-const CHANNEL = 'auth';
-const TOPIC = 'session';
-
-// Signing in or out in one tab updates the others that are open (the bus's opt-in
-// BroadcastChannel delivery; nothing else on the page crosses tabs).
-shareAcrossTabs(CHANNEL);
+/** The demo's stand-in for a real session cookie, which the layout reads to know the user. */
+const COOKIE = 'podmap-demo-user';
 
 /**
- * The session, exposed to other podlets as `@podlets/auth/session.js`. State travels on the
- * podmap bus, so a podlet that never imports this module can still listen to
- * `auth`/`session` messages.
+ * The session, in the page's store of channel `auth` (topic `state` on the bus): one state for
+ * the whole page, whichever podlet or copy of the runtime reads it, shared with this site's other
+ * tabs. On a page where the server knew the user, the store starts from the session auth's
+ * server sent with its content, so the header shows it on first paint.
+ */
+const session = createStore<string, Session | null>('auth', null, { acrossTabs: true });
+
+/**
+ * The session, exposed to other podlets as `@podlets/auth/session.js`. A podlet that never
+ * imports this module can still follow the `auth` channel's `state` messages on the bus.
  */
 export function currentSession(): Session | null {
-  return (peek(CHANNEL, TOPIC) as Session | null | undefined) ?? null;
+  return session.get();
 }
 
 /** Calls `listener` with the current session now and on every change; returns an unsubscribe function. */
 export function onSessionChange(listener: (session: Session | null) => void): () => void {
-  return subscribe(CHANNEL, TOPIC, (payload: unknown) => listener((payload as Session | null) ?? null), { replay: true });
+  listener(session.get());
+  return session.subscribe((value) => listener(value ?? null));
 }
 
 export function signIn(user: string): Session {
-  const session = { user, since: new Date().toISOString() };
-  publish(CHANNEL, TOPIC, session);
-  return session;
+  const next = { user, since: new Date().toISOString() };
+  document.cookie = `${COOKIE}=${encodeURIComponent(user)}; path=/; SameSite=Lax`;
+  session.set(next);
+  return next;
 }
 
 export function signOut(): void {
-  publish(CHANNEL, TOPIC, null);
+  document.cookie = `${COOKIE}=; path=/; max-age=0; SameSite=Lax`;
+  session.set(null);
 }

@@ -1,4 +1,5 @@
 import { designSheet } from '@podmap-demo/design';
+import { createStore } from '@podmap/browser/store.js';
 import { LitElement, css, html } from 'lit';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
@@ -29,6 +30,12 @@ export function formatCoordinates(place: Place): string {
 }
 
 /**
+ * The chosen location, for the whole page and, through sessionStorage, for the next page of
+ * this tab: the `geo` store. Search reads it by contract (channel `geo`, its `state`).
+ */
+export const chosenPlace = createStore<string, { city: string; country: string } | null>('geo', null, { persist: 'session' });
+
+/**
  * The location widget. This team is still on lit 2 (package.json says ^2.7.0): the layout
  * gives it lit 2 through a scope while the rest of the page runs lit 3.
  */
@@ -50,7 +57,16 @@ export class PodletGeo extends LitElement {
       }
     `,
   ];
-  index = 0;
+  index = Math.max(
+    0,
+    places.findIndex((p) => p.city === chosenPlace.get()?.city),
+  );
+
+  #choose(index: number): void {
+    this.index = index;
+    const { city, country } = places[index]!;
+    chosenPlace.set({ city, country });
+  }
 
   override render() {
     const place = places[this.index]!;
@@ -59,7 +75,7 @@ export class PodletGeo extends LitElement {
       ><h2 slot="heading">Your location</h2>
       <pm1-field>
         <label slot="label" for="place">Change location</label>
-        <select id="place" @change=${(e: Event) => (this.index = (e.target as HTMLSelectElement).selectedIndex)}>
+        <select id="place" @change=${(e: Event) => this.#choose((e.target as HTMLSelectElement).selectedIndex)}>
           ${places.map((p, i) => html`<option ?selected=${i === this.index}>${p.city}</option>`)}
         </select>
       </pm1-field>

@@ -1,4 +1,5 @@
 import { designStyles } from '@podmap-demo/design';
+import { createStore } from '@podmap/browser/store.js';
 import { LitElement, css, html } from 'lit';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
@@ -29,9 +30,12 @@ export function searchDestinations(query: string): Destination[] {
   });
 }
 
+/** The location geo's widget chose (its `geo` store, by contract): where the search starts from. */
+const chosenPlace = createStore<string, { city: string; country: string } | null>('geo', null, { persist: 'session' });
+
 /** Search: a query box and the destinations that match it, updated as the user types. */
 export class PodletSearch extends LitElement {
-  static override properties = { query: { state: true } };
+  static override properties = { query: { state: true }, place: { state: true } };
   static override styles = [
     designStyles,
     css`
@@ -44,6 +48,18 @@ export class PodletSearch extends LitElement {
     `,
   ];
   query = new URLSearchParams(location.search).get('q') ?? '';
+  place = chosenPlace.get();
+  #unsubscribe?: () => void;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#unsubscribe = chosenPlace.subscribe((place) => (this.place = place));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+  }
 
   override render() {
     const results = searchDestinations(this.query);
@@ -56,6 +72,7 @@ export class PodletSearch extends LitElement {
         .value=${this.query}
         @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
       />
+      ${this.place ? html`<p class="muted" data-testid="from">Searching from ${this.place.city}, ${this.place.country}</p>` : ''}
       <p data-testid="count">${results.length} result${results.length === 1 ? '' : 's'}</p>
       <ol>
         ${results.map((d) => html`<li><strong>${d.name}</strong> <span class="muted">${d.country}</span><br />${d.summary}</li>`)}
