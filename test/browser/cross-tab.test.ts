@@ -2,27 +2,16 @@
 // two windows, two bus states, one origin.
 import * as bus from '@podmap/browser';
 import { deepEqual, equal, ok, uniqueName, wait } from './assert.ts';
+import { openOtherTab } from './other-tab.ts';
 
 type Bus = typeof bus;
-
-/** Opens the other "tab" and resolves with its bus once its module has run. */
-async function openOtherTab(): Promise<{ other: Bus; close: () => void }> {
-  const frame = document.createElement('iframe');
-  frame.src = '/test/browser/fixtures/other-tab.html';
-  const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve()));
-  document.body.append(frame);
-  await loaded;
-  const win = frame.contentWindow as Window & { bus?: Bus };
-  if (!win.bus) await new Promise((resolve) => win.addEventListener('bus-ready', resolve));
-  return { other: win.bus!, close: () => frame.remove() };
-}
 
 // Long enough for a BroadcastChannel message between two frames of one process to arrive.
 const SETTLE_MS = 150;
 
 describe('across tabs', () => {
   it('delivers both ways when both tabs enable the channel, marked remote, with no echo', async () => {
-    const { other, close } = await openOtherTab();
+    const { other, close } = await openOtherTab<Bus>();
     const channel = uniqueName('cart');
     try {
       bus.shareAcrossTabs(channel);
@@ -53,7 +42,7 @@ describe('across tabs', () => {
   });
 
   it('delivers nothing until this tab enables the channel, and nothing after it disables it', async () => {
-    const { other, close } = await openOtherTab();
+    const { other, close } = await openOtherTab<Bus>();
     const channel = uniqueName('cart');
     try {
       other.shareAcrossTabs(channel);
@@ -80,7 +69,7 @@ describe('across tabs', () => {
   });
 
   it('a payload that cannot be cloned is delivered here and warned about, not sent', async () => {
-    const { other, close } = await openOtherTab();
+    const { other, close } = await openOtherTab<Bus>();
     const channel = uniqueName('cart');
     const warnings: unknown[][] = [];
     const warn = console.warn;

@@ -6,6 +6,7 @@ import { peek, publish, type BusMessage } from '@podmap/browser';
 import * as storeModule from '@podmap/browser/store.js';
 import { createStore } from '@podmap/browser/store.js';
 import { deepEqual, equal, ok, throws, uniqueName, wait } from './assert.ts';
+import { openOtherTab } from './other-tab.ts';
 
 /** A copy of the runtime as a podlet would import it: the bus and its store entry. */
 type Bus = typeof bus & typeof storeModule;
@@ -29,18 +30,6 @@ async function captureWarnings(fn: () => unknown): Promise<unknown[][]> {
     console.warn = warn;
   }
   return warnings;
-}
-
-/** Opens a same-origin iframe with its own window, so its own bus state (cross-tab.test.ts). */
-async function openOtherTab(): Promise<{ other: Bus; close: () => void }> {
-  const frame = document.createElement('iframe');
-  frame.src = '/test/browser/fixtures/other-tab.html';
-  const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve()));
-  document.body.append(frame);
-  await loaded;
-  const win = frame.contentWindow as Window & { bus?: Bus };
-  if (!win.bus) await new Promise((resolve) => win.addEventListener('bus-ready', resolve));
-  return { other: win.bus!, close: () => frame.remove() };
 }
 
 // Long enough for a BroadcastChannel message between two frames of one process to arrive.
@@ -193,7 +182,7 @@ describe('createStore() - persist', () => {
       createStore(channel, { n: 0 }).set({ n: 2 });
       equal(sessionStorage.getItem(storageKey(channel)), '{"n":2}');
       // Another window of this tab: its own bus, the same sessionStorage, like the next page.
-      const { other, close } = await openOtherTab();
+      const { other, close } = await openOtherTab<Bus>();
       try {
         deepEqual(other.createStore(channel, { n: 0 }, { persist: 'session' }).get(), { n: 2 });
         deepEqual(other.createStore(channel, { n: 0 }).get(), { n: 2 }, 'the restored state is not on the page');
@@ -260,7 +249,7 @@ describe('createStore() - persist', () => {
 
 describe('createStore() - across tabs', () => {
   it('syncs the state with another tab when both opt in', async () => {
-    const { other, close } = await openOtherTab();
+    const { other, close } = await openOtherTab<Bus>();
     const channel = uniqueName('st');
     try {
       const here = createStore(channel, 0, { acrossTabs: true });
@@ -282,7 +271,7 @@ describe('createStore() - across tabs', () => {
   });
 
   it('does not sync when this tab has not opted in', async () => {
-    const { other, close } = await openOtherTab();
+    const { other, close } = await openOtherTab<Bus>();
     const channel = uniqueName('st');
     try {
       const here = createStore(channel, 0);

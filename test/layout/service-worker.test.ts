@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { createLayout } from '../../runtime/layout/create-layout.ts';
+import { test, type TestContext } from 'node:test';
+import { createLayout, type LayoutOptions } from '../../runtime/layout/create-layout.ts';
 import type { PageAssets } from '../../runtime/layout/page-assets.ts';
 import { buildWorkerConfig, DEFAULT_SERVICE_WORKER, resolveServiceWorker } from '../../runtime/layout/service-worker/worker-config.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
@@ -17,6 +17,30 @@ const assets = (over: Partial<PageAssets>): PageAssets => ({
   shimUrl: null,
   ...over,
 });
+
+/** A layout of one lit podlet, on the test CDN unless `cdnUrl` is given, listening: its base URL. */
+async function layoutOfOnePodlet(t: TestContext, options: Partial<LayoutOptions>): Promise<string> {
+  let cdnUrl = options.cdnUrl;
+  if (!cdnUrl) {
+    const cdn = await startCdnWithLit();
+    t.after(() => cdn.close());
+    cdnUrl = cdn.url;
+  }
+  const dir = await writePodletFolder(t, {
+    name: '@podlets/one',
+    dependencies: { lit: '^3.1.0' },
+    modules: { 'one.js': "import 'lit';\n" },
+  });
+  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
+  const layout = createLayout({
+    importMap: { imports: {} },
+    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
+    pages: { '/': { title: 'x', podlets: ['one'] } },
+    ...options,
+    cdnUrl,
+  });
+  return listen(t, layout.handle);
+}
 
 test('buildWorkerConfig() - two pages sharing modules - lists each module once with its integrity, the stylesheets, and es-module-shims on first use only in native mode', () => {
   const home = assets({
@@ -89,23 +113,7 @@ test('resolveServiceWorker() - hostile and wrong options - are refused with PODM
 });
 
 test("createLayout({ serviceWorker }) - the worker script - holds the pages' modules with integrity, is never cached, and its pages register it after load under the CSP nonce", async (t) => {
-  const cdn = await startCdnWithLit();
-  t.after(() => cdn.close());
-  const dir = await writePodletFolder(t, {
-    name: '@podlets/one',
-    dependencies: { lit: '^3.1.0' },
-    modules: { 'one.js': "import 'lit';\n" },
-  });
-  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
-  const layout = createLayout({
-    cdnUrl: cdn.url,
-    importMap: { imports: {} },
-    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
-    pages: { '/': { title: 'x', podlets: ['one'] } },
-    csp: true,
-    serviceWorker: true,
-  });
-  const base = await listen(t, layout.handle);
+  const base = await layoutOfOnePodlet(t, { csp: true, serviceWorker: true });
   const page = await fetch(base);
   const html = await page.text();
   const nonce = /'nonce-([^']+)'/.exec(page.headers.get('content-security-policy')!)![1]!;
@@ -134,38 +142,14 @@ test("createLayout({ serviceWorker }) - the worker script - holds the pages' mod
 test('createLayout({ serviceWorker }) - the CDN down - the worker script answers 503 PODMAP_ERR_WORKER_UNAVAILABLE, so browsers keep the worker they have', async (t) => {
   t.mock.method(console, 'error', () => {});
   const deadCdn = await listen(t, (_req, res) => void res.writeHead(503).end());
-  const dir = await writePodletFolder(t, {
-    name: '@podlets/one',
-    dependencies: { lit: '^3.1.0' },
-    modules: { 'one.js': "import 'lit';\n" },
-  });
-  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
-  const layout = createLayout({
-    cdnUrl: deadCdn,
-    importMap: { imports: {} },
-    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
-    pages: { '/': { title: 'x', podlets: ['one'] } },
-    serviceWorker: true,
-  });
-  const base = await listen(t, layout.handle);
+  const base = await layoutOfOnePodlet(t, { cdnUrl: deadCdn, serviceWorker: true });
   const script = await fetch(`${base}podmap-sw.js`);
   assert.equal(script.status, 503);
   assert.equal(((await script.json()) as { error: { code: string } }).error.code, 'PODMAP_ERR_WORKER_UNAVAILABLE');
 });
 
 test('createLayout({ serviceWorker: { unregister: true } }) - the kill switch - pages unregister it and the script is the self-removing worker', async (t) => {
-  const cdn = await startCdnWithLit();
-  t.after(() => cdn.close());
-  const dir = await writePodletFolder(t, { name: '@podlets/one', modules: { 'one.js': '' } });
-  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
-  const layout = createLayout({
-    cdnUrl: cdn.url,
-    importMap: { imports: {} },
-    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
-    pages: { '/': { title: 'x', podlets: ['one'] } },
-    serviceWorker: { unregister: true },
-  });
-  const base = await listen(t, layout.handle);
+  const base = await layoutOfOnePodlet(t, { serviceWorker: { unregister: true } });
   assert.match(await (await fetch(base)).text(), /getRegistrations\(\)[^<]*r\.unregister\(\)/);
   const text = await (await fetch(`${base}podmap-sw.js`)).text();
   const config = JSON.parse(/^self\.podmapWorker = (.*);$/m.exec(text)![1]!) as { unregister: boolean; precache: unknown[] };
@@ -173,22 +157,7 @@ test('createLayout({ serviceWorker: { unregister: true } }) - the kill switch - 
 });
 
 test('createLayout({ serviceWorker }) - the update check - gets the script compressed, and a 304 while it has not changed', async (t) => {
-  const cdn = await startCdnWithLit();
-  t.after(() => cdn.close());
-  const dir = await writePodletFolder(t, {
-    name: '@podlets/one',
-    dependencies: { lit: '^3.1.0' },
-    modules: { 'one.js': "import 'lit';\n" },
-  });
-  const one = await createPodlet({ name: 'one', packageDir: dir, entries: ['one.js'], content: () => '<p>one</p>' });
-  const layout = createLayout({
-    cdnUrl: cdn.url,
-    importMap: { imports: {} },
-    podlets: { one: `${await listen(t, one.handle)}manifest.json` },
-    pages: { '/': { title: 'x', podlets: ['one'] } },
-    serviceWorker: true,
-  });
-  const base = await listen(t, layout.handle);
+  const base = await layoutOfOnePodlet(t, { serviceWorker: true });
   const { request } = await import('node:http');
   const get = (headers: Record<string, string>) =>
     new Promise<{ status: number; headers: Record<string, unknown>; bytes: number }>((resolve, reject) => {
