@@ -72,7 +72,7 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     const clients = page.podlets.flatMap((n) => composer.podlets.get(n) ?? []);
     // Content requests start before the head is written, so podlets work while the browser
     // already fetches modules.
-    const context = await settings.context?.(req);
+    const context = await requestContext(req, settings);
     const mountOrigin = settings.mountOrigin ?? originOfHost(req.headers.host);
     const podletHeaders = podletContextHeaders(req, path, { name: settings.name, mountOrigin }, context ?? undefined);
     const contents = clients.map((c) => c.content(podletHeaders));
@@ -95,6 +95,16 @@ export function createPageServer(composer: PageComposer, settings: PageServerSet
     await streamFragments(out, clients, contents, assets, nonce);
     out.end('</main>\n</body>\n</html>\n');
   };
+}
+
+/** The layout's `context` for this request; one that throws costs the podlets the user and locale, never the page. */
+async function requestContext(req: IncomingMessage, settings: PageServerSettings): Promise<RequestContext | null | undefined> {
+  try {
+    return await settings.context?.(req);
+  } catch (error) {
+    console.warn(`podmap: PODMAP_ERR_INTERNAL: the layout's context option threw (${String(error).slice(0, 200)}); podlets get no user`);
+    return undefined;
+  }
 }
 
 /** The page's assets with the request's overrides cookie applied: a copy, because the cached assets are every other user's page. */

@@ -102,3 +102,18 @@ test('context - what the layout knows about a request - reaches every podlet as 
   assert.equal(seenHostile[0]!['podmap-user'], undefined, 'a user over 1 KB is not sent');
   assert.equal(seenHostile[0]!['podium-device-type'], 'desktop');
 });
+
+test('context - an option that throws - costs the podlets the user, never the page; logged with a code', async (t) => {
+  const seen: IncomingHttpHeaders[] = [];
+  const { base, logs } = await page(t, { one: await statePodlet(t, 'one', undefined, seen) }, () => {
+    throw new Error('session store down');
+  });
+  const response = await fetch(base);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /<p>one content<\/p>/);
+  assert.equal(seen[0]!['podmap-user'], undefined);
+  assert.ok(
+    logs().some((l) => /^podmap: PODMAP_ERR_INTERNAL: the layout's context option threw \(Error: session store down\)/.test(l)),
+    logs().join('\n'),
+  );
+});
