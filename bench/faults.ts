@@ -9,7 +9,8 @@
  *                             the ×-healthy column then divides by the first case run, and
  *                             bench/results/ is left alone: the table is only printed)
  *
- * Processes, all on loopback: the CDN, the three healthy podlets (alpha, beta, gamma) and the ten
+ * Processes, all on loopback: the CDN, the three healthy podlets (alpha, beta, gamma), ten more
+ * well-behaved podlets made like them (delta … nu, for the control row) and the ten
  * hostile podlets of test/helpers/hostile-podlets.ts live in one child (bench/lib/fault-backends.ts),
  * which takes the faults over IPC. Each case gets a fresh layout in a child of its own
  * (bench/lib/fault-layout.ts: createLayout, timeoutMs BENCH_TIMEOUT_MS, default circuit breaker),
@@ -20,14 +21,16 @@
  * `</html>\n`, the sections that fell back are noted), a warm-up of BENCH_WARMUP_SECONDS (the
  * circuit breaker opens here), BENCH_ROUNDS rounds of BENCH_SECONDS, a page after the last round
  * (its fallbacks noted), then the layout's memory. The page holds alpha, beta, gamma (and the
- * hostile podlets in those cases). Cases, in this order:
+ * hostile podlets, or the ten more healthy ones, in those cases). Cases, in this order:
  *   healthy · beta stopped · gamma hanging · alpha killed mid-round (closeAllConnections at 30 % of
  *   each round, restarted at 60 %) · alpha's podlet-version flapping on every content response ·
- *   every hostile podlet on the page · each hostile podlet alone beside the healthy three
+ *   13 healthy podlets (the control for the next row: the same page shape, ten well-behaved podlets
+ *   where it has the hostile ones) · every hostile podlet on the page · each hostile podlet alone beside the healthy three
  *   (BENCH_HOSTILE_EACH=0 skips these; their rounds last BENCH_EACH_SECONDS) · the CDN stopped right
  *   after the validation request built the page · healthy again (how far the machine drifted).
  * Rounds of a case run back to back (a fault is state: they cannot alternate with other cases);
- * the table gives the median over rounds with min–max.
+ * the table gives the median over rounds with min–max. Under the table: hostile (all) against the
+ * 13-healthy control, and the control against healthy (how much of the drop is page size).
  */
 import autocannon from 'autocannon';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -49,12 +52,14 @@ const hostileEach = process.env.BENCH_HOSTILE_EACH !== '0';
 const eachSeconds = Number(process.env.BENCH_EACH_SECONDS ?? 3);
 const only = process.env.BENCH_CASES?.split(',').map((s) => s.trim()) ?? [];
 const healthyNames = ['alpha', 'beta', 'gamma'];
+const controlCase = '13 healthy podlets';
+const hostileAllCase = 'hostile (all)';
 
 interface Case {
   name: string;
   what: string;
-  /** Hostile podlets on the page besides the healthy three. */
-  hostile?: string[];
+  /** Podlets on the page before the healthy three (hostile ones, or the ten more healthy ones). */
+  more?: string[];
   seconds?: number;
   /** After the layout started, before the validation request. */
   setUp?(): Promise<unknown>;
@@ -86,7 +91,7 @@ let layout: IpcChild<{ url: string }> | undefined;
 try {
   backends = await forkIpcChild<Backends>(join(root, 'bench/lib/fault-backends.ts'), {}, log);
   const b = backends;
-  const { cdnUrl, healthy, hostile } = b.ready;
+  const { cdnUrl, healthy, moreHealthy, hostile } = b.ready;
   const behave = (podlet: string, behaviour: string) => b.call('behave', { podlet, behaviour });
 
   const cases: Case[] = [
@@ -120,11 +125,18 @@ try {
       tearDown: () => behave('alpha', 'ok'),
     },
     {
-      name: 'hostile (all)',
-      what: `all ${hostile.length} hostile podlets on the page beside the healthy three`,
-      hostile: hostile.map((h) => h.name),
+      name: controlCase,
+      what:
+        `${moreHealthy.length} more well-behaved podlets (${moreHealthy[0]} … ${moreHealthy.at(-1)}, made like alpha and gamma) ` +
+        'on the page beside the healthy three: the control for hostile (all), the same page shape',
+      more: moreHealthy,
     },
-    ...(hostileEach ? hostile.map((h) => ({ name: `hostile: ${h.name}`, what: h.what, hostile: [h.name], seconds: eachSeconds })) : []),
+    {
+      name: hostileAllCase,
+      what: `all ${hostile.length} hostile podlets on the page beside the healthy three`,
+      more: hostile.map((h) => h.name),
+    },
+    ...(hostileEach ? hostile.map((h) => ({ name: `hostile: ${h.name}`, what: h.what, more: [h.name], seconds: eachSeconds })) : []),
     {
       name: 'CDN stopped',
       what: 'the CDN closed right after the validation request built the page',
@@ -136,7 +148,7 @@ try {
 
   const results = [];
   for (const c of cases.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)))) {
-    const names = [...(c.hostile ?? []), ...healthyNames];
+    const names = [...(c.more ?? []), ...healthyNames];
     const podlets = Object.fromEntries(names.map((n) => [n, healthy[n] ?? hostile.find((h) => h.name === n)!.manifest]));
     const config: LayoutConfig = { cdnUrl, podlets, names, timeoutMs };
     layout = await forkIpcChild<{ url: string }>(join(root, 'bench/lib/fault-layout.ts'), { BENCH_LAYOUT: JSON.stringify(config) }, log);
@@ -188,6 +200,7 @@ try {
   const base = results[0]!.requestsPerSecond.median;
   const fmt = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
   const fallbackText = (f: string[]) => (f.length ? f.join(', ') : '—');
+  const pageSize = pageSizeRatios(results);
   const md = [
     '# bench:faults — a podmap layout under podlet and CDN faults',
     '',
@@ -196,7 +209,7 @@ try {
     `Load: autocannon, HTTP/1.1 keep-alive, ${connections} connections; per case a ${warmupSeconds} s warm-up, then ${rounds} rounds of ` +
       `${seconds} s (${eachSeconds} s for the per-hostile-podlet rows), back to back; median (min–max) over rounds. ` +
       `Layout timeoutMs ${timeoutMs}, default circuit breaker (5 failures open it for 5 s, doubling up to 60 s). ` +
-      'The page: alpha, beta, gamma (plus the hostile podlets in those rows). Every case was validated first: ' +
+      'The page: alpha, beta, gamma (plus the hostile podlets, or ten more healthy ones, in those rows). Every case was validated first: ' +
       'status 200 and the body ends with `</html>\\n`. Memory: the layout process at the end of the case ' +
       '(live heap = heapUsed after two full collections). Whole run: ' +
       `${runSeconds} s.`,
@@ -232,6 +245,7 @@ try {
       ]),
     ),
     '',
+    ...(pageSize ? [pageSize.text, ''] : []),
     ...notes(results),
     '',
     'What each case does:',
@@ -256,8 +270,23 @@ try {
     await mkdir(join(root, 'bench/results'), { recursive: true });
     await writeFile(
       join(root, 'bench/results/faults.json'),
-      JSON.stringify({ date, machine, seconds, eachSeconds, connections, rounds, warmupSeconds, timeoutMs, runSeconds, results }, null, 2) +
-        '\n',
+      JSON.stringify(
+        {
+          date,
+          machine,
+          seconds,
+          eachSeconds,
+          connections,
+          rounds,
+          warmupSeconds,
+          timeoutMs,
+          runSeconds,
+          pageSize: pageSize?.json,
+          results,
+        },
+        null,
+        2,
+      ) + '\n',
     );
     await writeFile(join(root, 'bench/results/faults.md'), md);
     console.log(md);
@@ -265,6 +294,34 @@ try {
 } finally {
   await layout?.stop();
   await backends?.stop();
+}
+
+/**
+ * hostile (all) against the 13-healthy control (hostility), and the control against healthy (page
+ * size), by req/s: the ratio of the medians, with the range that the rounds allow (lowest round over
+ * highest, highest over lowest). The share of the drop is in log terms (ln ratio / ln total), so
+ * the two shares add up to 100 %. Undefined unless all three cases ran.
+ */
+function pageSizeRatios(results: Array<{ case: string; requestsPerSecond: Spread; p99Ms: Spread }>) {
+  const get = (name: string) => results.find((r) => r.case === name);
+  const healthy = get('healthy');
+  const control = get(controlCase);
+  const all = get(hostileAllCase);
+  if (!healthy || !control || !all) return undefined;
+  const ratio = (a: Spread, b: Spread) => ({ median: a.median / b.median, min: a.min / b.max, max: a.max / b.min });
+  const size = ratio(control.requestsPerSecond, healthy.requestsPerSecond);
+  const hostility = ratio(all.requestsPerSecond, control.requestsPerSecond);
+  const total = ratio(all.requestsPerSecond, healthy.requestsPerSecond);
+  const sizeShare = total.median < 1 ? Math.log(size.median) / Math.log(total.median) : NaN;
+  const r = (x: { median: number; min: number; max: number }) => `${x.median.toFixed(2)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
+  const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)} %` : 'n/a');
+  const text =
+    `Page size against hostility (req/s, ratio of medians, with the range the rounds allow): ` +
+    `${hostileAllCase} ÷ ${controlCase} = **${r(hostility)}** (hostility); ${controlCase} ÷ healthy = **${r(size)}** ` +
+    `(page size: 13 podlets instead of 3); ${hostileAllCase} ÷ healthy = ${r(total)}. ` +
+    `Of the drop from healthy to ${hostileAllCase} (in log terms), ${pct(sizeShare)} is page size and ${pct(1 - sizeShare)} hostility. ` +
+    `p99: healthy ${healthy.p99Ms.median} ms, ${controlCase} ${control.p99Ms.median} ms, ${hostileAllCase} ${all.p99Ms.median} ms.`;
+  return { text, json: { hostilityRatio: hostility, pageSizeRatio: size, totalRatio: total, pageSizeShareOfDrop: sizeShare } };
 }
 
 /** How to read the table: noise, and what the fault cases do and do not exercise. */
@@ -276,7 +333,8 @@ function notes(results: Array<{ case: string; requestsPerSecond: Spread; runs: R
       `span ${range} req/s: a case whose req/s falls inside that range is not distinguishable from healthy here.`,
     'A fault case can be *faster* than healthy: a podlet on its fallback costs the layout no content request. ' +
       '“killed mid-round” spends much of its window with alpha’s circuit open (a probe that lands while alpha is down doubles the cool-down). ' +
-      'The hostile rows put 4 (or 13) podlets on the page instead of 3, so some drop is the extra fetches, not the hostility. ' +
+      `The hostile rows put 4 (or 13) podlets on the page instead of 3, so some drop is the extra fetches, not the hostility: ` +
+      `“${controlCase}” is hostile (all)’s page with ten well-behaved podlets in the hostile ones’ places, to tell the two apart. ` +
       '“CDN stopped” lasts well under the layout’s 60 s assetsTtlMs, so the background rebuild against a dead CDN is not exercised.',
   ];
 }

@@ -1,8 +1,10 @@
 /**
  * Child process of bench/faults.ts: the CDN (the shared test store, test/helpers/cdn-with-lit.ts),
  * three healthy podlets (alpha, beta, gamma, as in test/e2e/hostile-load.test.ts: lit from the
- * CDN, alpha exposes @podlets/alpha/session.js and beta imports it) and every hostile podlet of
- * test/helpers/hostile-podlets.ts, each on its own loopback port. Driven over IPC (ipc-child.ts):
+ * CDN, alpha exposes @podlets/alpha/session.js and beta imports it), ten more well-behaved podlets
+ * made like alpha and gamma (delta … nu: lit from the CDN, one entry, a short content; the control
+ * for the page of 13 podlets), and every hostile podlet of test/helpers/hostile-podlets.ts, each on
+ * its own loopback port. Driven over IPC (ipc-child.ts):
  *
  *   behave { podlet, behaviour: 'ok' | 'hang' | 'flap' }   hang: accept the content request, never answer;
  *                                                         flap: a new podlet-version on every content response
@@ -21,12 +23,15 @@ import { serveIpc } from './ipc-child.ts';
 
 export interface Backends {
   cdnUrl: string;
-  /** Healthy podlet name → manifest URL. */
+  /** Healthy podlet name → manifest URL: alpha, beta, gamma and the ten of `moreHealthy`. */
   healthy: Record<string, string>;
+  /** The ten extra well-behaved podlets, in page order (delta … nu). */
+  moreHealthy: string[];
   hostile: Array<{ name: string; what: string; manifest: string }>;
 }
 
-const healthyNames = ['alpha', 'beta', 'gamma'];
+const moreHealthy = ['delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu'];
+const healthyNames = ['alpha', 'beta', 'gamma', ...moreHealthy];
 const cleanups: Array<() => unknown> = [];
 // writePodletFolder removes its folder through t.after(); these live as long as this process.
 const fakeT = { after: (cleanup: () => unknown) => void cleanups.push(cleanup) } as unknown as TestContext;
@@ -112,7 +117,7 @@ const serverOf = (args: Record<string, unknown>) => {
   if (!s) throw new Error(`no podlet "${String(args.podlet)}"`);
   return s;
 };
-serveIpc({ cdnUrl, healthy, hostile } satisfies Backends, {
+serveIpc({ cdnUrl, healthy, moreHealthy, hostile } satisfies Backends, {
   behave: (args) => void (behaviour[String(args.podlet)] = args.behaviour as 'ok' | 'hang' | 'flap'),
   stop: (args) => serverOf(args).stop(),
   start: (args) => serverOf(args).start(),
