@@ -20,8 +20,9 @@ const importMap = JSON.stringify(createImportMapForTests());
 // module instances, as when two podlets bring the runtime from two places.
 const COPY_PATH = /^\/copy-[\w-]+(?=\/runtime\/browser\/public\/)/;
 
-// Shim mode is decided when es-module-shims starts, before the parser has reached the
-// importmap-shim below, so it must be asked for explicitly.
+// Shim mode is decided when es-module-shims starts, so it must be asked for explicitly. The
+// importmap-shim comes before es-module-shims, which then reads it as it starts: after it, WebKit
+// once ran a test module before es-module-shims had seen the map ("Unable to resolve specifier").
 const SHIM_SCRIPTS = `<script type="esms-options">{"shimMode":true}</script>
     <script src="/node_modules/es-module-shims/dist/es-module-shims.js"></script>`;
 
@@ -33,8 +34,8 @@ function createTestPage(mode) {
 <html>
   <head>
     <script>window.__podmapTestMode = '${mode}';</script>
-    ${shim ? SHIM_SCRIPTS : ''}
     <script type="${shim ? 'importmap-shim' : 'importmap'}">${importMap}</script>
+    ${shim ? SHIM_SCRIPTS : ''}
   </head>
   <body>
     <script type="${shim ? 'module-shim' : 'module'}" src="${testFramework}"></script>
