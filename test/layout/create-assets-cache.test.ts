@@ -53,24 +53,26 @@ test('createAssetsCache() - a rebuild that fails - keeps the old assets for anot
   assert.equal(calls.length, 3);
 });
 
-test('createAssetsCache() - a first build that fails - is answered at once from the cache during a back-off that doubles, then built again', async () => {
+test('createAssetsCache() - a first build that fails - is answered at once from the cache during a back-off that doubles, then built again', async (t) => {
+  // The clock is the test's: on a loaded machine, real sleeps of a few ms overshoot the back-off.
+  t.mock.timers.enable({ apis: ['Date'] });
   const { build, calls } = controlledBuild();
-  const cached = createAssetsCache(build, 60_000, 10, { firstMs: 30, maxMs: 50 });
+  const cached = createAssetsCache(build, 60_000, 10, { firstMs: 1000, maxMs: 1500 });
   const first = cached(['a']);
   calls[0]!.reject(new PodmapError('PODMAP_ERR_CDN_UNREACHABLE'));
   await assert.rejects(first, { code: 'PODMAP_ERR_CDN_UNREACHABLE' });
   // Inside the back-off: the same failure, and no build (before, every request built again).
   for (let i = 0; i < 20; i++) await assert.rejects(cached(['a']), { code: 'PODMAP_ERR_CDN_UNREACHABLE' });
   assert.equal(calls.length, 1);
-  await sleep(35);
+  t.mock.timers.tick(1001);
   const second = cached(['a']);
-  assert.equal(calls.length, 2, 'built again after 30 ms');
+  assert.equal(calls.length, 2, 'built again after 1 s');
   calls[1]!.reject(new PodmapError('PODMAP_ERR_CDN_UNREACHABLE'));
   await assert.rejects(second);
-  await sleep(35);
+  t.mock.timers.tick(1001);
   await assert.rejects(cached(['a']));
-  assert.equal(calls.length, 2, 'the second back-off is longer (50 ms, the cap, not 30)');
-  await sleep(20);
+  assert.equal(calls.length, 2, 'the second back-off is longer (1.5 s, the cap, not 1 s)');
+  t.mock.timers.tick(500);
   const third = cached(['a']);
   assert.equal(calls.length, 3);
   calls[2]!.resolve(assets('v1'));
