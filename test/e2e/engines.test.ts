@@ -44,11 +44,17 @@ async function coldLoad(
   pathname: keyof typeof pages,
 ): Promise<{ tab: EngineTab; requests: LoggedRequest[]; close(): Promise<void> }> {
   const profile = await engine.open();
-  const tab = await profile.tab();
-  demo.requests.length = 0;
-  await tab.goto(new URL(pathname, demo.layoutUrl).href);
-  await rendered(tab, pages[pathname]);
-  return { tab, requests: demo.requests.filter((r) => r.browser), close: () => profile.close() };
+  try {
+    const tab = await profile.tab();
+    demo.requests.length = 0;
+    await tab.goto(new URL(pathname, demo.layoutUrl).href);
+    await rendered(tab, pages[pathname]);
+    return { tab, requests: demo.requests.filter((r) => r.browser), close: () => profile.close() };
+  } catch (error) {
+    // WebKitWebDriver runs one session at a time: a profile left open would fail every later case.
+    await profile.close();
+    throw error;
+  }
 }
 
 /** The checks of every page in every engine. */

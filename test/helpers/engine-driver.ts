@@ -4,7 +4,14 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from './chromium-flags.js';
-import { firefoxPath, requireBinary, startWebKitDriver, webkitCapabilities } from './engines.js';
+import { firefoxPath, requireBinary, startWebKitDriver, webkitCapabilities, webkitTimeouts } from './engines.js';
+
+/**
+ * The bound on any one call to a browser, in ms: a call that hangs fails in seconds, naming the
+ * call, instead of waiting for a client library's default (puppeteer's 180 s, undici's 300 s).
+ * It is above the drivers' own page-load bound, so a slow load reports as the driver's time-out.
+ */
+const callTimeoutMs = webkitTimeouts.pageLoad + 10_000;
 
 /** The engines the end-to-end tests run in. */
 export const engineNames = ['chromium', 'firefox', 'webkit'] as const;
@@ -42,8 +49,8 @@ export async function launchEngine(name: EngineName): Promise<Engine> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), `podmap-${name}-`));
   const browser: Browser = await puppeteer.launch(
     name === 'firefox'
-      ? { browser: 'firefox', executablePath: firefoxPath, headless: true, userDataDir }
-      : { executablePath: chromiumPath, headless: true, args: chromiumArgs, userDataDir },
+      ? { browser: 'firefox', executablePath: firefoxPath, headless: true, userDataDir, protocolTimeout: callTimeoutMs }
+      : { executablePath: chromiumPath, headless: true, args: chromiumArgs, userDataDir, protocolTimeout: callTimeoutMs },
   );
   return {
     name,
@@ -68,8 +75,8 @@ function puppeteerTab(page: Page): EngineTab {
   page.on('pageerror', (e) => void consoleErrors.push(String(e)));
   return {
     consoleErrors,
-    goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
-    reload: async () => void (await page.reload({ waitUntil: 'load' })),
+    goto: async (url) => void (await page.goto(url, { waitUntil: 'load', timeout: webkitTimeouts.pageLoad })),
+    reload: async () => void (await page.reload({ waitUntil: 'load', timeout: webkitTimeouts.pageLoad })),
     evaluate: (fn, ...args) => page.evaluate(fn as never, ...(args as unknown as never[])) as never,
     waitFor: async (fn, timeoutMs, ...args) =>
       void (await page.waitForFunction(fn as never, { timeout: timeoutMs, polling: 50 }, ...(args as unknown as never[]))),
@@ -81,13 +88,25 @@ function puppeteerTab(page: Page): EngineTab {
 async function launchWebKit(): Promise<Engine> {
   const driver = await startWebKitDriver();
   const call = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${driver.url}${route}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as { value: { error?: string; message?: string } & Record<string, unknown> };
-    if (!response.ok) throw new Error(`WebDriver ${method} ${route}: ${json.value.error}: ${json.value.message}`);
+    const failed = (why: string) =>
+      new Error(`WebKit: WebDriver ${method} ${route} ${why}\nThe end of the driver's log (${driver.logFile}):\n${driver.logTail()}`);
+    let json: { value: { error?: string; message?: string } & Record<string, unknown> };
+    let ok: boolean;
+    try {
+      const response = await fetch(`${driver.url}${route}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(callTimeoutMs),
+      });
+      ok = response.ok;
+      json = (await response.json()) as typeof json;
+    } catch (error) {
+      throw failed(
+        (error as Error).name === 'TimeoutError' ? `did not answer within ${callTimeoutMs / 1000} s` : `failed: ${String(error)}`,
+      );
+    }
+    if (!ok) throw failed(`answered ${json.value.error}: ${json.value.message}`);
     return json.value;
   };
   return {
