@@ -21,13 +21,47 @@ const pages = {
   '/search': ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer'],
 } as const;
 
-/** Waits until each custom element has rendered into its shadow root. */
-function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_000): Promise<void> {
-  return tab.waitFor(
-    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
-    timeoutMs,
-    [...tags],
-  );
+/**
+ * Waits until each custom element has rendered into its shadow root. When it times out, the error
+ * says what the page had reached and what the servers answered meanwhile, so a failure in CI can
+ * be diagnosed from its log alone.
+ */
+async function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_000): Promise<void> {
+  const since = demo.requests.length;
+  try {
+    await tab.waitFor(
+      (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
+      timeoutMs,
+      [...tags],
+    );
+  } catch (error) {
+    const page = await tab.evaluate(snapshotPage, [...tags]).catch((e: unknown) => `(the page could not be read: ${String(e)})`);
+    const answered = demo.requests.slice(since).map((r) => `${r.status} ${r.server}${r.path} (${r.dest || 'no dest'})`);
+    throw new Error(
+      `${(error as Error).message}\nThe page: ${JSON.stringify(page)}\nWhat the servers answered since: ${answered.join(', ')}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** What a page that did not render had reached (run in the page). */
+function snapshotPage(names: string[]) {
+  return {
+    url: location.href,
+    readyState: document.readyState,
+    elements: names.map((n) => {
+      const element = document.querySelector(n);
+      return `${n}: ${element ? 'present' : 'absent'}, ${customElements.get(n) ? 'defined' : 'undefined'}, ${element?.shadowRoot ? `shadow text ${(element.shadowRoot.textContent ?? '').trim().length}` : 'no shadow root'}`;
+    }),
+    errors: (window as unknown as { __podmapErrors?: string[] }).__podmapErrors ?? null,
+    controller: navigator.serviceWorker?.controller?.state ?? null,
+    resources: performance
+      .getEntriesByType('resource')
+      .map((e) => `${(e as PerformanceResourceTiming).name} ${Math.round(e.duration)}ms`)
+      .slice(0, 60),
+  };
 }
 
 /** What the page reported: its first script's record, and the console where the driver sees it. */
