@@ -57,7 +57,13 @@ export async function startWebKitDriver() {
   const port = await freePort();
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), 'podmap-webkit-')), 'driver.log');
   const log = openSync(logFile, 'a');
-  const child = spawn('xvfb-run', ['-a', webkitDriverPath, `--port=${port}`], { detached: true, stdio: ['ignore', log, log] });
+  // -noreset: by default an X server resets when its last client leaves, which is every time a
+  // session's MiniBrowser quits; the next session's MiniBrowser, started in that instant, failed
+  // with "cannot open display" and WebKitWebDriver waited for it for ever (POST /session hung).
+  const child = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24 -noreset', webkitDriverPath, `--port=${port}`], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   const logTail = (chars = 2000) => {
     try {
