@@ -4,7 +4,7 @@ import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
 import { newestInLine } from '../version-line.ts';
 import { sharedHeaders, type CdnContext, type CdnResponse } from './cdn-context.ts';
 import { safeLocation } from '../safe-location.ts';
-import { readAliasTarget } from '../write-package-index.ts';
+import { readAliasTarget } from '../read-package-index.ts';
 
 /**
  * `GET /<kind>/<name>@<line>/<rest>` (and the same under `/-/` and `/-/map/`): 302 to the

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { PodmapError } from '../../shared/errors.ts';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import { storeIndexPath } from '../store-paths.ts';
-import { computeVersionsBody } from '../write-package-index.ts';
+import { readVersionsBody } from '../read-package-index.ts';
 import type { CdnContext, CdnRequest, CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 
@@ -13,8 +11,7 @@ import { jsonResponse } from './json-response.ts';
  * when the index has none yet.
  */
 export async function getPackageInfo(ctx: CdnContext, request: CdnRequest, kind: PackageKind, name: string): Promise<CdnResponse> {
-  const indexed = await readFile(storeIndexPath(ctx.storeDir, 'versions', kind, name), 'utf8').catch(() => null);
-  const body = indexed ?? (await computeVersionsBody(ctx.storeDir, kind, name));
+  const body = await readVersionsBody(ctx.storeDir, kind, name);
   if (body === null) throw new PodmapError('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}`);
   return jsonResponse(body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

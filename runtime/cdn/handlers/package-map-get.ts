@@ -1,5 +1,5 @@
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import { computePackageMap, readStoredMap } from '../write-package-map.ts';
+import { readPackageMap } from '../read-package-map.ts';
 import { jsonErrorHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 import { requireVersion } from './version-info-get.ts';
@@ -19,7 +19,7 @@ export async function getPackageMap(
   version: string,
 ): Promise<CdnResponse> {
   const root = await requireVersion(ctx, kind, name, version);
-  const answer = (await readStoredMap(ctx.storeDir, kind, name, version)) ?? (await computePackageMap(ctx.storeDir, root));
+  const answer = await readPackageMap(ctx.storeDir, root);
   if (answer.status !== 200) return { status: answer.status, headers: { ...jsonErrorHeaders }, body: answer.body };
   return jsonResponse(answer.body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }
