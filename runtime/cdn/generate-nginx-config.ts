@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { CDN_EXACT_VERSION_PATTERN, CDN_NAME_PATTERN } from '../shared/cdn-protocol/cdn-urls.ts';
+import { CDN_EXACT_VERSION_PATTERN, CDN_NAME_PATTERN, IMMUTABLE_CACHE_CONTROL } from '../shared/cdn-protocol/cdn-urls.ts';
 import { packageKinds } from '../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { contentTypes } from '../shared/http/content-type-for.ts';
-import { immutableCache } from './handlers/cdn-context.ts';
 import { errorBody, indent, nginxIndexLocations } from './nginx-index-locations.ts';
 
 /**
@@ -26,7 +25,7 @@ export function generateNginxConfig(options: { storeDir: string; port: number; a
     'add_header Timing-Allow-Origin "*" always;',
     'add_header X-Content-Type-Options "nosniff" always;',
   ];
-  const fileHeaders = [...shared, `add_header Cache-Control "${immutableCache}";`, 'add_header Vary "Accept-Encoding";'];
+  const fileHeaders = [...shared, `add_header Cache-Control "${IMMUTABLE_CACHE_CONTROL}";`, 'add_header Vary "Accept-Encoding";'];
   // An empty `types` so the JSON error is not typed by the extension of the missing file.
   const missing = [...shared, 'add_header Cache-Control "no-store" always;', 'types { }', 'default_type "application/json";'];
   const notFound = [...missing, `return 404 '${errorBody('PODMAP_ERR_NOT_FOUND')}';`];

@@ -1,6 +1,6 @@
+import { IMMUTABLE_CACHE_CONTROL } from '../shared/cdn-protocol/cdn-urls.ts';
 import { packageKinds } from '../shared/cdn-protocol/types.ts';
 import { PodmapError, type ErrorCode } from '../shared/errors.ts';
-import { immutableCache } from './handlers/cdn-context.ts';
 
 // Stricter than the file location's patterns, because names and versions end up in JSON bodies
 // and in paths of the store index: a name part as validatePackageName allows it, an exact
@@ -49,7 +49,7 @@ ${indent([...headers.shared, short], 6)}
     }
     # GET /-/<kind>/<name>@<exact>: the version's meta.json.
     location ~ "^/-/${kind}/${name}@${exact}$" {
-${indent([...headers.shared, `add_header Cache-Control "${immutableCache}";`], 6)}
+${indent([...headers.shared, `add_header Cache-Control "${IMMUTABLE_CACHE_CONTROL}";`], 6)}
       try_files /$podmap_kind/$podmap_name@$podmap_version/meta.json @podmap_version_unknown;
     }
     # GET /-/map/<kind>/<name>@<exact>: the package map, as the index holds it.

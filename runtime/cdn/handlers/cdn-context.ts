@@ -34,9 +34,6 @@ export const sharedHeaders: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
 };
 
-/** `Cache-Control` of exact-version files and other immutable answers. */
-export const immutableCache = 'public, max-age=31536000, immutable';
-
 /** Headers of every error answer: JSON, never cached. */
 export const jsonErrorHeaders: Readonly<Record<string, string>> = {
   ...sharedHeaders,

@@ -5,7 +5,8 @@ import { readVersionMetadata } from '../read-version-metadata.ts';
 import { readStoredFile } from '../read-stored-file.ts';
 import { versionDir } from '../store-paths.ts';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import { immutableCache, sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
+import { IMMUTABLE_CACHE_CONTROL } from '../../shared/cdn-protocol/cdn-urls.ts';
+import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
 import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
 
 const trees = { br: 'br', gzip: 'gz', identity: 'files' } as const;
@@ -35,7 +36,7 @@ export async function getFile(
   const etag = `"${entry.integrity.slice('sha384-'.length).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}${suffix}"`;
   const headers: Record<string, string> = {
     ...sharedHeaders,
-    'cache-control': immutableCache,
+    'cache-control': IMMUTABLE_CACHE_CONTROL,
     etag,
     vary: 'Accept-Encoding',
   };

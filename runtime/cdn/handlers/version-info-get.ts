@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readVersionMetadata } from '../read-version-metadata.ts';
 import type { PackageKind, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
-import { immutableCache, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
+import { IMMUTABLE_CACHE_CONTROL } from '../../shared/cdn-protocol/cdn-urls.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './cdn-context.ts';
 import { jsonResponse } from './json-response.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { listVersions } from '../list-versions.ts';
@@ -21,7 +22,7 @@ export async function getVersionInfo(
 ): Promise<CdnResponse> {
   const stored = await readFile(join(versionDir(ctx.storeDir, kind, name, version), 'meta.json'), 'utf8').catch(() => null);
   const body = stored ?? JSON.stringify(await requireVersion(ctx, kind, name, version));
-  return jsonResponse(body, immutableCache, request.headers);
+  return jsonResponse(body, IMMUTABLE_CACHE_CONTROL, request.headers);
 }
 
 /**
