@@ -7,19 +7,13 @@ import { createCompressedBody, type CompressedBody } from './create-compressed-b
 import { applyOverrides } from './overrides/apply-overrides.ts';
 import { parseOverridesCookie, type ImportMapOverrides } from './overrides/parse-overrides-cookie.ts';
 import { renderOverridesNotice } from './overrides/render-overrides-notice.ts';
+import type { LayoutPage } from './layout-page.ts';
 import type { PageAssets } from './page-assets.ts';
 import { renderHead, type HeadOptions } from './render-head.ts';
 import { podletContextHeaders, type RequestContext } from './podlet-context.ts';
 import { renderPageState, renderPodletSection } from './render-podlet-section.ts';
 import { renderWorkerRegistration } from './service-worker/serve-worker-script.ts';
 import type { ResolvedServiceWorker } from './service-worker/worker-config.ts';
-
-/** A page of a layout: its title and its podlets. */
-export interface LayoutPage {
-  title: string;
-  /** Podlet names, in the order their fragments appear in the body. */
-  podlets: string[];
-}
 
 /** What serving a page needs from the layout's options, resolved once by createLayout(). */
 export interface PageServerSettings {

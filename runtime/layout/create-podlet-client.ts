@@ -1,25 +1,11 @@
 import { assertPodletName } from '../shared/assert-podlet-name.ts';
 import { PodmapError } from '../shared/errors.ts';
 import { fetchText } from '../shared/http/fetch-text.ts';
-import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './create-circuit-breaker.ts';
 import { createRefetchLimiter } from './create-refetch-limiter.ts';
 import { fetchPodletState } from './fetch-podlet-state.ts';
+import type { PodletState } from './podlet-state.ts';
 import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
-
-/** The parts of a Podium manifest the layout uses, with URLs made absolute. */
-export interface PodletState {
-  version: string;
-  contentUrl: string;
-  fallbackUrl: string | null;
-  js: Array<{ value: string; type?: string; crossorigin?: string; integrity?: string }>;
-  css: Array<{ value: string; media?: string }>;
-  /** podmap's additions, or null for a plain Podium podlet. */
-  podmap: (PodmapDocument & { baseUrl: string }) | null;
-  /** Set when podmap.json was refused as too large: the podlet cannot run, so pages serve its fallback. */
-  podmapRefused?: PodmapError;
-  fallbackHtml: string;
-}
 
 /** The layout's connection to one registered podlet; see createPodletClient(). */
 export interface PodletClient {

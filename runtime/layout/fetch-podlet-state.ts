@@ -2,7 +2,7 @@ import { manifest as validateManifest } from '@podium/schemas';
 import { PodmapError } from '../shared/errors.ts';
 import { fetchText } from '../shared/http/fetch-text.ts';
 import { validatePodmapDocument } from '../shared/validate-podmap-document.ts';
-import type { PodletState } from './create-podlet-client.ts';
+import type { PodletState } from './podlet-state.ts';
 
 /** The largest manifest the layout reads; a real one is a few KB, so more is a podlet gone wrong. */
 export const MANIFEST_MAX_BYTES = 256 * 1024;

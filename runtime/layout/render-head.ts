@@ -1,15 +1,12 @@
 import { attributes, escapeHtml } from '../shared/html.ts';
 import type { PageAssets } from './page-assets.ts';
-import { renderModuleTags } from './render-module-tags.ts';
+import { renderModuleTags, type ModuleTagOptions } from './render-module-tags.ts';
 
-export interface HeadOptions {
+/** What a page's head shows besides its assets: the title, the layout's stylesheets, and the nonce and mode of its module tags. */
+export interface HeadOptions extends ModuleTagOptions {
   title: string;
   /** Extra stylesheets of the layout itself. */
   layoutCss?: string[];
-  /** A per-response CSP nonce for the inline scripts (the import map and the loader). */
-  nonce?: string;
-  /** 'native' (default): import maps, es-module-shims only where they are missing. 'shim': es-module-shims shim mode for every browser. */
-  mode?: 'native' | 'shim';
 }
 
 /**

@@ -1,13 +1,20 @@
 import { attributes, serializeJsonForScript } from '../shared/html.ts';
 import type { PageAssets } from './page-assets.ts';
-import type { HeadOptions } from './render-head.ts';
+
+/** How the module tags are written; HeadOptions extends it. */
+export interface ModuleTagOptions {
+  /** A per-response CSP nonce for the inline scripts (the import map and the loader). */
+  nonce?: string;
+  /** 'native' (default): import maps, es-module-shims only where they are missing. 'shim': es-module-shims shim mode for every browser. */
+  mode?: 'native' | 'shim';
+}
 
 /**
  * The part of a head that podmap owns: the import map, the es-module-shims loader and the
  * modulepreloads. A page composed by another layout (`@podium/layout`) puts this in its head and
  * writes the podlets' scripts itself; see createPodmapHead().
  */
-export function renderModuleTags(assets: PageAssets, options: Pick<HeadOptions, 'nonce' | 'mode'> = {}): string {
+export function renderModuleTags(assets: PageAssets, options: ModuleTagOptions = {}): string {
   const shim = options.mode === 'shim';
   const nonce = options.nonce;
   const parts = [

@@ -7,7 +7,7 @@ import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
 import { negotiateEncoding } from '../../shared/http/negotiate-encoding.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import type { PageComposer } from '../create-page-composer.ts';
-import type { LayoutPage } from '../create-page-server.ts';
+import type { LayoutPage } from '../layout-page.ts';
 import { buildWorkerConfig, type PageWithAssets, type ResolvedServiceWorker, type WorkerConfig } from './worker-config.ts';
 
 /** The compiled worker (runtime/browser/worker/podmap-sw.ts), read once. */
