@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { ImportMap } from '../import-map/index.ts';
-import type { CspOptions } from './content-security-policy.ts';
-import type { CdnCacheSizes } from './create-cdn-client.ts';
-import type { CircuitBreakerOptions } from './create-circuit-breaker.ts';
-import type { LayoutPage } from './layout-page.ts';
-import type { ShimLocation } from './page-assets.ts';
-import type { RequestContext } from './podlet-context.ts';
-import type { HeadOptions } from './render-head.ts';
+import type { CspOptions } from './render/content-security-policy.ts';
+import type { CdnCacheSizes } from './assets/create-cdn-client.ts';
+import type { CircuitBreakerOptions } from './podlets/create-circuit-breaker.ts';
+import type { LayoutPage } from './assets/layout-page.ts';
+import type { ShimLocation } from './assets/page-assets.ts';
+import type { RequestContext } from './podlets/podlet-context.ts';
+import type { HeadOptions } from './render/render-head.ts';
 import type { ServiceWorkerOptions } from './service-worker/worker-config.ts';
 
 /** What createLayout() takes; validateLayoutOptions() checks it at start-up. */

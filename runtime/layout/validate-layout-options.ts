@@ -1,7 +1,7 @@
 import { createConfigError } from '../shared/errors.ts';
 import { isHttpUrl } from '../shared/html.ts';
 import { isPackageName } from '../shared/validate-podmap-document.ts';
-import { assertCspSource } from './content-security-policy.ts';
+import { assertCspSource } from './render/content-security-policy.ts';
 import type { LayoutOptions } from './layout-options.ts';
 
 /**

@@ -5,10 +5,10 @@
 export { createPodlet, type Podlet, type PodletOptions } from '../podlet/index.ts';
 export { createLayout, type Layout, type LayoutOptions, type LayoutPage } from '../layout/index.ts';
 export { createPodmapHead, type PodmapHeadOptions, type PageAssets } from '../layout/index.ts';
-export { buildPageAssets } from '../layout/build-page-assets.ts';
-export { renderHead } from '../layout/render-head.ts';
-export { renderModuleTags } from '../layout/render-module-tags.ts';
-export { renderPodletSection } from '../layout/render-podlet-section.ts';
+export { buildPageAssets } from '../layout/assets/build-page-assets.ts';
+export { renderHead } from '../layout/render/render-head.ts';
+export { renderModuleTags } from '../layout/render/render-module-tags.ts';
+export { renderPodletSection } from '../layout/render/render-podlet-section.ts';
 export { escapeHtml, serializeJsonForScript } from '../shared/html.ts';
 export { PodmapError, errorCatalogue, type ErrorCode } from '../shared/errors.ts';
 export { validatePodmapDocument, type PodmapDocument } from '../shared/validate-podmap-document.ts';
