@@ -7,14 +7,13 @@ import noOnlyTests from 'eslint-plugin-no-only-tests';
 
 // The runtime's dependency rule: shared ← import-map ← {podlet, layout, cdn}, and none of those
 // three imports another, so each service can be read, tested and deployed on its own.
-// runtime/server/ is the compatibility re-export and may reach podlet/ and layout/.
 const services = ['podlet', 'layout', 'cdn'];
 const forbiddenFrom = {
-  shared: ['import-map', ...services, 'server', 'dev', 'browser'],
-  'import-map': [...services, 'server', 'dev', 'browser'],
-  podlet: ['layout', 'cdn', 'server', 'dev'],
-  layout: ['podlet', 'cdn', 'server', 'dev'],
-  cdn: ['podlet', 'layout', 'server', 'dev'],
+  shared: ['import-map', ...services, 'dev', 'browser'],
+  'import-map': [...services, 'dev', 'browser'],
+  podlet: ['layout', 'cdn', 'dev'],
+  layout: ['podlet', 'cdn', 'dev'],
+  cdn: ['podlet', 'layout', 'dev'],
 };
 const dependencyRule = Object.entries(forbiddenFrom).map(([folder, forbidden]) => ({
   files: [`runtime/${folder}/**/*.{ts,js}`],

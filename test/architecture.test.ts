@@ -34,7 +34,6 @@ const allowed: Array<[string, string]> = [
   ['runtime/layout/x.ts', "import { planVersions } from '../import-map/index.ts';"],
   ['runtime/cdn/x.ts', "import { PodmapError } from '../shared/errors.ts';"],
   ['runtime/import-map/x.ts', "import { parseCdnUrl } from '../shared/cdn-protocol/cdn-urls.ts';"],
-  ['runtime/server/x.ts', "import { createPodlet } from '../podlet/index.ts';"],
 ];
 
 for (const [file, line] of allowed) {
