@@ -4,35 +4,76 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import noOnlyTests from 'eslint-plugin-no-only-tests';
+import { noImportCycle } from './eslint-rules/no-import-cycle.mjs';
 
 // The runtime's dependency rule: shared ← import-map ← {podlet, layout, cdn}, and none of those
 // three imports another, so each service can be read, tested and deployed on its own.
-// runtime/server/ is the compatibility re-export and may reach podlet/ and layout/.
 const services = ['podlet', 'layout', 'cdn'];
 const forbiddenFrom = {
-  shared: ['import-map', ...services, 'server', 'dev', 'browser'],
-  'import-map': [...services, 'server', 'dev', 'browser'],
-  podlet: ['layout', 'cdn', 'server', 'dev'],
-  layout: ['podlet', 'cdn', 'server', 'dev'],
-  cdn: ['podlet', 'layout', 'server', 'dev'],
+  shared: ['import-map', ...services, 'dev', 'browser'],
+  'import-map': [...services, 'dev', 'browser'],
+  podlet: ['layout', 'cdn', 'dev'],
+  layout: ['podlet', 'cdn', 'dev'],
+  cdn: ['podlet', 'layout', 'dev'],
 };
-const dependencyRule = Object.entries(forbiddenFrom).map(([folder, forbidden]) => ({
-  files: [`runtime/${folder}/**/*.{ts,js}`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
-            message: `runtime/${folder}/ may not import from ${forbidden.join(', ')}: the rule is shared ← import-map ← {podlet, layout, cdn} (runtime/ARCHITECTURE.md).`,
-          },
-          { regex: '^@podmap/runtime(/|$)', message: 'Inside runtime/, import by relative path; the package exports are for its users.' },
-        ],
-      },
-    ],
+const folderPatterns = (folder) => [
+  {
+    regex: `^(\\.\\./)+(${forbiddenFrom[folder].join('|')})(/|$)`,
+    message: `runtime/${folder}/ may not import from ${forbiddenFrom[folder].join(', ')}: the rule is shared ← import-map ← {podlet, layout, cdn} (runtime/ARCHITECTURE.md).`,
   },
-}));
+  { regex: '^@podmap/runtime(/|$)', message: 'Inside runtime/, import by relative path; the package exports are for its users.' },
+];
+
+// Inside a service the folders depend one way too (runtime/ARCHITECTURE.md): each folder may
+// import the folders listed for it and no other; none imports the service's entry files at its top.
+const innerFolders = {
+  cdn: {
+    rule: 'store, build ← publish ← http; nginx ← store',
+    entries: ['index', 'main'],
+    folders: { store: [], build: [], publish: ['store', 'build'], http: ['store', 'publish'], nginx: ['store'] },
+  },
+  layout: {
+    rule: 'podlets ← assets ← {overrides, service-worker} ← render',
+    entries: ['index', 'create-layout', 'layout-options', 'validate-layout-options'],
+    folders: {
+      podlets: [],
+      assets: ['podlets'],
+      overrides: ['assets'],
+      'service-worker': ['assets'],
+      render: ['podlets', 'assets', 'overrides', 'service-worker'],
+    },
+  },
+};
+const innerPatterns = (service, folder) => {
+  const { rule, entries, folders } = innerFolders[service];
+  const forbidden = Object.keys(folders).filter((other) => other !== folder && !folders[folder].includes(other));
+  const targets = [...forbidden.map((other) => `${other}(/|$)`), ...entries.map((entry) => `${entry}\\.ts$`)];
+  return [
+    {
+      regex: `^(\\.\\./)+(${targets.join('|')})`,
+      message: `runtime/${service}/${folder}/ may not import from ${[...forbidden, ...entries.map((e) => `${e}.ts`)].join(', ')}: inside ${service}/ the rule is ${rule} (runtime/ARCHITECTURE.md).`,
+    },
+  ];
+};
+
+// One block per folder, inner folders last: a later block's no-restricted-imports replaces an
+// earlier one's for the files both match, so an inner folder's block repeats its service's patterns.
+const restrictImports = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+const dependencyRule = [
+  ...Object.keys(forbiddenFrom).map((folder) => restrictImports([`runtime/${folder}/**/*.{ts,js}`], folderPatterns(folder))),
+  ...Object.entries(innerFolders).flatMap(([service, { folders }]) =>
+    Object.keys(folders).map((folder) =>
+      restrictImports([`runtime/${service}/${folder}/**/*.{ts,js}`], [...folderPatterns(service), ...innerPatterns(service, folder)]),
+    ),
+  ),
+];
+
+// No file may import its way back to itself, through any kind of import (eslint-rules/no-import-cycle.mjs).
+const noCycles = {
+  files: ['**/*.{ts,js,mjs}'],
+  plugins: { podmap: { rules: { 'no-import-cycle': noImportCycle } } },
+  rules: { 'podmap/no-import-cycle': 'error' },
+};
 
 // Size limits for the runtime: a longer function or file needs an eslint-disable comment that says why.
 const sizeLimits = {
@@ -62,6 +103,7 @@ export default tseslint.config(
     },
   },
   ...dependencyRule,
+  noCycles,
   sizeLimits,
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   prettier,

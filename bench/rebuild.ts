@@ -39,7 +39,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCdnServer, publishInstalledPackages } from '../runtime/cdn/index.ts';
 import { createLayout } from '../runtime/layout/create-layout.ts';
-import { createPageComposer } from '../runtime/layout/create-page-composer.ts';
+import { createPageComposer } from '../runtime/layout/assets/create-page-composer.ts';
 import { describeMachine, markdownTable, spreadOf, type Spread } from './lib/stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

@@ -2,12 +2,12 @@
  * podmap's asset CDN: an immutable store of npm packages and podlet releases, and the HTTP
  * server and nginx config that serve it. docs/cdn.md has the URL contract.
  */
-export { createCdnServer, type CdnOptions } from './create-cdn-server.ts';
-export { publishInstalledPackages } from './publish-installed-packages.ts';
-export { publishPodletRelease } from './publish-podlet-release.ts';
-export { publishTarball } from './publish-tarball.ts';
-export { defaultStoreDir } from './store-paths.ts';
-export { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
+export { createCdnServer, type CdnOptions } from './http/create-cdn-server.ts';
+export { publishInstalledPackages } from './publish/publish-installed-packages.ts';
+export { publishPodletRelease } from './publish/publish-podlet-release.ts';
+export { publishTarball } from './publish/publish-tarball.ts';
+export { defaultStoreDir } from './store/store-paths.ts';
+export { buildPackageMap, type PackageImportMap } from './store/build-package-map.ts';
 export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
-export { generateNginxConfig } from './generate-nginx-config.ts';
-export { ensureStoreIndex, reindexStore, updateStoreIndex } from './update-store-index.ts';
+export { generateNginxConfig } from './nginx/generate-nginx-config.ts';
+export { ensureStoreIndex, reindexStore, updateStoreIndex } from './store/update-store-index.ts';

@@ -1,7 +1,7 @@
 import { packageRootOf } from '../shared/cdn-protocol/cdn-urls.ts';
-import { compareText, setEntry } from './compose-import-map.ts';
-import type { ImportMap, SpecifierMap } from './import-map.ts';
+import { setEntry, type ImportMap, type SpecifierMap } from './import-map.ts';
 import { resolveSpecifier } from './resolve-specifier.ts';
+import { compareText } from './sort-import-map.ts';
 
 /**
  * Makes every package of a package map resolve its own imports the way that package map says,

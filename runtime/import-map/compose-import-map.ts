@@ -1,7 +1,8 @@
 import { addPackageRootScopes } from './add-package-root-scopes.ts';
-import { createImportMap, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
-import { compareKeysBySpecificity, resolveSpecifier } from './resolve-specifier.ts';
+import { createImportMap, setEntry, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
+import { resolveSpecifier } from './resolve-specifier.ts';
 import type { VersionPlan } from './plan-versions.ts';
+import { compareText, sortImportMap } from './sort-import-map.ts';
 
 /** A problem found while composing; the layout logs it and serves the podlet's fallback. */
 export interface CompositionIssue {
@@ -168,12 +169,6 @@ function* podletScopeEntries(
   return entries;
 }
 
-/** Sets an own property, also for the key "__proto__" (which an assignment would take for the prototype). */
-export function setEntry(record: SpecifierMap, key: string, url: string): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value: url, enumerable: true, writable: true, configurable: true });
-  else record[key] = url;
-}
-
 function ownsSpecifier(pkg: string, key: string): boolean {
   return key === pkg || key.startsWith(`${pkg}/`);
 }
@@ -182,33 +177,4 @@ function requireMap(input: ComposeInput, pkg: string, version: string): ImportMa
   const packageMap = input.packageMaps[`${pkg}@${version}`];
   if (!packageMap) throw new Error(`composeImportMap: no package map for ${pkg}@${version}`);
   return packageMap;
-}
-
-/** Code-unit order, whatever the server's locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function sortEntries<T>(record: Record<string, T>, compare: (a: string, b: string) => number = compareText): Record<string, T> {
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort(compare)
-      .map((k) => [k, record[k]!]),
-  );
-}
-
-/** Sorted keys everywhere (scopes most specific first, as browsers consult them); empty sections dropped. */
-export function sortImportMap(map: ImportMap): ImportMap {
-  const out: ImportMap = { imports: sortEntries(map.imports) };
-  const scopes = Object.fromEntries(
-    Object.keys(map.scopes ?? {})
-      .sort(compareKeysBySpecificity)
-      .flatMap((scope) => {
-        const entries = map.scopes?.[scope];
-        return entries && Object.keys(entries).length > 0 ? [[scope, sortEntries(entries)] as const] : [];
-      }),
-  );
-  if (Object.keys(scopes).length > 0) out.scopes = scopes;
-  if (map.integrity && Object.keys(map.integrity).length > 0) out.integrity = sortEntries(map.integrity);
-  return out;
 }

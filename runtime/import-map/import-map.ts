@@ -30,3 +30,9 @@ export interface PodletNeeds {
 export function createImportMap(): Required<ImportMap> {
   return { imports: {}, scopes: {}, integrity: {} };
 }
+
+/** Sets an own property, also for the key "__proto__" (which an assignment would take for the prototype). */
+export function setEntry(record: SpecifierMap, key: string, url: string): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value: url, enumerable: true, writable: true, configurable: true });
+  else record[key] = url;
+}

@@ -2,7 +2,8 @@
 export { createImportMap, type ImportMap, type PodletNeeds, type SpecifierMap } from './import-map.ts';
 export { resolveSpecifier, resolveWithEntry, type Resolution } from './resolve-specifier.ts';
 export { planVersions, compatibilityLine, rangeForLine, type VersionNeed, type VersionPlan } from './plan-versions.ts';
-export { composeImportMap, composeImportMapSteps, sortImportMap, type ComposeInput, type CompositionIssue } from './compose-import-map.ts';
+export { composeImportMap, composeImportMapSteps, type ComposeInput, type CompositionIssue } from './compose-import-map.ts';
+export { sortImportMap } from './sort-import-map.ts';
 export {
   collectModuleGraph,
   collectModuleGraphSteps,

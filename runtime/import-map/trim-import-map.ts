@@ -1,5 +1,5 @@
-import { setEntry, sortImportMap } from './compose-import-map.ts';
-import type { ImportMap, SpecifierMap } from './import-map.ts';
+import { setEntry, type ImportMap, type SpecifierMap } from './import-map.ts';
+import { sortImportMap } from './sort-import-map.ts';
 
 /** One resolution a page makes: `specifier` imported by `referrer` was answered by `key` of `scope` (null: `imports`). */
 export interface MapEntryUse {

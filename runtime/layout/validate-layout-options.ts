@@ -1,8 +1,8 @@
 import { createConfigError } from '../shared/errors.ts';
 import { isHttpUrl } from '../shared/html.ts';
 import { isPackageName } from '../shared/validate-podmap-document.ts';
-import { assertCspSource } from './content-security-policy.ts';
-import type { LayoutOptions } from './create-layout.ts';
+import { assertCspSource } from './render/content-security-policy.ts';
+import type { LayoutOptions } from './layout-options.ts';
 
 /**
  * Checks a layout's options before anything starts, so a typo fails at start-up with a coded

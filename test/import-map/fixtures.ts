@@ -97,7 +97,7 @@ export function demoPodlets(): PodletNeeds[] {
 }
 
 /**
- * Plans and composes a page the way runtime/layout/build-page-assets.ts does: the global map's
+ * Plans and composes a page the way runtime/layout/assets/build-page-assets.ts does: the global map's
  * CDN aliases are needs with podlet null, every podlet need goes to the plan, and the chosen
  * versions' package maps go to composeImportMap.
  */

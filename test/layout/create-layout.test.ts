@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
-import { createLayout, type LayoutOptions } from '../../runtime/layout/create-layout.ts';
+import { createLayout } from '../../runtime/layout/create-layout.ts';
+import type { LayoutOptions } from '../../runtime/layout/layout-options.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { resolveSpecifier } from '../../runtime/import-map/resolve-specifier.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';

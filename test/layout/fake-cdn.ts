@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import semver from 'semver';
 import type { ImportMap } from '../../runtime/import-map/index.ts';
-import { CdnRefusal, type CdnClient } from '../../runtime/layout/create-cdn-client.ts';
-import type { PodletClient, PodletState } from '../../runtime/layout/create-podlet-client.ts';
+import { CdnRefusal, type CdnClient } from '../../runtime/layout/assets/create-cdn-client.ts';
+import type { PodletClient } from '../../runtime/layout/podlets/create-podlet-client.ts';
+import type { PodletState } from '../../runtime/layout/podlets/podlet-state.ts';
 import { cdnApiUrl, cdnFileUrl } from '../../runtime/shared/cdn-protocol/cdn-urls.ts';
 import type { PackageBuild, VersionMetadata } from '../../runtime/shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../runtime/shared/errors.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
-import { originOfHost } from '../../runtime/layout/create-page-server.ts';
+import { originOfHost } from '../../runtime/layout/render/create-page-server.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';

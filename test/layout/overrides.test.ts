@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
-import { createLayout, type LayoutOptions } from '../../runtime/layout/create-layout.ts';
+import { createLayout } from '../../runtime/layout/create-layout.ts';
+import type { LayoutOptions } from '../../runtime/layout/layout-options.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';

@@ -6,7 +6,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { publishInstalledPackages } from '../../runtime/cdn/index.ts';
 import { resolveSpecifier } from '../../runtime/import-map/index.ts';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
-import { createPageComposer } from '../../runtime/layout/create-page-composer.ts';
+import { createPageComposer } from '../../runtime/layout/assets/create-page-composer.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';

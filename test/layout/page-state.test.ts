@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { test, type TestContext } from 'node:test';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
-import type { RequestContext } from '../../runtime/layout/podlet-context.ts';
+import type { RequestContext } from '../../runtime/layout/podlets/podlet-context.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { listen } from '../helpers/listen.ts';
 

@@ -6,7 +6,7 @@ import { HttpIncoming } from '@podium/utils';
 import { resolveSpecifier } from '../../runtime/import-map/resolve-specifier.ts';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
-import { createPodmapHead } from '../../runtime/layout/create-podmap-head.ts';
+import { createPodmapHead } from '../../runtime/layout/render/create-podmap-head.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';
 import { listen } from '../helpers/listen.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { createLayout, type LayoutOptions } from '../../runtime/layout/create-layout.ts';
-import type { PageAssets } from '../../runtime/layout/page-assets.ts';
+import { createLayout } from '../../runtime/layout/create-layout.ts';
+import type { LayoutOptions } from '../../runtime/layout/layout-options.ts';
+import type { PageAssets } from '../../runtime/layout/assets/page-assets.ts';
 import { buildWorkerConfig, DEFAULT_SERVICE_WORKER, resolveServiceWorker } from '../../runtime/layout/service-worker/worker-config.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';

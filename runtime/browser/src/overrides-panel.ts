@@ -1,11 +1,11 @@
 // The overrides panel: a dialog to edit the podmap-overrides cookie. Loaded by
 // openOverridesPanel() only, so a page pays for it only when a developer opens it.
-import type { Overrides } from './overrides.ts';
-
+// What the panel uses of overrides.ts, which passes it in. Declared here, not imported: overrides.ts
+// loads this module, and importing back from it would make the two files a cycle.
 interface OverridesApi {
-  listOverrides(): Overrides;
-  setOverride(kind: 'import' | 'podlet', key: string, url: string, options?: { reload?: boolean }): Overrides;
-  clearOverrides(options?: { reload?: boolean }): Overrides;
+  listOverrides(): { imports: Record<string, string>; podlets: Record<string, string> };
+  setOverride(kind: 'import' | 'podlet', key: string, url: string, options?: { reload?: boolean }): unknown;
+  clearOverrides(options?: { reload?: boolean }): unknown;
 }
 
 /** Shows the panel: one line per override ("import lit http://localhost:8000/lit.js" or "podlet header http://localhost:8000/public/"). */

@@ -3,7 +3,7 @@
 // It writes the `podmap-overrides` cookie and reloads: the layout applies the cookie while it
 // writes the import map, because a native import map cannot be changed once a module has loaded.
 
-/** The cookie the layout reads (runtime/server/parse-overrides-cookie.ts). */
+/** The cookie the layout reads (runtime/layout/overrides/parse-overrides-cookie.ts). */
 export const OVERRIDES_COOKIE = 'podmap-overrides';
 
 /** What the cookie holds: bare specifier → URL, and podlet name → base URL of its modules. */

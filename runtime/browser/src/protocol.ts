@@ -1,8 +1,6 @@
 // The types of the wire protocol, version 1 (runtime/browser/README.md); its values live in
-// shared-state.ts. Code without podmap relies on both: a breaking change needs a new version,
-// a new event type and a new state key.
-import type { PROTOCOL_VERSION } from './shared-state.ts';
-
+// shared-state.ts, which types them from here. Code without podmap relies on both: a breaking
+// change needs a new version, a new event type and a new state key.
 /**
  * The channel → topic → payload map, empty until a podlet declares its topics:
  * `declare module '@podmap/browser' { interface BusTopics { auth: { user: User | null } } }`.
@@ -27,8 +25,8 @@ export type Payload<C extends string, T extends string> = C extends keyof BusTop
 
 /** A message, as it travels in `event.detail` and as `peek` and `readLog` return it. */
 export interface BusMessage<C extends string = string, T extends string = string> {
-  /** The protocol version; receivers ignore messages of other versions. */
-  readonly v: typeof PROTOCOL_VERSION;
+  /** The protocol version (PROTOCOL_VERSION); receivers ignore messages of other versions. */
+  readonly v: 1;
   readonly channel: C;
   readonly topic: T;
   /** Any value; structured-cloneable when the channel is shared across tabs. */

@@ -4,7 +4,7 @@
 import type { BusMessage, ChannelName } from './protocol.ts';
 
 /** The protocol version that every message carries as `v`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION: BusMessage['v'] = 1;
 
 /** The type of the `CustomEvent` on `window` whose `detail` is a message. */
 export const MESSAGE_EVENT = 'podmap:message';

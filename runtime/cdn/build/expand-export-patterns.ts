@@ -1,5 +1,5 @@
 import { PodmapError } from '../../shared/errors.ts';
-import type { ExportSubpath } from '../read-export-subpaths.ts';
+import type { ExportSubpath } from './read-export-subpaths.ts';
 
 /** More subpaths than this from one `exports` pattern is a package to publish differently, not a page's dependency. */
 const maxPatternMatches = 2000;

@@ -1,5 +1,5 @@
 import type { PackageManifest } from '../../shared/cdn-protocol/types.ts';
-import { readExportSubpaths } from '../read-export-subpaths.ts';
+import { readExportSubpaths } from './read-export-subpaths.ts';
 import { expandExportPatterns } from './expand-export-patterns.ts';
 
 const MODULE = /\.(m?js|cjs)$/;

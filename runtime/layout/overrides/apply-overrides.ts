@@ -1,5 +1,5 @@
 import type { ImportMap } from '../../import-map/index.ts';
-import type { PageAssets } from '../page-assets.ts';
+import type { PageAssets } from '../assets/page-assets.ts';
 import type { ImportMapOverrides } from './parse-overrides-cookie.ts';
 
 /**

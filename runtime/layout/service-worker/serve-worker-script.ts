@@ -6,8 +6,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
 import { negotiateEncoding } from '../../shared/http/negotiate-encoding.ts';
 import { PodmapError } from '../../shared/errors.ts';
-import type { PageComposer } from '../create-page-composer.ts';
-import type { LayoutPage } from '../create-page-server.ts';
+import type { PageComposer } from '../assets/create-page-composer.ts';
+import type { LayoutPage } from '../assets/layout-page.ts';
 import { buildWorkerConfig, type PageWithAssets, type ResolvedServiceWorker, type WorkerConfig } from './worker-config.ts';
 
 /** The compiled worker (runtime/browser/worker/podmap-sw.ts), read once. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createConfigError } from '../../shared/errors.ts';
-import type { PageAssets } from '../page-assets.ts';
+import type { PageAssets } from '../assets/page-assets.ts';
 
 /** createLayout's `serviceWorker` option, when it is an object (docs/service-worker.md). */
 export interface ServiceWorkerOptions {

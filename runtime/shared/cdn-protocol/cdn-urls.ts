@@ -13,6 +13,12 @@ import type { PackageKind } from './types.ts';
 /** A package name in a URL path: an optional "@scope/" and one segment, neither holding "@" or "/". */
 export const CDN_NAME_PATTERN = '(?:@[^/@]+/)?[^/@]+';
 
+/**
+ * `Cache-Control` of everything under an exact version (its files, its metadata): published
+ * versions never change. podmap's server and the nginx config it generates both send it.
+ */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 /** An exact version in a URL path (the aliases "3" or "0.4" never match it). */
 export const CDN_EXACT_VERSION_PATTERN = '[0-9]+\\.[0-9]+\\.[0-9]+[^/]*';
 

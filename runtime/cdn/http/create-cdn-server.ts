@@ -1,0 +1,120 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import { PodmapError } from '../../shared/errors.ts';
+import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context.ts';
+import { jsonErrorHeaders } from './handlers/cdn-context.ts';
+import { routeRequest } from './route-request.ts';
+import { ensureStoreIndex } from '../store/update-store-index.ts';
+import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
+
+/** Settings of createCdnServer. */
+export interface CdnOptions {
+  /** The store folder (see store-paths.ts); the demo uses `store/` in the project root. */
+  storeDir: string;
+  /** Bearer token for `PUT`; defaults to $PODMAP_CDN_TOKEN. Without one, publishing over HTTP is off. */
+  publishToken?: string;
+  /** Seconds that alias redirects, version lists and package maps may be cached; default 300. */
+  aliasMaxAge?: number;
+  /** Largest accepted upload in bytes; default 50 MiB. */
+  maxUploadBytes?: number;
+  /** Time an upload may take in milliseconds; default 30 s. */
+  uploadTimeoutMs?: number;
+  /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default 10 min. */
+  staleStagingMs?: number;
+}
+
+/**
+ * Creates the asset CDN's HTTP server (not yet listening) over a store; the URL scheme is in
+ * docs/cdn.md. Every error answers as JSON `{ error: { code, message } }` with the status of
+ * its code in runtime/shared/errors.ts. Before its first answer it indexes a store that was
+ * published before the store index existed (ensureStoreIndex); requests wait for that. At
+ * creation it removes, in the background, what crashed publishes left in `.staging/`
+ * (cleanStaleStaging: only entries unchanged for `staleStagingMs`, so a publisher running now in
+ * another process keeps its folder); requests do not wait for that.
+ */
+export function createCdnServer(options: CdnOptions): Server {
+  const ctx: CdnContext = {
+    storeDir: options.storeDir,
+    aliasMaxAge: options.aliasMaxAge ?? 300,
+    publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
+    maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
+    uploadTimeoutMs: options.uploadTimeoutMs ?? 30_000,
+  };
+  cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
+    console.error('podmap: could not clean the CDN store staging folder', error),
+  );
+  let indexed: Promise<void> | undefined;
+  return createServer((req, res) => {
+    // A store the server cannot write (read-only mount) is still served: the handlers compute
+    // what the index lacks.
+    indexed ??= ensureStoreIndex(ctx.storeDir).catch((error: unknown) => console.error('podmap: could not index the CDN store', error));
+    indexed.then(() => handle(ctx, req, res)).catch((error: unknown) => res.destroy(error as Error));
+  });
+}
+
+async function handle(ctx: CdnContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const request: CdnRequest = {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    body: () => requestBody(req, ctx),
+  };
+  let response: CdnResponse;
+  try {
+    response = await routeRequest(ctx, request, req.url ?? '/');
+  } catch (error) {
+    response = errorResponse(error);
+    // An unread request body would otherwise be parsed as the next request on this connection.
+    if (!req.complete) response.headers.connection = 'close';
+  }
+  res.writeHead(response.status, response.headers);
+  if (req.method === 'HEAD' || response.status === 304) {
+    res.end();
+  } else if (response.file) {
+    const stream = createReadStream(response.file);
+    stream.on('error', (error) => res.destroy(error));
+    stream.pipe(res);
+  } else {
+    res.end(response.body);
+  }
+}
+
+function errorResponse(error: unknown): CdnResponse {
+  const known = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', undefined, { cause: error });
+  if (!(error instanceof PodmapError)) console.error('podmap: CDN request failed', error);
+  return {
+    status: known.status,
+    headers: { ...jsonErrorHeaders },
+    body: JSON.stringify(known.toJSON()),
+  };
+}
+
+/**
+ * The request body as a stream, so an upload is unpacked while it arrives and never held whole:
+ * it fails with PODMAP_ERR_CDN_UPLOAD_TOO_LARGE (413) past `maxUploadBytes` (at once when
+ * Content-Length says so) and PODMAP_ERR_CDN_UPLOAD_TIMEOUT (408) past `uploadTimeoutMs`. After a
+ * failure the rest of the upload is drained and dropped, so the answer reaches the client.
+ */
+function requestBody(req: IncomingMessage, ctx: CdnContext): Readable {
+  let size = 0;
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > ctx.maxUploadBytes) callback(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE'));
+      else callback(null, chunk);
+    },
+  });
+  const timer = setTimeout(() => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT')), ctx.uploadTimeoutMs);
+  body.on('close', () => {
+    clearTimeout(timer);
+    req.unpipe(body);
+    req.resume();
+  });
+  req.on('error', (error) => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TIMEOUT', error.message)));
+  if (Number(req.headers['content-length'] ?? 0) > ctx.maxUploadBytes) {
+    process.nextTick(() => body.destroy(new PodmapError('PODMAP_ERR_CDN_UPLOAD_TOO_LARGE')));
+  } else {
+    req.pipe(body);
+  }
+  return body;
+}

@@ -1,0 +1,42 @@
+import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Server settings every handler may read; built once by createCdnServer. */
+export interface CdnContext {
+  storeDir: string;
+  aliasMaxAge: number;
+  publishToken: string | undefined;
+  maxUploadBytes: number;
+  uploadTimeoutMs: number;
+}
+
+/** What a handler returns; the adapter in create-cdn-server.ts writes it out. */
+export interface CdnResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A body held in memory… */
+  body?: Buffer | string;
+  /** …or a file to stream, with its length in `headers['content-length']`. */
+  file?: string;
+}
+
+/** The parts of a request handlers look at. `body()` streams the upload and enforces its limits. */
+export interface CdnRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: () => Readable;
+}
+
+/** Headers on every answer: CDN assets are public and may be measured from any origin. */
+export const sharedHeaders: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'timing-allow-origin': '*',
+  'x-content-type-options': 'nosniff',
+};
+
+/** Headers of every error answer: JSON, never cached. */
+export const jsonErrorHeaders: Readonly<Record<string, string>> = {
+  ...sharedHeaders,
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+};

@@ -1,0 +1,115 @@
+import type { ImportMap } from '../../import-map/index.ts';
+import { PodmapError } from '../../shared/errors.ts';
+import { buildPageAssets } from './build-page-assets.ts';
+import { createAssetsCache } from './create-assets-cache.ts';
+import type { CircuitBreakerOptions } from '../podlets/create-circuit-breaker.ts';
+import { createCdnClient, type CdnCacheSizes, type CdnClient } from './create-cdn-client.ts';
+import { createPodletClients, type PodletClient } from '../podlets/create-podlet-client.ts';
+import { DEFAULT_SHIM, fallbackAssets, type PageAssets, type ShimLocation } from './page-assets.ts';
+
+export interface PageComposerOptions {
+  cdnUrl: string;
+  /** Podlet name → package names the layout grants it beyond its own (createLayout's `namespaces`). */
+  namespaces?: Readonly<Record<string, readonly string[]>>;
+  /** The global import map; relative URLs resolve against the CDN. */
+  importMap: ImportMap;
+  /** Podlet name → manifest URL: every podlet a page may use. */
+  podlets: Record<string, string>;
+  /** Per-podlet time-out for manifests and content, in ms. */
+  timeoutMs?: number;
+  /** How long a page's assets are served before they are rebuilt in the background, in ms. */
+  assetsTtlMs: number;
+  shim?: ShimLocation | false;
+  /** Each podlet's circuit breaker (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The least time between two manifest refetches of one podlet that content versions trigger, in ms (default 1,000). */
+  refetchIntervalMs?: number;
+  /** Pages whose assets are kept (default 500, least recently used goes first). */
+  maxPages?: number;
+  /** The CDN client's cache bounds (defaults 2,000 version lists, 500 package maps, 500 metadata). */
+  cdnCacheSizes?: CdnCacheSizes;
+}
+
+/** The podlet clients, the CDN client and the cached assets of every page; see createPageComposer(). */
+export interface PageComposer {
+  readonly podlets: ReadonlyMap<string, PodletClient>;
+  readonly cdn: CdnClient;
+  /**
+   * Fetches the manifests of podlets that have none yet. The first call waits for them (it is the
+   * start of the layout); later calls start the fetches and return at once, so no page ever waits
+   * for a podlet that is down: it is retried in the background.
+   */
+  ensureManifests(): Promise<void>;
+  /**
+   * The assets of a page of these podlets, built once and kept for `assetsTtlMs`. Stale assets
+   * are served while new ones are built; if that build fails the old ones stay. When no assets
+   * can be built, every podlet of the page gets its fallback and the error is logged, once: the
+   * failure is kept for a back-off (1 s doubling to 30 s) before the page is built again.
+   */
+  assetsFor(podletNames: readonly string[]): Promise<PageAssets>;
+  /** Fetches every manifest now and drops every page's assets. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * The one composer behind createLayout() and createPodmapHead(): both hold the same podlet
+ * clients, CDN client and per-page asset cache, so both compose the same map for the same page.
+ * A podlet's new manifest version drops every page's assets (its modules may be on any page).
+ */
+export function createPageComposer(options: PageComposerOptions): PageComposer {
+  const cdn = createCdnClient(options.cdnUrl, { cacheSizes: options.cdnCacheSizes });
+  const cachedAssets = createAssetsCache(build, options.assetsTtlMs, options.maxPages);
+  const podlets = createPodletClients(options.podlets, {
+    timeoutMs: options.timeoutMs,
+    circuitBreaker: options.circuitBreaker,
+    refetchIntervalMs: options.refetchIntervalMs,
+    // Called only when a podlet's manifest or podmap.json really changed, not on every refetch.
+    onChange: () => cachedAssets.clear(),
+  });
+  const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
+  // A failed build is answered from the cache during its back-off: log it once, not per page.
+  const logged = new WeakSet<object>();
+  let firstFetch: Promise<void> | null = null;
+  let firstDone = false;
+
+  function build(names: readonly string[]): Promise<PageAssets> {
+    return buildPageAssets({
+      globalMap: options.importMap,
+      cdn,
+      pagePodlets: names.map((n) => podlets.get(n)).filter((c): c is PodletClient => c !== undefined),
+      allPodlets: [...podlets.values()],
+      shim,
+      namespaces: options.namespaces,
+    });
+  }
+
+  return {
+    podlets,
+    cdn,
+    async ensureManifests() {
+      // Every request that arrives while the first fetch runs waits for it too: before, only the
+      // first one did, and a burst of first requests served every podlet's (empty) fallback.
+      if (!firstFetch) {
+        firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
+          firstDone = true;
+        });
+      }
+      if (!firstDone) return firstFetch;
+      for (const client of podlets.values()) if (!client.state) void client.refresh();
+    },
+    async assetsFor(names) {
+      try {
+        return await cachedAssets(names);
+      } catch (error) {
+        const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
+        if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+        logged.add(podmapError);
+        return fallbackAssets(names, podmapError);
+      }
+    },
+    async refresh() {
+      await Promise.all([...podlets.values()].map((c) => c.refresh(true)));
+      cachedAssets.clear();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { collectModuleGraphSteps, createModuleGraphMemo, type ImportMap, type MapEntryUse } from '../../import-map/index.ts';
+import { parseCdnUrl } from '../../shared/cdn-protocol/cdn-urls.ts';
+import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
+import type { PodletClient } from '../podlets/create-podlet-client.ts';
+import { runSliced, type TimeSlicer } from './create-time-slicer.ts';
+
+/** The walk stops after this many rounds of CDN look-ups; a real graph needs one per level of packages. */
+const MAX_ROUNDS = 20;
+
+/** Where a walk starts: modules of one owner (a podlet, or "import-map.json"). */
+export interface GraphRoot {
+  owner: string;
+  urls: readonly string[];
+  /** True for modules the page loads (entry scripts); false for modules it only maps (exposes, global entries). */
+  preload: boolean;
+}
+
+/** The page's module graph, as loadModuleGraph() found it. */
+export interface PageGraph {
+  /** The modules to preload: reached from the preload roots, breadth-first, less CDN URLs whose file the CDN lacks. */
+  preloads: string[];
+  /** Every module reached from any root. */
+  modules: string[];
+  /** Which map entry resolved which import, over the whole graph. */
+  uses: MapEntryUse[];
+  /** Owner → imports in its graph that the map cannot resolve. */
+  unresolved: Map<string, Array<{ specifier: string; referrer: string }>>;
+  /** Owner → the CDN's refusal to describe a package version its graph reaches. */
+  refused: Map<string, CdnRefusal>;
+}
+
+/**
+ * The imports of every module the layout knows: podlets' modules from their podmap.json (static
+ * imports only: podmap.json lists no dynamic ones), CDN modules from the CDN's per-file metadata
+ * (static and dynamic imports of string literals), fetched one package version at a time as
+ * walks reach it. One index serves every round of one build.
+ */
+export interface ModuleIndex {
+  importsOf(url: string): readonly string[] | undefined;
+  /** The CDN package root of `url` when its metadata has not been fetched yet. */
+  unfetchedRootOf(url: string): string | null;
+  /** Fetches the metadata of these roots; a 4xx is remembered as a refusal, anything worse throws. */
+  fetchRoots(roots: Iterable<string>): Promise<void>;
+  /** False for what is not a file to preload: a URL that is not http(s), a CDN URL whose version or file the CDN lacks. */
+  isLoadable(url: string): boolean;
+  /** The refusal met for the root of `url`, if any. */
+  refusalFor(url: string): CdnRefusal | undefined;
+}
+
+// URL → imports of every file of a version, made once per metadata object (the CDN client keeps those forever).
+const filesByMetadata = new WeakMap<VersionMetadata, Map<string, readonly string[]>>();
+
+/** An index over the podmap.json modules of `podlets` and what `cdn` says about its packages. */
+export function createModuleIndex(podlets: Iterable<PodletClient>, cdn: CdnClient): ModuleIndex {
+  const own = new Map<string, readonly string[]>();
+  for (const client of podlets) {
+    const doc = client.state?.podmap;
+    if (!doc) continue;
+    for (const [file, specifiers] of Object.entries(doc.modules)) own.set(new URL(file, doc.baseUrl).href, specifiers);
+  }
+  const roots = new Map<string, Map<string, readonly string[]>>();
+  const refusals = new Map<string, CdnRefusal>();
+  // The package root of a CDN URL (null off the CDN), asked for each module several times per build.
+  const rootsOf = new Map<string, string | null>();
+  const rootOf = (url: string) => {
+    let root = rootsOf.get(url);
+    if (root === undefined) rootsOf.set(url, (root = url.startsWith(cdn.base) ? (parseCdnUrl(url)?.root ?? null) : null));
+    return root;
+  };
+
+  async function fetchRoot(root: string): Promise<void> {
+    const location = parseCdnUrl(root)!;
+    try {
+      const meta = await cdn.metadata(location.name, location.version, location.kind);
+      roots.set(root, meta ? filesOf(meta, root) : new Map());
+    } catch (error) {
+      if (!(error instanceof CdnRefusal)) throw error;
+      refusals.set(root, error);
+      roots.set(root, new Map());
+    }
+  }
+
+  return {
+    importsOf: (url) => own.get(url) ?? roots.get(rootOf(url) ?? '')?.get(url),
+    unfetchedRootOf(url) {
+      const root = own.has(url) ? null : rootOf(url);
+      return root !== null && !roots.has(root) ? root : null;
+    },
+    fetchRoots: async (list) => void (await Promise.all([...list].map(fetchRoot))),
+    isLoadable(url) {
+      // Only http(s) modules are preloaded ("node:fs", "data:…" are not files to fetch).
+      if (!url.startsWith('http:') && !url.startsWith('https:')) return false;
+      const root = rootOf(url);
+      return root === null || own.has(url) || roots.get(root)?.has(url) === true;
+    },
+    refusalFor: (url) => refusals.get(rootOf(url) ?? ''),
+  };
+}
+
+function filesOf(meta: VersionMetadata, root: string): Map<string, readonly string[]> {
+  let files = filesByMetadata.get(meta);
+  if (!files) {
+    files = new Map();
+    for (const [file, info] of Object.entries(meta.files ?? {})) {
+      files.set(new URL(file, root).href, Array.isArray(info?.imports) ? info.imports : []);
+    }
+    filesByMetadata.set(meta, files);
+  }
+  return files;
+}
+
+/**
+ * The page's module graph from `roots`, by the exact URL the map resolves each import to. The
+ * walk runs in rounds: walk, fetch the CDN metadata of the package versions whose modules were
+ * unknown, walk again, until a walk finds nothing new to fetch; each module's imports are
+ * resolved once (a memo over `map`). Each owner's graph is then walked on its own, only when
+ * something went wrong, to say whose page part it is.
+ */
+export async function loadModuleGraph(
+  map: ImportMap,
+  roots: readonly GraphRoot[],
+  index: ModuleIndex,
+  slice: TimeSlicer,
+): Promise<PageGraph> {
+  const memo = createModuleGraphMemo(map);
+  const walk = (urls: readonly string[]) => runSliced(collectModuleGraphSteps(urls, map, index.importsOf, memo), slice);
+  const all = roots.flatMap((r) => r.urls);
+  let whole = await walk(all);
+  for (let round = 1; round < MAX_ROUNDS; round++) {
+    const unknown = new Set(whole.modules.flatMap((url) => index.unfetchedRootOf(url) ?? []));
+    if (unknown.size === 0) break;
+    await index.fetchRoots(unknown);
+    whole = await walk(all);
+  }
+  const graph: PageGraph = { preloads: [], modules: whole.modules, uses: whole.uses, unresolved: new Map(), refused: new Map() };
+  graph.preloads = (await walk(roots.filter((r) => r.preload).flatMap((r) => r.urls))).modules.filter(index.isLoadable);
+  const troubled = whole.unresolved.length > 0 || whole.modules.some((url) => index.refusalFor(url));
+  for (const root of troubled ? roots : []) {
+    const own = await walk(root.urls);
+    if (own.unresolved.length > 0) graph.unresolved.set(root.owner, [...(graph.unresolved.get(root.owner) ?? []), ...own.unresolved]);
+    const refusal = own.modules.map(index.refusalFor).find((r) => r !== undefined);
+    if (refusal && !graph.refused.has(root.owner)) graph.refused.set(root.owner, refusal);
+  }
+  return graph;
+}

@@ -1,0 +1,38 @@
+import type { ImportMap } from '../../import-map/index.ts';
+import type { PodmapError } from '../../shared/errors.ts';
+
+/** Everything a page's head needs; computed from cached manifests only, never from content. */
+export interface PageAssets {
+  map: ImportMap;
+  /** Every module of the page's graph, by the exact URL the map resolves it to. */
+  preloads: Array<{ href: string; integrity?: string }>;
+  scripts: Array<{ src: string; type?: string; integrity?: string }>;
+  stylesheets: Array<{ href: string; media?: string }>;
+  /** Podlets that get their fallback on this page, with the reason. */
+  fallbackOnly: Map<string, PodmapError>;
+  /** The es-module-shims URL for browsers without import maps, if the CDN has it. */
+  shimUrl: string | null;
+  shimIntegrity?: string;
+}
+
+/** Where es-module-shims is found on the CDN: a package, a compatibility line and a file in it. */
+export interface ShimLocation {
+  pkg: string;
+  line: string;
+  file: string;
+}
+
+/** Where layouts find es-module-shims on the CDN unless told otherwise. */
+export const DEFAULT_SHIM: ShimLocation = { pkg: 'es-module-shims', line: '2', file: 'dist/es-module-shims.js' };
+
+/** The assets of a page that cannot be composed at all: every podlet on it gets its fallback. */
+export function fallbackAssets(podlets: readonly string[], error: PodmapError): PageAssets {
+  return {
+    map: { imports: {} },
+    preloads: [],
+    scripts: [],
+    stylesheets: [],
+    shimUrl: null,
+    fallbackOnly: new Map(podlets.map((name) => [name, error])),
+  };
+}

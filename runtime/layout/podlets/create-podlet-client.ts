@@ -1,0 +1,182 @@
+import { assertPodletName } from '../../shared/assert-podlet-name.ts';
+import { PodmapError } from '../../shared/errors.ts';
+import { fetchText } from '../../shared/http/fetch-text.ts';
+import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './create-circuit-breaker.ts';
+import { createRefetchLimiter } from './create-refetch-limiter.ts';
+import { fetchPodletState } from './fetch-podlet-state.ts';
+import type { PodletState } from './podlet-state.ts';
+import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
+
+/** The layout's connection to one registered podlet; see createPodletClient(). */
+export interface PodletClient {
+  readonly name: string;
+  readonly manifestUrl: string;
+  /** The cached state, or null while no valid manifest has been seen. */
+  readonly state: PodletState | null;
+  /**
+   * Fetches the manifest again (at most one fetch at a time, and after a failure not more often
+   * than every 2 s unless `force`). Resolves with the state, or null if there is none.
+   */
+  refresh(force?: boolean): Promise<PodletState | null>;
+  /** Fetches the content with these request headers; on time-out, error or a non-2xx status, or while its circuit is open (no request), answers the cached fallback. */
+  content(headers?: Record<string, string>): Promise<ContentResult>;
+}
+
+export interface ContentResult {
+  html: string;
+  /** Set when the fallback was served instead of the content. */
+  error?: PodmapError;
+  /** The podlet's state for the page (readPageState), as JSON safe inside a script element. */
+  pageState?: string;
+}
+
+/** Options of createPodletClient(); createPodletClients() passes all but name and URL through. */
+export interface PodletClientOptions {
+  /** Time-out of each manifest, fallback and content request, in ms (default 1,000). */
+  timeoutMs?: number;
+  /** Called when a fetched manifest or podmap.json differs from the cached one (not on every refetch). */
+  onChange?: () => void;
+  log?: (error: PodmapError, podlet: string) => void;
+  /** The circuit breaker's thresholds (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** The least time between two manifest refetches that content responses' versions trigger, in ms (default 1,000). */
+  refetchIntervalMs?: number;
+}
+
+/**
+ * The layout's connection to one podlet: fetches and caches its manifest, podmap.json and
+ * fallback, and fetches content with a time-out, behind a circuit breaker (createCircuitBreaker):
+ * a podlet that keeps failing gets its fallback at once, without a request, until a probe
+ * succeeds. When a content response names another version than the cached manifest, the manifest
+ * is fetched again, at most once per `refetchIntervalMs` (createRefetchLimiter), and `onChange`
+ * is called if what was fetched differs, so the next page gets a map for the new release.
+ */
+export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const log = options.log ?? ((error, podlet) => console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`));
+  const say = (code: PodmapError['code'], detail: string) => log(new PodmapError(code, detail), options.name);
+  let state: PodletState | null = null;
+  let refreshing: Promise<PodletState | null> | null = null;
+  let lastAttempt = 0;
+  const breaker = createCircuitBreaker({
+    ...options.circuitBreaker,
+    onOpen: (failures, ms) => say('PODMAP_ERR_CIRCUIT_OPEN', `${failures} failures in a row; fallback for ${ms} ms, then one probe`),
+    onClose: () => say('PODMAP_ERR_CIRCUIT_CLOSED', 'the probe succeeded'),
+  });
+  const refetches = createRefetchLimiter({
+    intervalMs: options.refetchIntervalMs ?? 1000,
+    refetch: () => client.refresh(true),
+    onLimited: () =>
+      say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${options.refetchIntervalMs ?? 1000} ms`),
+  });
+
+  const load = () =>
+    fetchPodletState(options.manifestUrl, { timeoutMs, previousFallbackHtml: state?.fallbackHtml ?? '', log: (e) => log(e, options.name) });
+
+  const client: PodletClient = {
+    name: options.name,
+    manifestUrl: options.manifestUrl,
+    get state(): PodletState | null {
+      return state;
+    },
+    refresh(force = false): Promise<PodletState | null> {
+      if (refreshing) return refreshing;
+      if (!force && state === null && Date.now() - lastAttempt < 2000) return Promise.resolve(null);
+      lastAttempt = Date.now();
+      refreshing = load()
+        .then((next) => {
+          // Only a real change drops the pages' assets: a refetch that finds the same release must not.
+          const changed = state === null || fingerprint(state) !== fingerprint(next);
+          state = next;
+          if (changed) options.onChange?.();
+          return state;
+        })
+        .catch((error: PodmapError) => {
+          log(error, options.name);
+          return state;
+        })
+        .finally(() => {
+          refreshing = null;
+        });
+      return refreshing;
+    },
+    async content(headers: Record<string, string> = {}): Promise<ContentResult> {
+      const current = state;
+      if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
+      return contentThrough(breaker, current, headers, timeoutMs, {
+        name: options.name,
+        versionSeen: () => refetches.versionSeen(),
+        log: (error) => log(error, options.name),
+      });
+    },
+  };
+  return client;
+}
+
+/** What of a state shapes a page's assets (all but the fallback's HTML), as one comparable string. */
+function fingerprint(state: PodletState): string {
+  return JSON.stringify({ ...state, fallbackHtml: undefined });
+}
+
+/** One content() call through the circuit breaker: short-circuited to the fallback while it is open. */
+async function contentThrough(
+  breaker: CircuitBreaker,
+  current: PodletState,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  on: { name: string; versionSeen: () => void; log: (error: PodmapError) => void },
+): Promise<ContentResult> {
+  const decision = breaker.admit();
+  if (decision === 'open') {
+    // Not logged per request: the opening was, once.
+    return { html: current.fallbackHtml, error: new PodmapError('PODMAP_ERR_CIRCUIT_OPEN', current.contentUrl) };
+  }
+  const result = await fetchContent(current, headers, timeoutMs, on.name);
+  breaker.record(decision, !result.error);
+  // A response from another release than the cached manifest: learn the new one for the next page.
+  if (result.version && result.version !== current.version) on.versionSeen();
+  if (result.error) on.log(result.error);
+  if (result.pageState instanceof PodmapError) on.log(result.pageState);
+  const pageState = typeof result.pageState === 'string' && !result.error ? result.pageState : undefined;
+  return pageState === undefined ? { html: result.html, error: result.error } : { html: result.html, error: result.error, pageState };
+}
+
+/**
+ * One client per registered podlet (name → manifest URL), for a layout or createPodmapHead().
+ * Throws PODMAP_ERR_PODLET_NAME (a TypeError) for a name Podium would not accept: names end up in pages and logs.
+ */
+export function createPodletClients(podlets: Record<string, string>, options: PodletClientOptions = {}): Map<string, PodletClient> {
+  const clients = new Map<string, PodletClient>();
+  for (const [name, manifestUrl] of Object.entries(podlets)) {
+    assertPodletName(name);
+    clients.set(name, createPodletClient({ name, manifestUrl, ...options }));
+  }
+  return clients;
+}
+
+/** One content request; on time-out, error or a non-2xx status, the cached fallback with the reason. */
+async function fetchContent(
+  current: PodletState,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  name: string,
+): Promise<{ html: string; error?: PodmapError; version?: string; pageState?: string | null | PodmapError }> {
+  let version: string | undefined;
+  try {
+    const response = await fetchText(current.contentUrl, {
+      timeoutMs,
+      headers,
+      failCode: 'PODMAP_ERR_CONTENT_FAILED',
+      timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
+    });
+    const header = response.headers['podlet-version'];
+    version = typeof header === 'string' ? header : undefined;
+    if (response.status < 200 || response.status > 299) {
+      throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
+    }
+    return { html: response.text, version, pageState: readPageState(name, response.headers[PAGE_STATE_HEADER]) };
+  } catch (error) {
+    const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));
+    return { html: current.fallbackHtml, error: podmapError, version };
+  }
+}
