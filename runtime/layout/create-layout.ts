@@ -69,10 +69,13 @@ export interface LayoutOptions {
   /**
    * Podlet name → package names it may expose modules under, besides its own package name:
    * `{ auth: ['@podlets/auth', '@shared/session'] }` (docs/import-maps.md, rule 5). A podlet adds
-   * import-map entries only inside its namespaces. Without a grant, a package name claimed by two
-   * registered podlets is refused to both; a grant settles it for the podlet named here. Neither a
-   * podlet nor a grant can take a package on the CDN or in `importMap`: that is refused and logged
-   * as PODMAP_ERR_NAMESPACE_DENIED. Each name may be granted to one podlet only.
+   * import-map entries only inside its namespaces. Without a grant, a podlet registered as `auth`
+   * owns every package whose unscoped name is `auth` (`@podlets/auth`), and another podlet's claim
+   * on it is refused to that podlet alone (PODMAP_ERR_NAMESPACE_OWNED); a grant wins over that
+   * convention. A name nobody owns so and claimed by two registered podlets is refused to both; a
+   * grant settles it for the podlet named here. Neither a podlet nor a grant can take a package on
+   * the CDN or in `importMap`: that is refused and logged as PODMAP_ERR_NAMESPACE_DENIED. Each
+   * name may be granted to one podlet only.
    */
   namespaces?: Record<string, string[]>;
   /**
