@@ -80,8 +80,8 @@ export interface LayoutOptions {
   namespaces?: Record<string, string[]>;
   /**
    * Each podlet's circuit breaker (docs/resilience.md): after `failureThreshold` failures in a row
-   * (default 5) its fallback is served at once for `coolDownMs` (default 5,000), doubling after
-   * each failed probe up to `maxCoolDownMs` (default 60,000).
+   * (default 5) its fallback is served at once, with no request, while the podlet is probed in the
+   * background every `probeIntervalMs` (default 500); the first probe that succeeds closes it.
    */
   circuitBreaker?: CircuitBreakerOptions;
   /** The least time between two manifest refetches of one podlet that new releases trigger, in ms. Default 1,000. */
@@ -112,6 +112,11 @@ export interface Layout {
   listen(port: number, host?: string): Promise<Server>;
   /** Fetches every manifest now (the layout also does it lazily on the first request). */
   refresh(): Promise<void>;
+  /**
+   * Stops the layout's background work (the circuit breakers' probes), so a test or a process
+   * that is done can exit. Servers started with `listen()` are the caller's to close.
+   */
+  close(): void;
   readonly podlets: ReadonlyMap<string, PodletClient>;
 }
 
@@ -173,6 +178,7 @@ export function createLayout(options: LayoutOptions): Layout {
     handle,
     podlets: composer.podlets,
     refresh: () => composer.refresh(),
+    close: () => composer.close(),
     listen: (port, host = '127.0.0.1') => listenOn(createServer(handle), port, host),
   };
 }

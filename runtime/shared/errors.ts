@@ -110,11 +110,12 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CIRCUIT_OPEN: {
     status: 503,
-    message: 'The podlet failed or timed out repeatedly: its fallback is served at once for a cool-down, then one request probes it again.',
+    message:
+      'The podlet failed or timed out repeatedly: its fallback is served at once, with no request, while it is probed in the background; the first probe that succeeds closes the circuit.',
   },
   PODMAP_ERR_CIRCUIT_CLOSED: {
     status: 200,
-    message: 'A probe of a podlet whose circuit was open succeeded; its content is fetched again as usual.',
+    message: 'A background probe of a podlet whose circuit was open succeeded; its content is fetched again as usual.',
   },
   PODMAP_ERR_REFETCH_LIMITED: {
     status: 429,

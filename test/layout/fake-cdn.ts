@@ -140,5 +140,6 @@ export function fakePodlet(
     state,
     refresh: async () => state,
     content: async () => ({ html: `<p>${name}</p>` }),
+    close: () => {},
   };
 }
