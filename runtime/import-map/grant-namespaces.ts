@@ -60,7 +60,9 @@ export function grantNamespaces(input: NamespaceInput): { podlets: GrantedPodlet
   const podlets = input.podlets.map((podlet): GrantedPodlet => {
     const refuse = (why: Refusal, detail: string, pkg?: string) =>
       refusals.push({ code: why.code, podlet: podlet.name, detail: `${detail}${why.detail}`, ...(pkg ? { pkg } : {}) });
-    const asked = [...new Set([...(podlet.packageName ? [podlet.packageName] : []), ...(input.grants[podlet.name] ?? [])])];
+    // Own keys only: a podlet registered as "constructor" must not be granted Object's constructor.
+    const granted = Object.hasOwn(input.grants, podlet.name) ? input.grants[podlet.name]! : [];
+    const asked = [...new Set([...(podlet.packageName ? [podlet.packageName] : []), ...granted])];
     const namespaces = asked.filter((name) => {
       const why = refusalOf(name, podlet.name, input.reserved, ownerOf, claimants);
       if (why) refuse(why, `package ${name}: `, name);

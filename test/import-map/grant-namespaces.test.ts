@@ -222,3 +222,13 @@ test('grantNamespaces() - any claims and exposes by the other registered podlets
     { numRuns: 300 },
   );
 });
+
+test('grantNamespaces() - podlets registered as constructor, __proto__ or toString, with no grants - own their own packages and nothing from Object.prototype', () => {
+  const odd = ['constructor', '__proto__', 'toString'].map((name) => podlet(name, `@podlets/${name.replace(/_/g, 'x').toLowerCase()}`));
+  const { podlets, refusals } = decide(odd);
+  assert.deepEqual(refusals, []);
+  assert.deepEqual(
+    podlets.map((p) => p.namespaces),
+    [['@podlets/constructor'], ['@podlets/xxprotoxx'], ['@podlets/tostring']],
+  );
+});
