@@ -65,9 +65,10 @@ export interface PodletClientOptions {
  * fallback, and fetches content with a time-out, behind a circuit breaker (createCircuitBreaker):
  * a podlet that keeps failing gets its fallback at once, without a request, while a background
  * probe asks for its content every `probeIntervalMs` (one at a time, with the same time-out), and
- * pages ask it again once a probe succeeds. When a content response names another version than the cached manifest, the manifest
- * is fetched again, at most once per `refetchIntervalMs` (createRefetchLimiter), and `onChange`
- * is called if what was fetched differs, so the next page gets a map for the new release.
+ * pages ask it again once a probe succeeds. When a content response names another version than
+ * the cached manifest, the manifest is fetched again, at most once per `refetchIntervalMs`
+ * (createRefetchLimiter), and `onChange` is called if what was fetched differs, so the next page
+ * gets a map for the new release.
  */
 export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
   const timeoutMs = options.timeoutMs ?? 1000;
@@ -149,13 +150,15 @@ function createProbedBreaker(
   timeoutMs: number,
   on: { name: string; state: () => PodletState | null; versionSeen: () => void; say: (code: PodmapError['code'], detail: string) => void },
 ): ProbedBreaker {
-  let probeHeaders: Record<string, string> = {};
+  // Kept as given (no copy per page); the user is left out when a probe is sent.
+  let lastHeaders: Record<string, string> = {};
   const breaker = createCircuitBreaker({
     ...thresholds,
     probe: async () => {
       const current = on.state();
       if (!current) return false;
-      const result = await fetchContent(current, probeHeaders, timeoutMs, on.name);
+      const headers = Object.fromEntries(Object.entries(lastHeaders).filter(([name]) => name.toLowerCase() !== USER_HEADER));
+      const result = await fetchContent(current, headers, timeoutMs, on.name);
       if (result.version && result.version !== current.version) on.versionSeen();
       return !result.error;
     },
@@ -166,7 +169,7 @@ function createProbedBreaker(
   return {
     breaker,
     sawHeaders(headers) {
-      probeHeaders = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== USER_HEADER));
+      lastHeaders = headers;
     },
   };
 }
