@@ -7,7 +7,9 @@
  *                             BENCH_TIMEOUT_MS=1000, BENCH_HOSTILE_EACH=1, BENCH_EACH_SECONDS=3,
  *                             BENCH_CASES="healthy,hanging": only the cases whose names contain one of these;
  *                             the ×-healthy column then divides by the first case run, and
- *                             bench/results/ is left alone: the table is only printed)
+ *                             bench/results/ is left alone: the table is only printed;
+ *                             BENCH_CASES=recovery runs the recovery case alone,
+ *                             BENCH_RECOVERY_OUTAGES=1,5,35 (seconds down), BENCH_RECOVERY_RESTARTS=3)
  *
  * Processes, all on loopback: the CDN, the three healthy podlets (alpha, beta, gamma), ten more
  * well-behaved podlets made like them (delta … nu, for the control row) and the ten
@@ -28,6 +30,10 @@
  *   where it has the hostile ones) · every hostile podlet on the page · each hostile podlet alone beside the healthy three
  *   (BENCH_HOSTILE_EACH=0 skips these; their rounds last BENCH_EACH_SECONDS) · the CDN stopped right
  *   after the validation request built the page · healthy again (how far the machine drifted).
+ * Then the recovery case (bench/lib/measure-recovery.ts): for each outage length, a fresh layout
+ * under autocannon load, beta stopped for the outage and started on its port, BENCH_RECOVERY_RESTARTS
+ * times; the figure is the time from the moment beta listens again to the first page with its
+ * content, median (min–max) over restarts.
  * Rounds of a case run back to back (a fault is state: they cannot alternate with other cases);
  * the table gives the median over rounds with min–max. Under the table: hostile (all) against the
  * 13-healthy control, and the control against healthy (how much of the drop is page size).
@@ -40,6 +46,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backends } from './lib/fault-backends.ts';
 import type { LayoutConfig, LayoutMemory } from './lib/fault-layout.ts';
 import { forkIpcChild, type IpcChild } from './lib/ipc-child.ts';
+import { measureRecovery, recoveryMarkdown, type RecoverySeries } from './lib/measure-recovery.ts';
 import { describeMachine, markdownTable, spreadOf, type Spread } from './lib/stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -51,6 +58,9 @@ const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 1000);
 const hostileEach = process.env.BENCH_HOSTILE_EACH !== '0';
 const eachSeconds = Number(process.env.BENCH_EACH_SECONDS ?? 3);
 const only = process.env.BENCH_CASES?.split(',').map((s) => s.trim()) ?? [];
+const recoveryOutages = (process.env.BENCH_RECOVERY_OUTAGES ?? '1,5,35').split(',').map(Number);
+const recoveryRestarts = Number(process.env.BENCH_RECOVERY_RESTARTS ?? 3);
+const recoveryPodlet = 'beta';
 const healthyNames = ['alpha', 'beta', 'gamma'];
 const controlCase = '13 healthy podlets';
 const hostileAllCase = 'hostile (all)';
@@ -194,10 +204,34 @@ try {
     });
   }
 
+  const recovery: RecoverySeries[] = [];
+  if (only.length === 0 || only.some((o) => 'recovery'.includes(o))) {
+    for (const outageSeconds of recoveryOutages) {
+      const podlets = Object.fromEntries(healthyNames.map((n) => [n, healthy[n]!]));
+      const config: LayoutConfig = { cdnUrl, podlets, names: healthyNames, timeoutMs };
+      layout = await forkIpcChild<{ url: string }>(join(root, 'bench/lib/fault-layout.ts'), { BENCH_LAYOUT: JSON.stringify(config) }, log);
+      await validate(layout.ready.url, healthyNames, 'recovery');
+      recovery.push(
+        await measureRecovery({
+          layout,
+          podlet: recoveryPodlet,
+          stop: () => b.call('stop', { podlet: recoveryPodlet }),
+          start: () => b.call('start', { podlet: recoveryPodlet }),
+          outageSeconds,
+          restarts: recoveryRestarts,
+          connections,
+          log,
+        }),
+      );
+      await layout.stop();
+      layout = undefined;
+    }
+  }
+
   const machine = await describeMachine();
   const date = new Date().toISOString();
   const runSeconds = Math.round((Date.now() - started) / 1000);
-  const base = results[0]!.requestsPerSecond.median;
+  const base = results[0]?.requestsPerSecond.median ?? NaN;
   const fmt = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
   const fallbackText = (f: string[]) => (f.length ? f.join(', ') : '—');
   const pageSize = pageSizeRatios(results);
@@ -208,7 +242,7 @@ try {
       'the CDN and all podlets in one process, each case’s layout in a fresh process of its own, autocannon in the bench process.',
     `Load: autocannon, HTTP/1.1 keep-alive, ${connections} connections; per case a ${warmupSeconds} s warm-up, then ${rounds} rounds of ` +
       `${seconds} s (${eachSeconds} s for the per-hostile-podlet rows), back to back; median (min–max) over rounds. ` +
-      `Layout timeoutMs ${timeoutMs}, default circuit breaker (5 failures open it for 5 s, doubling up to 60 s). ` +
+      `Layout timeoutMs ${timeoutMs}, default circuit breaker (5 failures open it; probed in the background every 500 ms while open). ` +
       'The page: alpha, beta, gamma (plus the hostile podlets, or ten more healthy ones, in those rows). Every case was validated first: ' +
       'status 200 and the body ends with `</html>\\n`. Memory: the layout process at the end of the case ' +
       '(live heap = heapUsed after two full collections). Whole run: ' +
@@ -245,6 +279,7 @@ try {
       ]),
     ),
     '',
+    ...(recovery.length ? [recoveryMarkdown(recovery, recoveryPodlet, connections), ''] : []),
     ...(pageSize ? [pageSize.text, ''] : []),
     ...notes(results),
     '',
@@ -283,6 +318,7 @@ try {
           runSeconds,
           pageSize: pageSize?.json,
           results,
+          recovery,
         },
         null,
         2,
@@ -332,7 +368,7 @@ function notes(results: Array<{ case: string; requestsPerSecond: Spread; runs: R
     `Noise: the machine is shared (2 cores; other jobs ran during this run). The healthy rounds at the start and end of the run ` +
       `span ${range} req/s: a case whose req/s falls inside that range is not distinguishable from healthy here.`,
     'A fault case can be *faster* than healthy: a podlet on its fallback costs the layout no content request. ' +
-      '“killed mid-round” spends much of its window with alpha’s circuit open (a probe that lands while alpha is down doubles the cool-down). ' +
+      '“killed mid-round” spends part of its window with alpha’s circuit open: from its stop until the first background probe after its restart. ' +
       `The hostile rows put 4 (or 13) podlets on the page instead of 3, so some drop is the extra fetches, not the hostility: ` +
       `“${controlCase}” is hostile (all)’s page with ten well-behaved podlets in the hostile ones’ places, to tell the two apart. ` +
       '“CDN stopped” lasts well under the layout’s 60 s assetsTtlMs, so the background rebuild against a dead CDN is not exercised.',

@@ -26,6 +26,6 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     /** ms between the samples of req/s; a run with `amount` also ends on one of these ticks. */
     sampleInt?: number;
-  }): Promise<Result> & { on(event: 'response', listener: () => void): void };
+  }): Promise<Result> & { on(event: 'response', listener: () => void): void; stop(): void };
   export default autocannon;
 }

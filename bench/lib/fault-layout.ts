@@ -48,8 +48,7 @@ const layout = createLayout({
   podlets: config.podlets,
   pages: { '/': { title: 'faults', podlets: config.names } },
   timeoutMs: config.timeoutMs,
-  // As in the hostile fault suite: the package a hijacker claims is granted to its owner.
-  namespaces: { alpha: ['@podlets/alpha'] },
+  // No namespaces grant, as in the hostile fault suite: alpha owns @podlets/alpha by its registered name.
 });
 const server = await layout.listen(0);
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;

@@ -23,6 +23,11 @@ export interface Layout {
   listen(port: number, host?: string): Promise<Server>;
   /** Fetches every manifest now (the layout also does it lazily on the first request). */
   refresh(): Promise<void>;
+  /**
+   * Stops the layout's background work (the circuit breakers' probes), so a test or a process
+   * that is done can exit. Servers started with `listen()` are the caller's to close.
+   */
+  close(): void;
   readonly podlets: ReadonlyMap<string, PodletClient>;
 }
 
@@ -84,6 +89,7 @@ export function createLayout(options: LayoutOptions): Layout {
     handle,
     podlets: composer.podlets,
     refresh: () => composer.refresh(),
+    close: () => composer.close(),
     listen: (port, host = '127.0.0.1') => listenOn(createServer(handle), port, host),
   };
 }

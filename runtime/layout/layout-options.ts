@@ -56,16 +56,19 @@ export interface LayoutOptions {
   /**
    * Podlet name → package names it may expose modules under, besides its own package name:
    * `{ auth: ['@podlets/auth', '@shared/session'] }` (docs/import-maps.md, rule 5). A podlet adds
-   * import-map entries only inside its namespaces. Without a grant, a package name claimed by two
-   * registered podlets is refused to both; a grant settles it for the podlet named here. Neither a
-   * podlet nor a grant can take a package on the CDN or in `importMap`: that is refused and logged
-   * as PODMAP_ERR_NAMESPACE_DENIED. Each name may be granted to one podlet only.
+   * import-map entries only inside its namespaces. Without a grant, a podlet registered as `auth`
+   * owns every package whose unscoped name is `auth` (`@podlets/auth`), and another podlet's claim
+   * on it is refused to that podlet alone (PODMAP_ERR_NAMESPACE_OWNED); a grant wins over that
+   * convention. A name nobody owns so and claimed by two registered podlets is refused to both; a
+   * grant settles it for the podlet named here. Neither a podlet nor a grant can take a package on
+   * the CDN or in `importMap`: that is refused and logged as PODMAP_ERR_NAMESPACE_DENIED. Each
+   * name may be granted to one podlet only.
    */
   namespaces?: Record<string, string[]>;
   /**
    * Each podlet's circuit breaker (docs/resilience.md): after `failureThreshold` failures in a row
-   * (default 5) its fallback is served at once for `coolDownMs` (default 5,000), doubling after
-   * each failed probe up to `maxCoolDownMs` (default 60,000).
+   * (default 5) its fallback is served at once, with no request, while the podlet is probed in the
+   * background every `probeIntervalMs` (default 500); the first probe that succeeds closes it.
    */
   circuitBreaker?: CircuitBreakerOptions;
   /** The least time between two manifest refetches of one podlet that new releases trigger, in ms. Default 1,000. */

@@ -48,8 +48,19 @@ export function validateLayoutOptions(options: LayoutOptions): void {
   if (options.mode !== undefined && options.mode !== 'native' && options.mode !== 'shim') {
     fail(`mode must be "native" or "shim", got ${JSON.stringify(options.mode)}`);
   }
+  if (options.circuitBreaker !== undefined) validateCircuitBreaker(options.circuitBreaker, fail);
   if (options.namespaces !== undefined) validateNamespaces(options, fail);
   if (options.context !== undefined && typeof options.context !== 'function') fail('context must be a function of the request');
+}
+
+/** `circuitBreaker`: an object of known thresholds; the cool-down options it once had are named as gone, not ignored. */
+function validateCircuitBreaker(breaker: unknown, fail: (detail: string) => never): void {
+  if (typeof breaker !== 'object' || breaker === null || Array.isArray(breaker)) fail('circuitBreaker must be an object');
+  for (const key of Object.keys(breaker!)) {
+    if (key === 'coolDownMs' || key === 'maxCoolDownMs')
+      fail(`circuitBreaker.${key} is gone: an open circuit is probed in the background every probeIntervalMs instead`);
+    if (key !== 'failureThreshold' && key !== 'probeIntervalMs') fail(`circuitBreaker.${key} is not an option`);
+  }
 }
 
 /** `namespaces`: registered podlets → valid npm names, each granted once, none in the global map. */

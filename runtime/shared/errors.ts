@@ -86,6 +86,11 @@ export const errorCatalogue = {
     message:
       "A podlet tried to add, replace or shadow an import-map entry outside the namespace the layout grants it (its own package name, unless the layout's options grant more); the entry was left out.",
   },
+  PODMAP_ERR_NAMESPACE_OWNED: {
+    status: 403,
+    message:
+      "A podlet claimed a package name, or exposed a specifier under it, that another registered podlet owns by the layout's registration (a grant, or the name it is registered under); refused to this podlet alone.",
+  },
   PODMAP_ERR_EXPOSE_URL_REFUSED: {
     status: 502,
     message: "A podlet exposes a module at a URL that is not http(s) on the podlet's own asset origin or the CDN; the expose was left out.",
@@ -105,11 +110,12 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CIRCUIT_OPEN: {
     status: 503,
-    message: 'The podlet failed or timed out repeatedly: its fallback is served at once for a cool-down, then one request probes it again.',
+    message:
+      'The podlet failed or timed out repeatedly: its fallback is served at once, with no request, while it is probed in the background; the first probe that succeeds closes the circuit.',
   },
   PODMAP_ERR_CIRCUIT_CLOSED: {
     status: 200,
-    message: 'A probe of a podlet whose circuit was open succeeded; its content is fetched again as usual.',
+    message: 'A background probe of a podlet whose circuit was open succeeded; its content is fetched again as usual.',
   },
   PODMAP_ERR_REFETCH_LIMITED: {
     status: 429,

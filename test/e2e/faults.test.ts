@@ -21,6 +21,11 @@ const podlets: Record<string, { server: Server; port: number; start(): Promise<v
 const behaviour: Record<string, 'ok' | 'hang' | 'flap'> = {};
 let flaps = 0;
 const manifestFetches: Record<string, number> = {};
+/** When each podlet received a content request from a page (they carry the user; circuit breaker probes do not). */
+const pageRequestsAt: Record<string, number[]> = {};
+/** The layout's log lines, with when they were written. */
+const logLines: Array<{ at: number; line: string }> = [];
+let layout: ReturnType<typeof createLayout>;
 const cleanups: Array<() => unknown> = [];
 
 before(async () => {
@@ -48,6 +53,7 @@ before(async () => {
         const server = (await import('node:http')).createServer((req, res) => {
           if (req.url === '/' && behaviour[name] === 'hang') return; // never answers
           if (req.url === '/manifest.json') manifestFetches[name] = (manifestFetches[name] ?? 0) + 1;
+          if (req.url === '/' && req.headers['podmap-user']) (pageRequestsAt[name] ??= []).push(performance.now());
           if (req.url === '/' && behaviour[name] === 'flap') {
             // Every content response claims a new release, as a podlet stuck in a deploy loop would.
             const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => typeof res;
@@ -64,18 +70,21 @@ before(async () => {
     podlets[name] = entry;
     manifests[name] = `http://127.0.0.1:${entry.port}/manifest.json`;
   }
-  const layout = createLayout({
+  layout = createLayout({
     cdnUrl: cdn.url,
     importMap: { imports: {} },
     podlets: manifests,
     pages: { '/': { title: 'faults', podlets: names } },
     timeoutMs: 300,
+    // A signed-in user on every page, so a podlet tells a page's request from a probe's.
+    context: () => ({ user: { id: 'load' } }),
   });
   layoutServer = await layout.listen(0);
   layoutUrl = `http://127.0.0.1:${(layoutServer.address() as { port: number }).port}/`;
 });
 
 after(async () => {
+  layout.close();
   for (const { server } of Object.values(podlets)) {
     server.closeAllConnections();
     server.close();
@@ -89,10 +98,17 @@ after(async () => {
 const underLoad = (total: number, concurrency: number, during?: () => Promise<void>) =>
   checkedLoad(layoutUrl, names, { total, concurrency }, during);
 
-test('faults - a podlet stopped, then restarted, under load - every page is 200 and complete; its section falls back, then comes back', async (t) => {
-  t.mock.method(console, 'warn', () => {});
+/** Collects the layout's console.warn lines, with their times, for the length of the test. */
+const recordLog = (t: TestContext) =>
+  t.mock.method(console, 'warn', (line: unknown) => void logLines.push({ at: performance.now(), line: String(line) }));
+const loggedAt = (podlet: string, code: string, after = 0) =>
+  logLines.find((l) => l.at >= after && l.line.startsWith(`podmap: podlet "${podlet}": ${code}`))?.at;
+
+test('faults - a podlet stopped, then restarted on its port, under load - every page is 200 and complete; its section falls back with no page request to it while its circuit is open, and is back within 2 s of the restart', async (t) => {
+  recordLog(t);
   await underLoad(30, 5, async () => {});
   const beta = podlets.beta!;
+  const stoppedAt = performance.now();
   const stopped = await underLoad(60, 5, async () => {
     beta.server.closeAllConnections();
     await new Promise<void>((r) => beta.server.close(() => r()));
@@ -105,14 +121,27 @@ test('faults - a podlet stopped, then restarted, under load - every page is 200 
     stopped.every((p) => !p.fallbacks.includes('alpha') && !p.fallbacks.includes('gamma')),
     'the others never did',
   );
+  assert.ok(loggedAt('beta', 'PODMAP_ERR_CIRCUIT_OPEN', stoppedAt), "beta's circuit opened while it was stopped");
+  // Pages go on while it is down: fallbacks, at once.
+  const down = await underLoad(20, 5, async () => {});
+  assert.ok(down.every((p) => p.fallbacks.includes('beta')));
+
   await beta.start();
-  // A circuit breaker may hold the fallback for a cool-down before it probes the podlet again.
-  let back = await underLoad(10, 5, async () => {});
-  for (let waited = 0; back.at(-1)!.fallbacks.includes('beta') && waited < 20_000; waited += 500) {
-    await new Promise((r) => setTimeout(r, 500));
-    back = await underLoad(10, 5, async () => {});
+  const restartedAt = performance.now();
+  let back = false;
+  while (!back && performance.now() - restartedAt < 5000) {
+    back = !(await underLoad(5, 5, async () => {})).at(-1)!.fallbacks.includes('beta');
   }
-  assert.ok(!back.at(-1)!.fallbacks.includes('beta'), 'beta renders again after its restart');
+  const backMs = performance.now() - restartedAt;
+  t.diagnostic(`beta back in pages ${backMs.toFixed(0)} ms after its restart`);
+  assert.ok(back && backMs < 2000, `beta renders again ${backMs.toFixed(0)} ms after its restart (bound: 2,000 ms)`);
+  const closedAt = loggedAt('beta', 'PODMAP_ERR_CIRCUIT_CLOSED', restartedAt);
+  assert.ok(closedAt, 'a background probe closed the circuit');
+  assert.deepEqual(
+    (pageRequestsAt.beta ?? []).filter((at) => at >= restartedAt && at < closedAt),
+    [],
+    'no page asked beta before the probe closed its circuit',
+  );
 });
 
 test('faults - a podlet that hangs - gets its fallback, and the others render in every page', async (t) => {
@@ -146,7 +175,7 @@ test('faults - a podlet whose version flaps on every response - pages stay 200 a
   const pages = await underLoad(200, 10, async () => {});
   const seconds = (Date.now() - started) / 1000;
   const refetches = (manifestFetches.alpha ?? 0) - before;
-  // gamma may still be in its circuit breaker's cool-down from the hanging-podlet case.
+  // gamma may still be on its fallback for a probe interval after the hanging-podlet case.
   assert.deepEqual(pages.filter((p) => p.fallbacks.includes('beta')).length, 0, 'a podlet that does not flap never falls back');
   // At most one refetch a second (and the one in flight): never one per page.
   assert.ok(refetches <= Math.ceil(seconds) + 2, `${refetches} manifest fetches in ${seconds.toFixed(1)} s for 200 pages`);

@@ -88,8 +88,8 @@ test('fault suite - every hostile podlet under load, next to healthy ones - page
     // Generous, so that a healthy podlet slowed by a loaded machine (two shared cores, browser
     // tests beside this one) never falls back: one run under such load failed here at 1 s.
     timeoutMs: 3000,
-    // A package name two podlets claim goes to neither unless the layout grants it (docs/import-maps.md).
-    namespaces: { alpha: ['@podlets/alpha'] },
+    // No namespaces grant: alpha owns @podlets/alpha by being registered as alpha, so aa-evil's
+    // claim on it is refused to aa-evil alone (docs/import-maps.md, rule 5).
   });
   const base = await listen(t, layout.handle);
 
@@ -140,6 +140,18 @@ test('fault suite - every hostile podlet under load, next to healthy ones - page
       `${name}'s refusal is logged under its name\n${lines.join('\n')}`,
     );
   }
+  // The hijacker is refused as an intruder in alpha's namespace; alpha itself is never refused.
+  assert.ok(
+    lines.some((line) =>
+      line.startsWith('podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_OWNED: package @podlets/alpha: owned by podlet "alpha"'),
+    ),
+    lines.join('\n'),
+  );
+  assert.deepEqual(
+    lines.filter((line) => line.startsWith('podmap: podlet "alpha": PODMAP_ERR_NAMESPACE_')),
+    [],
+    'alpha keeps its namespace (a content time-out on a loaded machine is another matter)',
+  );
   // Refusals are remembered: logged per manifest fetch or rebuild, never once per page.
   assert.ok(lines.length < 200, `${lines.length} log lines for 640 pages`);
 

@@ -320,6 +320,9 @@ test('createLayout() - wrong options - throw coded TypeErrors and RangeErrors at
     [{ pages: { home: { title: 'x', podlets: [] } } }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
     [{ mode: 'turbo' as 'native' }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
     [{ circuitBreaker: { failureThreshold: 0 } }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ circuitBreaker: { probeIntervalMs: -5 } }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ circuitBreaker: { coolDownMs: 5000 } as LayoutOptions['circuitBreaker'] }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
+    [{ circuitBreaker: 5 as LayoutOptions['circuitBreaker'] }, 'TypeError', 'PODMAP_ERR_CONFIG_OPTION'],
     [{ maxPages: -1 }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
     [{ cdnCacheSizes: { metadata: Number.POSITIVE_INFINITY } }, 'RangeError', 'PODMAP_ERR_CONFIG_OPTION'],
   ];
@@ -329,4 +332,19 @@ test('createLayout() - wrong options - throw coded TypeErrors and RangeErrors at
   assert.throws(() => createLayout({ ...valid, csp: { scriptSrc: ['https://a.example; script-src *'] } }), {
     code: 'PODMAP_ERR_CONFIG_CSP_SOURCE',
   });
+});
+
+test("createLayout() - close() - stops every podlet client's background work (their circuit breakers' probes)", (t) => {
+  const layout = createLayout({
+    cdnUrl: cdn.url,
+    importMap,
+    podlets: { one: 'http://127.0.0.1:9/manifest.json', two: 'http://127.0.0.1:9/manifest.json' },
+    pages: {},
+  });
+  const closes = [...layout.podlets.values()].map((client) => t.mock.method(client, 'close'));
+  layout.close();
+  assert.deepEqual(
+    closes.map((c) => c.mock.callCount()),
+    [1, 1],
+  );
 });

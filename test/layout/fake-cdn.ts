@@ -141,5 +141,6 @@ export function fakePodlet(
     state,
     refresh: async () => state,
     content: async () => ({ html: `<p>${name}</p>` }),
+    close: () => {},
   };
 }

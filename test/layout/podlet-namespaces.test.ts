@@ -113,48 +113,105 @@ test('createLayout() - a podlet that claims package lit - cannot take lit from o
   assert.ok(!site.logs().some((l) => l.includes('NEED_UNSATISFIED')), site.logs().join('\n'));
 });
 
-/** auth and aa-evil both claim @podlets/auth; header imports @podlets/auth/session.js. */
-async function authAndImpostor(t: TestContext, extra: Partial<LayoutOptions> = {}) {
+/** auth and aa-evil both claim package `pkg` (default @podlets/auth); header imports `<pkg>/session.js`. */
+async function authAndImpostor(t: TestContext, extra: Partial<LayoutOptions> = {}, pkg = '@podlets/auth') {
   const auth = await handWritten(t, 'auth', {
-    package: '@podlets/auth',
-    exposes: { '@podlets/auth/session.js': 'session.js' },
+    package: pkg,
+    exposes: { [`${pkg}/session.js`]: 'session.js' },
     modules: { 'auth.js': [], 'session.js': [] },
   });
   const impostor = await handWritten(t, 'aa-evil', {
-    package: '@podlets/auth',
-    exposes: { '@podlets/auth/session.js': 'steal.js' },
+    package: pkg,
+    exposes: { [`${pkg}/session.js`]: 'steal.js' },
     modules: { 'aa-evil.js': [], 'steal.js': [] },
   });
-  const head = await header(t, { '@podlets/auth': '^1.0.0' }, ['@podlets/auth/session.js']);
+  const head = await header(t, { [pkg]: '^1.0.0' }, [`${pkg}/session.js`]);
   return layoutOf(t, { header: head, auth, 'aa-evil': impostor }, { '/': ['header', 'auth'], '/other': ['aa-evil'] }, extra);
 }
 
-test("createLayout() - a podlet claiming another podlet's package, without a grant - gets nothing of it, and the log names it, not the owner (security)", async (t) => {
+test('createLayout() - a podlet claiming the package of the podlet registered as auth, without a grant - is refused alone with PODMAP_ERR_NAMESPACE_OWNED; auth keeps its expose and header runs (security)', async (t) => {
   const site = await authAndImpostor(t);
+  const home = await site.get('/');
+  assert.match(home.map.imports['@podlets/auth/session.js']!, /\/public\/session\.js$/, "auth's own module");
+  assert.ok(!Object.values(home.map.imports).some((url) => url.includes('steal.js')), JSON.stringify(home.map));
+  assert.ok(!home.isFallback('header') && !home.isFallback('auth'), home.html);
+  // A page without the intruder does not even hear of it; the owner is never named as refused.
+  assert.deepEqual(site.logs(), []);
+  const other = await site.get('/other');
+  assert.match(other.html, /aa-evil content/, "the intruder's own content still renders");
+  assert.ok(!Object.values(other.map.imports).some((url) => url.includes('steal.js')), JSON.stringify(other.map));
+  assert.ok(
+    site
+      .logs()
+      .some((l) =>
+        /^podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_OWNED: package @podlets\/auth: owned by podlet "auth": it is registered under that name$/.test(
+          l,
+        ),
+      ),
+    site.logs().join('\n'),
+  );
+  assert.ok(
+    !site.logs().some((l) => l.startsWith('podmap: podlet "auth"') || l.includes('PODMAP_ERR_EXPOSE_CONFLICT')),
+    site.logs().join('\n'),
+  );
+});
+
+test('createLayout() - two podlets claiming a package neither is registered as, without a grant - both are refused, header falls back, and the log names them (security)', async (t) => {
+  const site = await authAndImpostor(t, {}, '@shared/session');
   const { map, html, isFallback } = await site.get('/');
-  assert.ok(!Object.values(map.imports).some((url) => url.includes('steal.js')), JSON.stringify(map));
+  assert.ok(!Object.values(map.imports).some((url) => url.includes('steal.js') || url.includes('session.js')), JSON.stringify(map));
   assert.ok(isFallback('header'), 'header cannot run without the session module nobody may expose');
   assert.match(html, /auth content/, "auth's own content still renders");
   assert.ok(
     site
       .logs()
-      .some((l) => /^podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_DENIED: package @podlets\/auth: also claimed by podlet "auth"/.test(l)),
+      .some((l) =>
+        /^podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_DENIED: package @shared\/session: also claimed by podlet "auth"/.test(l),
+      ),
     site.logs().join('\n'),
   );
   assert.ok(!site.logs().some((l) => l.includes('PODMAP_ERR_EXPOSE_CONFLICT')), site.logs().join('\n'));
 });
 
 test("createLayout() - a podlet claiming a package the layout grants to another podlet - is refused, and the owner's module is the one header loads (security)", async (t) => {
-  const site = await authAndImpostor(t, { namespaces: { auth: ['@podlets/auth'] } });
+  const site = await authAndImpostor(t, { namespaces: { auth: ['@shared/session'] } }, '@shared/session');
   const { map, isFallback } = await site.get('/');
-  assert.match(map.imports['@podlets/auth/session.js']!, /\/public\/session\.js$/);
+  assert.match(map.imports['@shared/session/session.js']!, /\/public\/session\.js$/);
   assert.ok(!isFallback('header') && !isFallback('auth'));
   await site.get('/other');
-  const denied = site
+  const owned = site
     .logs()
-    .filter((l) => l.startsWith('podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_DENIED: package @podlets/auth: granted to podlet "auth"'));
-  assert.ok(denied.length >= 1, site.logs().join('\n'));
-  assert.ok(!site.logs().some((l) => l.includes('"auth"') && l.startsWith('podmap: podlet "auth"')), site.logs().join('\n'));
+    .filter((l) =>
+      l.startsWith(
+        'podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_OWNED: package @shared/session: owned by podlet "auth": the layout\'s namespaces option grants it',
+      ),
+    );
+  assert.ok(owned.length >= 1, site.logs().join('\n'));
+  assert.ok(!site.logs().some((l) => l.startsWith('podmap: podlet "auth"')), site.logs().join('\n'));
+});
+
+test('createLayout() - a podlet claiming the package of a registered podlet that is down - is refused all the same: the registration owns it (security)', async (t) => {
+  const impostor = await handWritten(t, 'aa-evil', {
+    package: '@podlets/auth',
+    exposes: { '@podlets/auth/session.js': 'steal.js' },
+    modules: { 'aa-evil.js': [], 'steal.js': [] },
+  });
+  const head = await header(t, { '@podlets/auth': '^1.0.0' }, ['@podlets/auth/session.js']);
+  // auth is registered at a port nothing listens on: its manifest never arrives.
+  const site = await layoutOf(
+    t,
+    { header: head, auth: 'http://127.0.0.1:9/manifest.json', 'aa-evil': impostor },
+    { '/': ['header', 'aa-evil'] },
+  );
+  const { map, isFallback } = await site.get('/');
+  assert.ok(!Object.values(map.imports).some((url) => url.includes('steal.js')), JSON.stringify(map));
+  assert.ok(isFallback('header'), 'with its owner down, nobody meets the need: the fallback, never the impostor');
+  assert.ok(
+    site
+      .logs()
+      .some((l) => l.startsWith('podmap: podlet "aa-evil": PODMAP_ERR_NAMESPACE_OWNED: package @podlets/auth: owned by podlet "auth"')),
+    site.logs().join('\n'),
+  );
 });
 
 test('createLayout() - a podlet exposing data:, javascript: or third-party URLs - those exposes are left out and logged, its own module stays (security)', async (t) => {

@@ -13,13 +13,15 @@ import type { PodletClient } from '../podlets/create-podlet-client.ts';
  * Decides, for every registered podlet, the namespaces it owns and the exposes it keeps
  * (grantNamespaces() in import-map/), from what the page composition knows: the global map's
  * packages, and the CDN's answer for each package name a podlet claims (a name the CDN has is a
- * library, and a podlet that took it would take it from every page). Returns the refusals for
- * the caller to log (PODMAP_ERR_NAMESPACE_DENIED, PODMAP_ERR_EXPOSE_URL_REFUSED, each naming its
- * podlet). A network failure or 5xx of the CDN rejects, like every CDN look-up of a build.
+ * library, and a podlet that took it would take it from every page). `clients` are every
+ * registered podlet: their names own namespaces by registration. Returns the refusals for the
+ * caller to log (PODMAP_ERR_NAMESPACE_OWNED, PODMAP_ERR_NAMESPACE_DENIED,
+ * PODMAP_ERR_EXPOSE_URL_REFUSED, each naming its podlet). A network failure or 5xx of the CDN rejects, like every CDN look-up of a build.
  */
 export async function applyNamespaceGrants(input: {
   cdn: CdnClient;
   global: GlobalMapReading;
+  /** Every registered podlet, with a manifest or not. */
   clients: readonly PodletClient[];
   known: readonly PodletNeeds[];
   /** Podlet name → package names the layout grants it (createLayout's `namespaces`). */
@@ -52,5 +54,7 @@ export async function applyNamespaceGrants(input: {
       c.state?.podmap ? [[c.name, [new URL(c.state.podmap.baseUrl).origin, new URL(c.manifestUrl).origin, cdnOrigin]] as const] : [],
     ),
   );
-  return grantNamespaces({ podlets: input.known, grants, reserved, origins });
+  // Every registered podlet, up or down: a podlet's registration owns its namespace even while its manifest cannot be fetched.
+  const registered = input.clients.map((c) => c.name);
+  return grantNamespaces({ podlets: input.known, registered, grants, reserved, origins });
 }

@@ -83,15 +83,17 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
 
 /**
  * Logs each refusal that matters to this page, once per build: those of its podlets and of the
- * podlets in its plan, and a refused claim on a package one of them needs (so a page that lost an
- * exposed package names the podlets that fought over it).
+ * podlets in its plan, and a claim on a package one of them needs that was refused to everyone
+ * who claimed it (so a page that lost an exposed package names the podlets that fought over it).
+ * A claim refused because another podlet owns the name (PODMAP_ERR_NAMESPACE_OWNED) costs a page
+ * without the intruder nothing, so only the intruder's own pages log it.
  */
 function logRefusals(refusals: readonly NamespaceRefusal[], inPlan: readonly PodletNeeds[], pageNames: ReadonlySet<string>): void {
   const names = new Set([...pageNames, ...inPlan.map((p) => p.name)]);
   const needed = new Set(inPlan.flatMap((p) => Object.keys(p.needs)));
   for (const refusal of refusals) {
-    if (names.has(refusal.podlet) || (refusal.pkg !== undefined && needed.has(refusal.pkg)))
-      console.warn(`podmap: podlet "${refusal.podlet}": ${refusal.code}: ${refusal.detail}`);
+    const lostNeed = refusal.code === 'PODMAP_ERR_NAMESPACE_DENIED' && refusal.pkg !== undefined && needed.has(refusal.pkg);
+    if (names.has(refusal.podlet) || lostNeed) console.warn(`podmap: podlet "${refusal.podlet}": ${refusal.code}: ${refusal.detail}`);
   }
 }
 

@@ -20,7 +20,7 @@ export interface PageComposerOptions {
   /** How long a page's assets are served before they are rebuilt in the background, in ms. */
   assetsTtlMs: number;
   shim?: ShimLocation | false;
-  /** Each podlet's circuit breaker (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  /** Each podlet's circuit breaker (defaults: open after 5 failures, probed in the background every 500 ms while open). */
   circuitBreaker?: CircuitBreakerOptions;
   /** The least time between two manifest refetches of one podlet that content versions trigger, in ms (default 1,000). */
   refetchIntervalMs?: number;
@@ -49,6 +49,8 @@ export interface PageComposer {
   assetsFor(podletNames: readonly string[]): Promise<PageAssets>;
   /** Fetches every manifest now and drops every page's assets. */
   refresh(): Promise<void>;
+  /** Stops the podlet clients' background work (their circuit breakers' probes). */
+  close(): void;
 }
 
 /**
@@ -110,6 +112,9 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     async refresh() {
       await Promise.all([...podlets.values()].map((c) => c.refresh(true)));
       cachedAssets.clear();
+    },
+    close() {
+      for (const client of podlets.values()) client.close();
     },
   };
 }

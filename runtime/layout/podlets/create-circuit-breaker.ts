@@ -2,51 +2,70 @@
 export interface CircuitBreakerOptions {
   /** Consecutive failed or timed-out content requests that open the circuit (default 5). */
   failureThreshold?: number;
-  /** How long the circuit stays open after it opens, in ms (default 5,000). */
-  coolDownMs?: number;
-  /** Each failed probe doubles the cool-down, up to this, in ms (default 60,000). */
-  maxCoolDownMs?: number;
+  /** While the circuit is open, the podlet is probed in the background this often, one probe at a time, in ms (default 500). */
+  probeIntervalMs?: number;
 }
 
-/** What to do with one content request. */
-export type CircuitDecision = 'request' | 'probe' | 'open';
+/** What to do with one content request: send it, or serve the fallback without a request. */
+export type CircuitDecision = 'request' | 'open';
 
 /** One podlet's circuit breaker; see createCircuitBreaker(). */
 export interface CircuitBreaker {
-  readonly state: 'closed' | 'open' | 'half-open';
-  /**
-   * 'request' while closed; 'probe' for the one request that tests the podlet once the
-   * cool-down is over; 'open' (serve the fallback, send nothing) otherwise.
-   */
+  readonly state: 'closed' | 'open';
+  /** 'request' while closed; 'open' (serve the fallback, send nothing) while open. */
   admit(): CircuitDecision;
-  /** The outcome of a request `admit()` let through, with the decision it got. */
-  record(decision: CircuitDecision, ok: boolean): void;
+  /** The outcome of a request `admit()` let through. */
+  record(ok: boolean): void;
+  /** Stops the background probes for good (the layout is closing); an open circuit then stays open. */
+  stop(): void;
+}
+
+/** What createCircuitBreaker() needs besides its thresholds. */
+export interface CircuitBreakerHooks {
+  /**
+   * One background probe of the podlet: resolves true if it answered as it should. It must end
+   * on its own (a time-out); a rejection counts as a failure.
+   */
+  probe: () => Promise<boolean>;
+  onOpen?: (failures: number, probeIntervalMs: number) => void;
+  onClose?: () => void;
 }
 
 /**
  * A circuit breaker for one podlet's content requests. After `failureThreshold` consecutive
- * failures it opens: requests get the fallback at once for `coolDownMs`, so a podlet that is down
- * costs pages nothing instead of the full time-out each. Then one request probes it (the others
- * keep getting the fallback until the probe answers): success closes the circuit, failure opens
- * it again for twice the cool-down, up to `maxCoolDownMs`. `onOpen` and `onClose` are called once
- * per change. Requests sent before it opened do not count once it is open: only the probe does.
+ * failures it opens: requests get the fallback at once, so a podlet that is down costs pages
+ * nothing instead of the full time-out each, and no request on a page's path reaches it. While it
+ * is open, `probe` runs in the background every `probeIntervalMs` after the last probe ended (so
+ * one at a time, however slow); the first probe that succeeds closes the circuit, and the next
+ * page asks the podlet again. The interval never grows: a podlet that comes back after a long
+ * outage is back in pages as soon as after a short one. `onOpen` and `onClose` are called once per
+ * change. Requests sent before it opened do not count once it is open: only a probe closes it.
+ * Timers are unref'd, so an open circuit never keeps a process alive; `stop()` ends them.
  */
-export function createCircuitBreaker(
-  options: CircuitBreakerOptions & { onOpen?: (failures: number, coolDownMs: number) => void; onClose?: () => void } = {},
-): CircuitBreaker {
+export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBreakerHooks): CircuitBreaker {
   const threshold = options.failureThreshold ?? 5;
-  const baseCoolDownMs = options.coolDownMs ?? 5000;
-  const maxCoolDownMs = Math.max(options.maxCoolDownMs ?? 60_000, baseCoolDownMs);
+  const intervalMs = options.probeIntervalMs ?? 500;
   let failures = 0;
-  let coolDownMs = baseCoolDownMs;
-  let openUntil = 0;
   let state: CircuitBreaker['state'] = 'closed';
-  let probing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
 
-  const open = () => {
-    state = 'open';
-    openUntil = Date.now() + coolDownMs;
-    options.onOpen?.(failures, coolDownMs);
+  const scheduleProbe = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      options
+        .probe()
+        .catch(() => false)
+        .then((ok) => {
+          if (stopped || state !== 'open') return;
+          if (!ok) return scheduleProbe();
+          state = 'closed';
+          failures = 0;
+          options.onClose?.();
+        });
+    }, intervalMs);
+    timer.unref?.();
   };
 
   return {
@@ -54,30 +73,20 @@ export function createCircuitBreaker(
       return state;
     },
     admit() {
-      if (state === 'closed') return 'request';
-      if (probing || Date.now() < openUntil) return 'open';
-      probing = true;
-      state = 'half-open';
-      return 'probe';
+      return state === 'closed' ? 'request' : 'open';
     },
-    record(decision, ok) {
-      if (decision === 'probe') {
-        probing = false;
-        if (ok) {
-          state = 'closed';
-          failures = 0;
-          coolDownMs = baseCoolDownMs;
-          options.onClose?.();
-        } else {
-          failures++;
-          coolDownMs = Math.min(coolDownMs * 2, maxCoolDownMs);
-          open();
-        }
-        return;
-      }
-      if (decision !== 'request' || state !== 'closed') return;
+    record(ok) {
+      if (state !== 'closed') return;
       failures = ok ? 0 : failures + 1;
-      if (failures >= threshold) open();
+      if (failures < threshold) return;
+      state = 'open';
+      options.onOpen?.(failures, intervalMs);
+      scheduleProbe();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

@@ -5,6 +5,7 @@ import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions }
 import { createRefetchLimiter } from './create-refetch-limiter.ts';
 import { fetchPodletState } from './fetch-podlet-state.ts';
 import type { PodletState } from './podlet-state.ts';
+import { USER_HEADER } from './podlet-context.ts';
 import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
 
 /** The layout's connection to one registered podlet; see createPodletClient(). */
@@ -20,6 +21,8 @@ export interface PodletClient {
   refresh(force?: boolean): Promise<PodletState | null>;
   /** Fetches the content with these request headers; on time-out, error or a non-2xx status, or while its circuit is open (no request), answers the cached fallback. */
   content(headers?: Record<string, string>): Promise<ContentResult>;
+  /** Stops its background work (the circuit breaker's probes); the layout calls it when it closes. */
+  close(): void;
 }
 
 export interface ContentResult {
@@ -37,7 +40,7 @@ export interface PodletClientOptions {
   /** Called when a fetched manifest or podmap.json differs from the cached one (not on every refetch). */
   onChange?: () => void;
   log?: (error: PodmapError, podlet: string) => void;
-  /** The circuit breaker's thresholds (defaults: open after 5 failures, 5 s cool-down doubling up to 60 s). */
+  /** The circuit breaker's thresholds (defaults: open after 5 failures, probed in the background every 500 ms while open). */
   circuitBreaker?: CircuitBreakerOptions;
   /** The least time between two manifest refetches that content responses' versions trigger, in ms (default 1,000). */
   refetchIntervalMs?: number;
@@ -46,10 +49,12 @@ export interface PodletClientOptions {
 /**
  * The layout's connection to one podlet: fetches and caches its manifest, podmap.json and
  * fallback, and fetches content with a time-out, behind a circuit breaker (createCircuitBreaker):
- * a podlet that keeps failing gets its fallback at once, without a request, until a probe
- * succeeds. When a content response names another version than the cached manifest, the manifest
- * is fetched again, at most once per `refetchIntervalMs` (createRefetchLimiter), and `onChange`
- * is called if what was fetched differs, so the next page gets a map for the new release.
+ * a podlet that keeps failing gets its fallback at once, without a request, while a background
+ * probe asks for its content every `probeIntervalMs` (one at a time, with the same time-out), and
+ * pages ask it again once a probe succeeds. When a content response names another version than
+ * the cached manifest, the manifest is fetched again, at most once per `refetchIntervalMs`
+ * (createRefetchLimiter), and `onChange` is called if what was fetched differs, so the next page
+ * gets a map for the new release.
  */
 export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
   const timeoutMs = options.timeoutMs ?? 1000;
@@ -58,10 +63,11 @@ export function createPodletClient(options: PodletClientOptions & { name: string
   let state: PodletState | null = null;
   let refreshing: Promise<PodletState | null> | null = null;
   let lastAttempt = 0;
-  const breaker = createCircuitBreaker({
-    ...options.circuitBreaker,
-    onOpen: (failures, ms) => say('PODMAP_ERR_CIRCUIT_OPEN', `${failures} failures in a row; fallback for ${ms} ms, then one probe`),
-    onClose: () => say('PODMAP_ERR_CIRCUIT_CLOSED', 'the probe succeeded'),
+  const probed = createProbedBreaker(options.circuitBreaker, timeoutMs, {
+    name: options.name,
+    state: () => state,
+    versionSeen: () => refetches.versionSeen(),
+    say,
   });
   const refetches = createRefetchLimiter({
     intervalMs: options.refetchIntervalMs ?? 1000,
@@ -103,14 +109,55 @@ export function createPodletClient(options: PodletClientOptions & { name: string
     async content(headers: Record<string, string> = {}): Promise<ContentResult> {
       const current = state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
-      return contentThrough(breaker, current, headers, timeoutMs, {
+      return contentThrough(probed, current, headers, timeoutMs, {
         name: options.name,
         versionSeen: () => refetches.versionSeen(),
         log: (error) => log(error, options.name),
       });
     },
+    close: () => probed.breaker.stop(),
   };
   return client;
+}
+
+/** A podlet client's circuit breaker, and where it learns the headers its probes send. */
+interface ProbedBreaker {
+  breaker: CircuitBreaker;
+  sawHeaders(headers: Record<string, string>): void;
+}
+
+/**
+ * A content circuit breaker whose background probe is one content request, with the client's
+ * time-out, with the headers of the last page's request less the signed-in user (no page is
+ * asking on anyone's behalf); a probe answered by another release gets the manifest refetched.
+ */
+function createProbedBreaker(
+  thresholds: CircuitBreakerOptions | undefined,
+  timeoutMs: number,
+  on: { name: string; state: () => PodletState | null; versionSeen: () => void; say: (code: PodmapError['code'], detail: string) => void },
+): ProbedBreaker {
+  // Kept as given (no copy per page); the user is left out when a probe is sent.
+  let lastHeaders: Record<string, string> = {};
+  const breaker = createCircuitBreaker({
+    ...thresholds,
+    probe: async () => {
+      const current = on.state();
+      if (!current) return false;
+      const headers = Object.fromEntries(Object.entries(lastHeaders).filter(([name]) => name.toLowerCase() !== USER_HEADER));
+      const result = await fetchContent(current, headers, timeoutMs, on.name);
+      if (result.version && result.version !== current.version) on.versionSeen();
+      return !result.error;
+    },
+    onOpen: (failures, ms) =>
+      on.say('PODMAP_ERR_CIRCUIT_OPEN', `${failures} failures in a row; fallback, and a probe in the background every ${ms} ms`),
+    onClose: () => on.say('PODMAP_ERR_CIRCUIT_CLOSED', 'a background probe succeeded'),
+  });
+  return {
+    breaker,
+    sawHeaders(headers) {
+      lastHeaders = headers;
+    },
+  };
 }
 
 /** What of a state shapes a page's assets (all but the fallback's HTML), as one comparable string. */
@@ -120,19 +167,19 @@ function fingerprint(state: PodletState): string {
 
 /** One content() call through the circuit breaker: short-circuited to the fallback while it is open. */
 async function contentThrough(
-  breaker: CircuitBreaker,
+  { breaker, sawHeaders }: ProbedBreaker,
   current: PodletState,
   headers: Record<string, string>,
   timeoutMs: number,
   on: { name: string; versionSeen: () => void; log: (error: PodmapError) => void },
 ): Promise<ContentResult> {
-  const decision = breaker.admit();
-  if (decision === 'open') {
+  sawHeaders(headers);
+  if (breaker.admit() === 'open') {
     // Not logged per request: the opening was, once.
     return { html: current.fallbackHtml, error: new PodmapError('PODMAP_ERR_CIRCUIT_OPEN', current.contentUrl) };
   }
   const result = await fetchContent(current, headers, timeoutMs, on.name);
-  breaker.record(decision, !result.error);
+  breaker.record(!result.error);
   // A response from another release than the cached manifest: learn the new one for the next page.
   if (result.version && result.version !== current.version) on.versionSeen();
   if (result.error) on.log(result.error);
