@@ -268,9 +268,12 @@ test("createLayout() - a podmap.json of 75,000 needs - is refused as too large, 
   assert.ok(rawPodmap.length < 1024 * 1024, 'under the 1 MiB body limit: the counts are what refuses it');
   const big = await handWritten(t, 'big', { package: '@podlets/big', modules: { 'big.js': [] }, rawPodmap });
   const site = await layoutOf(t, { big, header: await header(t) }, { '/': ['header'], '/big': ['big'] });
-  const started = performance.now();
+  // CPU time of this process (layout, podlets and test alike), not wall-clock time, which a loaded
+  // machine stretches: planning 75,000 needs used to cost seconds of it.
+  const started = process.cpuUsage();
   const home = await site.get('/');
-  assert.ok(performance.now() - started < 2000, 'the page is not held up');
+  const used = process.cpuUsage(started);
+  assert.ok((used.user + used.system) / 1000 < 2000, 'the page is not held up');
   assert.match(home.map.imports.lit!, /\/npm\/lit@3\./);
   assert.ok(!home.isFallback('header'));
   assert.ok(

@@ -21,14 +21,20 @@ function largePackage(): { manifest: PackageManifest; files: Map<string, Buffer>
   return { manifest: { name: 'big', version: '1.0.0', exports } as PackageManifest, files };
 }
 
+/**
+ * Runs `work` and returns the CPU time this process spent on it: not wall-clock time, which also
+ * counts what other processes of a loaded machine did meanwhile. The quadratic walk this guards
+ * against took 45 s here; the linear one takes tens of milliseconds.
+ */
 function timed<T>(work: () => T): { result: T; ms: number } {
-  const started = performance.now();
+  const started = process.cpuUsage();
   const result = work();
-  return { result, ms: performance.now() - started };
+  const used = process.cpuUsage(started);
+  return { result, ms: (used.user + used.system) / 1000 };
 }
 
 describe('export processing - linear in the number of exports keys', () => {
-  test('collectExportEntries() - a package.json with 20,000 exports keys - takes under a second and maps every key (regression)', (t) => {
+  test('collectExportEntries() - a package.json with 20,000 exports keys - takes under a second of CPU and maps every key (regression)', (t) => {
     const { manifest } = largePackage();
     const { result, ms } = timed(() => collectExportEntries(manifest));
     t.diagnostic(`collectExportEntries: ${keys} keys in ${ms.toFixed(0)} ms`);
@@ -39,7 +45,7 @@ describe('export processing - linear in the number of exports keys', () => {
     assert.equal(result['big/'], './');
   });
 
-  test('findEntryPoints() - a package.json with 20,000 exports keys - takes under a second and finds every entry point (regression)', (t) => {
+  test('findEntryPoints() - a package.json with 20,000 exports keys - takes under a second of CPU and finds every entry point (regression)', (t) => {
     const { manifest, files } = largePackage();
     const { result, ms } = timed(() => findEntryPoints(manifest, files));
     t.diagnostic(`findEntryPoints: ${keys} keys in ${ms.toFixed(0)} ms`);
