@@ -26,6 +26,8 @@ export interface PageAssetsInput {
   shim?: ShimLocation;
   /** Podlet name → package names the layout grants it beyond its own (createLayout's `namespaces`). */
   namespaces?: Readonly<Record<string, readonly string[]>>;
+  /** Where refusals and the page's problems are logged (default console.warn); the page composer passes one that limits repeats. */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -56,12 +58,13 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   const exposers = exposersByPackage(known);
   const pageNames = new Set(input.pagePodlets.map((c) => c.name));
   const inPlan = closeOverExposers(pageNames, known);
-  logRefusals(refusals, inPlan, pageNames);
+  logRefusals(refusals, inPlan, pageNames, input.warn ?? ((line) => console.warn(line)));
   const entries = input.pagePodlets.map((c) => ({
     name: c.name,
     urls: (c.state?.js ?? []).filter((a) => a.type === 'module').map((a) => a.value),
   }));
-  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index: createModuleIndex(input.allPodlets, cdn), slice });
+  const index = createModuleIndex(input.allPodlets, cdn);
+  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index, slice, warn: input.warn });
 
   for (const client of input.pagePodlets) {
     if (client.state?.podmapRefused) page.fallbackOnly.set(client.name, client.state.podmapRefused);
@@ -88,12 +91,17 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
  * A claim refused because another podlet owns the name (PODMAP_ERR_NAMESPACE_OWNED) costs a page
  * without the intruder nothing, so only the intruder's own pages log it.
  */
-function logRefusals(refusals: readonly NamespaceRefusal[], inPlan: readonly PodletNeeds[], pageNames: ReadonlySet<string>): void {
+function logRefusals(
+  refusals: readonly NamespaceRefusal[],
+  inPlan: readonly PodletNeeds[],
+  pageNames: ReadonlySet<string>,
+  warn: NonNullable<PageAssetsInput['warn']>,
+): void {
   const names = new Set([...pageNames, ...inPlan.map((p) => p.name)]);
   const needed = new Set(inPlan.flatMap((p) => Object.keys(p.needs)));
   for (const refusal of refusals) {
     const lostNeed = refusal.code === 'PODMAP_ERR_NAMESPACE_DENIED' && refusal.pkg !== undefined && needed.has(refusal.pkg);
-    if (names.has(refusal.podlet) || lostNeed) console.warn(`podmap: podlet "${refusal.podlet}": ${refusal.code}: ${refusal.detail}`);
+    if (names.has(refusal.podlet) || lostNeed) warn(`podmap: podlet "${refusal.podlet}": ${refusal.code}: ${refusal.detail}`);
   }
 }
 

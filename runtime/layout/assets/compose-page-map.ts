@@ -36,6 +36,8 @@ export interface PageMapInput {
   index: ModuleIndex;
   /** Pauses for the event loop between pieces of work. */
   slice: TimeSlicer;
+  /** Where the page's problems are logged (default console.warn). */
+  warn?: (line: string) => void;
 }
 
 /** A settled page: its trimmed map, its module graph and the podlets that cannot run on it. */
@@ -110,7 +112,7 @@ export async function composePageMap(input: PageMapInput): Promise<PageMap> {
       );
     }
     for (const [name, error] of fallbackOnly) problems.push(`podmap: podlet "${name}": ${error.code}: ${error.message}`);
-    for (const line of problems) console.warn(line);
+    for (const line of problems) (input.warn ?? console.warn)(line);
     const keep = [...globalSpecifiers(input.global), ...page.podlets.flatMap((p) => Object.keys(p.exposes))];
     await input.slice.pause();
     return { map: trimImportMap(composed.map, graph.uses, keep), graph, integrity: composed.map.integrity ?? {}, fallbackOnly };

@@ -1,6 +1,7 @@
 import type { ImportMap } from '../../import-map/index.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { buildPageAssets } from './build-page-assets.ts';
+import { createRepeatLimiter, REFUSAL_LOG_INTERVAL_MS } from './create-repeat-limiter.ts';
 import { createAssetsCache } from './create-assets-cache.ts';
 import type { CircuitBreakerOptions } from '../podlets/create-circuit-breaker.ts';
 import { createCdnClient, type CdnCacheSizes, type CdnClient } from './create-cdn-client.ts';
@@ -71,6 +72,8 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
   // A failed build is answered from the cache during its back-off: log it once, not per page.
   const logged = new WeakSet<object>();
+  // A page's refusals and problems are re-derived at every build: each distinct line once a minute.
+  const warnRefusal = createRepeatLimiter(REFUSAL_LOG_INTERVAL_MS);
   let firstFetch: Promise<void> | null = null;
   let firstDone = false;
 
@@ -82,6 +85,7 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
       allPodlets: [...podlets.values()],
       shim,
       namespaces: options.namespaces,
+      warn: (line) => warnRefusal(line) && console.warn(line),
     });
   }
 
