@@ -44,10 +44,11 @@
  * default), so their figures compare with runs from before the worker existed.
  * Scenarios, in one browser context per variant and repetition: a cold load of home, then
  * search in the same tab, then home again in a new tab (warm HTTP cache, warm connections).
- * U+P and U+P SW then go on: a new release of the footer podlet (1.0.N, its module changed) is
- * published into the CDN store and served, the layout composes both pages from it, and home is
- * visited in a third tab ("home after release"); then that tab reloads offline (page and worker
- * targets offline over CDP; without a worker it cannot load: "fails").
+ * U+P and U+P SW then go on: a new release of the footer podlet (a patch after its own
+ * version, its module changed) is published into the CDN store and served, the layout composes
+ * both pages from it, and home is visited in a third tab ("home after release"); then that tab
+ * reloads offline (page and worker targets offline over CDP; without a worker it cannot load:
+ * "fails").
  * With the worker, the bench waits after the cold load of home until the page is controlled (the
  * worker installed: every module of both pages precached, then activated) before it navigates to
  * search; that wait is reported apart. The worker updates on the release at its own pace; the bench
@@ -65,6 +66,7 @@
  * CDP's figure for it in KB): CDP reports its download on the worker's target only some of the
  * time, and not the browser's update checks.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -340,9 +342,13 @@ try {
    * with a worker, its script) from it. Versions count up over the whole run: the store keeps all.
    */
   let releases = 0;
+  // Patches after the footer's own version, so each release is newer than the one the demo runs.
+  const [major, minor, patch] = (JSON.parse(readFileSync(join(root, 'podlets/footer/package.json'), 'utf8')) as { version: string }).version
+    .split('.')
+    .map(Number);
   const release = async (variant: Variant): Promise<string> => {
     const stack = stacks[variant]!;
-    const version = `1.0.${++releases}`;
+    const version = `${major}.${minor}.${patch! + ++releases}`;
     stack.setFooter(await releaseFooter(root, work, storeDir, stack.cdnUrl, version));
     // The layout learns the release from the footer's podlet-version on the next page it composes.
     const paths = stack.serviceWorker ? [...pagePaths, '/podmap-sw.js'] : pagePaths;

@@ -8,13 +8,23 @@ import { LitElement, css, html } from 'lit';
 /** The major of this copy; it is in every element name, so two majors on one page never clash. */
 export const MAJOR = 1;
 
-/** The design tokens, as custom properties on every shadow root that adopts `designStyles`. */
+/**
+ * The design tokens, as custom properties on every shadow root that adopts `designStyles`. The
+ * brand colours are for the site's band (the header); the subtle surface for its quieter parts
+ * (the footer). Fonts are shorthands built on one family, so a release changes it everywhere.
+ */
 export const tokens = css`
   :host {
-    --pm-font: 15px/1.4 system-ui, sans-serif;
+    --pm-font-family: system-ui, sans-serif;
+    --pm-font: 15px/1.4 var(--pm-font-family);
+    --pm-font-small: 14px/1.4 var(--pm-font-family);
     --pm-text: #223;
     --pm-muted: #556;
     --pm-surface: #fff;
+    --pm-surface-subtle: #eef2f6;
+    --pm-brand: #0b2545;
+    --pm-on-brand: #fff;
+    --pm-on-brand-muted: #cfe3ff;
     --pm-border: #d8dee4;
     --pm-field-border: #aab4be;
     --pm-accent: #0b5cad;

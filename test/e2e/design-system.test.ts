@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
+import semver from 'semver';
 import { publishInstalledPackages } from '../../runtime/cdn/index.ts';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
@@ -19,6 +20,23 @@ import { listen } from '../helpers/listen.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cardPodlets = ['podlet-auth', 'podlet-geo', 'podlet-image'];
+/** The podlets around every page, which use the tokens without a card. */
+const chromePodlets = ['podlet-header', 'podlet-footer'];
+/**
+ * Where the header and footer take their looks from the tokens: the podlet, the element in its
+ * shadow root ('' for the podlet itself), the property the token sets, and the token.
+ */
+const chromeTokens: Array<[string, string, string, string]> = [
+  ['podlet-header', '', 'background-color', '--pm-brand'],
+  ['podlet-header', '', 'font', '--pm-font'],
+  ['podlet-header', '.brand', 'color', '--pm-on-brand'],
+  ['podlet-header', 'nav a[aria-current="false"]', 'color', '--pm-on-brand-muted'],
+  ['podlet-footer', '', 'background-color', '--pm-surface-subtle'],
+  ['podlet-footer', '', 'font', '--pm-font-small'],
+  ['podlet-footer', 'a', 'color', '--pm-accent'],
+  ['podlet-footer', 'a', 'font-family', '--pm-font-family'],
+  ['podlet-footer', 'small', 'color', '--pm-muted'],
+];
 let demo: InProcessDemo;
 let browser: Browser;
 before(async () => {
@@ -61,38 +79,93 @@ async function open(url: string): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-/** What the page shows of the design system: its module URLs, and per podlet the card's accent and whether it adopted the one shared sheet. */
-function designOnPage(page: Page, tags: string[]) {
-  return page.evaluate((names: string[]) => {
-    const designUrls = performance
-      .getEntriesByType('resource')
-      .map((e) => e.name)
-      .filter((u) => u.includes('/@podmap-demo/design@'));
-    const sheets = names.map((n) =>
-      (document.querySelector(n)?.shadowRoot?.adoptedStyleSheets ?? []).find((s) =>
-        [...s.cssRules].some((r) => r.cssText.includes('--pm-accent')),
-      ),
-    );
-    const accents = names.map((n) => {
-      const card = document.querySelector(n)?.shadowRoot?.querySelector('pm1-card, pm2-card');
-      return card ? getComputedStyle(card).getPropertyValue('--pm-accent').trim() : null;
+/** What the page shows of the design system: its module URLs, per card podlet the card's accent, and whether every podlet (chrome included) adopted the one shared sheet. */
+function designOnPage(page: Page, tags: string[], chrome: string[] = []) {
+  return page.evaluate(
+    (names: string[], around: string[]) => {
+      const designUrls = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => u.includes('/@podmap-demo/design@'));
+      const sheets = [...names, ...around].map((n) =>
+        (document.querySelector(n)?.shadowRoot?.adoptedStyleSheets ?? []).find((s) =>
+          [...s.cssRules].some((r) => r.cssText.includes('--pm-accent')),
+        ),
+      );
+      const accents = names.map((n) => {
+        const card = document.querySelector(n)?.shadowRoot?.querySelector('pm1-card, pm2-card');
+        return card ? getComputedStyle(card).getPropertyValue('--pm-accent').trim() : null;
+      });
+      return { designUrls, oneSheet: sheets.every((s) => s !== undefined && s === sheets[0]), accents };
+    },
+    tags,
+    chrome,
+  );
+}
+
+/**
+ * Per entry of `chromeTokens`, as the page computes them: the element's style (`actual`), the
+ * same property set from the token's text on a probe (`expected`), and the token's text on the
+ * podlet (`token`). A podlet that hand-rolls a colour equal to the token's still fails once a
+ * release changes the token, which the minor-release case does.
+ */
+function chromeLooks(page: Page) {
+  return page.evaluate((checks: Array<[string, string, string, string]>) => {
+    // A shorthand is compared by the longhands that make it up; colours by themselves.
+    const longhands: Record<string, string[]> = { font: ['font-family', 'font-size', 'line-height'] };
+    const probe = document.createElement('div');
+    document.body.append(probe);
+    const looks = checks.map(([tag, selector, property, token]) => {
+      const host = document.querySelector(tag)!;
+      const element = selector ? host.shadowRoot!.querySelector(selector)! : host;
+      const value = getComputedStyle(host).getPropertyValue(token).trim();
+      probe.style.cssText = '';
+      if (value) probe.style.setProperty(property, value);
+      // No named functions in here: tsx's __name helper does not exist in the page.
+      const [own, probed] = [getComputedStyle(element), getComputedStyle(probe)].map((style) =>
+        (longhands[property] ?? [property]).map((p) => style.getPropertyValue(p)).join(' | '),
+      );
+      return {
+        what: `${tag} ${selector || ':host'} ${property} (${token})`,
+        actual: own!,
+        expected: probed!,
+        token: value,
+      };
     });
-    return { designUrls, oneSheet: sheets.every((s) => s !== undefined && s === sheets[0]), accents };
-  }, tags);
+    probe.remove();
+    return looks;
+  }, chromeTokens);
+}
+
+/** Asserts that every entry of `chromeTokens` holds: the token is set, and the element's style is the token's value. */
+function assertChromeUsesTokens(looks: Awaited<ReturnType<typeof chromeLooks>>): void {
+  for (const look of looks) assert.notEqual(look.token, '', `${look.what}: the token is set on the podlet`);
+  assert.deepEqual(
+    looks.map((l) => `${l.what}: ${l.actual}`),
+    looks.map((l) => `${l.what}: ${l.expected}`),
+  );
+}
+
+/** Waits until the card podlets show their cards and the header and footer their links. */
+function waitForPodlets(page: Page, cards: string[]) {
+  return page.waitForFunction(
+    (names: string[]) =>
+      names.every((n) => document.querySelector(n)?.shadowRoot?.querySelector('pm1-card, pm2-card')) &&
+      ['podlet-header', 'podlet-footer'].every((n) => document.querySelector(n)?.shadowRoot?.querySelector('a')),
+    {},
+    cards,
+  );
 }
 
 test('design system - the demo home page - loads one copy of the design package, and every podlet adopts the same stylesheet object', async () => {
   const { page, errors } = await open(demo.layoutUrl);
   try {
-    await page.waitForFunction(
-      (names: string[]) => names.every((n) => document.querySelector(n)?.shadowRoot?.querySelector('pm1-card')),
-      {},
-      cardPodlets,
-    );
-    const design = await designOnPage(page, cardPodlets);
+    await waitForPodlets(page, cardPodlets);
+    const design = await designOnPage(page, cardPodlets, chromePodlets);
     assert.equal(design.designUrls.length, 1, design.designUrls.join('\n'));
-    assert.ok(design.oneSheet, 'one CSSStyleSheet, shared by every shadow root (geo on lit 2 included)');
+    assert.ok(design.oneSheet, 'one CSSStyleSheet, shared by every shadow root (geo on lit 2, the header and the footer included)');
     assert.deepEqual(design.accents, ['#0b5cad', '#0b5cad', '#0b5cad']);
+    assertChromeUsesTokens(await chromeLooks(page));
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
@@ -101,21 +174,37 @@ test('design system - the demo home page - loads one copy of the design package,
 
 test('design system - a minor release published to the CDN - is on the next page, with no podlet rebuilt or redeployed', async () => {
   const before = (await (await fetch(demo.layoutUrl)).text()).match(/\/podlet\/[a-z]+@[\d.]+\//g)!.sort();
-  await publishDesign('1.1.0', (source) => source.replace('--pm-accent: #0b5cad;', '--pm-accent: #7a1fa2;'));
+  const { version } = JSON.parse(await readFile(path.join(root, 'design/package.json'), 'utf8')) as { version: string };
+  const minor = semver.inc(version, 'minor')!;
+  // New values for an accent, a colour and a font the header and footer take from the tokens.
+  const edits: Array<[string, string]> = [
+    ['--pm-accent: #0b5cad;', '--pm-accent: #7a1fa2;'],
+    ['--pm-brand: #0b2545;', '--pm-brand: #3d1a5b;'],
+    ['--pm-font-family: system-ui, sans-serif;', '--pm-font-family: Georgia, serif;'],
+  ];
+  await publishDesign(minor, (source) =>
+    edits.reduce((edited, [from, to]) => {
+      assert.ok(edited.includes(from), `the design module has "${from}"`);
+      return edited.replace(from, to);
+    }, source),
+  );
   // A layout caches version lists for 60 s; a new one (as after that minute) asks the CDN now.
   demo.useLayout({});
   const html = await (await fetch(demo.layoutUrl)).text();
   assert.deepEqual(html.match(/\/podlet\/[a-z]+@[\d.]+\//g)!.sort(), before, 'the same podlet releases');
-  assert.match(html, /@podmap-demo\/design@1\.1\.0\//);
+  assert.ok(html.includes(`/@podmap-demo/design@${minor}/`), `design ${minor} is in the map`);
   const { page, errors } = await open(demo.layoutUrl);
   try {
-    await page.waitForFunction(
-      (names: string[]) => names.every((n) => document.querySelector(n)?.shadowRoot?.querySelector('pm1-card')),
-      {},
-      cardPodlets,
-    );
-    const design = await designOnPage(page, cardPodlets);
+    await waitForPodlets(page, cardPodlets);
+    const design = await designOnPage(page, cardPodlets, chromePodlets);
     assert.deepEqual(design.accents, ['#7a1fa2', '#7a1fa2', '#7a1fa2'], 'every podlet shows the new release');
+    const looks = await chromeLooks(page);
+    const shown = (what: string) => looks.find((l) => l.what.startsWith(what))!.actual;
+    assert.equal(shown('podlet-footer a color'), 'rgb(122, 31, 162)', "the footer's links in the new accent");
+    assert.equal(shown('podlet-header :host background-color'), 'rgb(61, 26, 91)', "the header's band in the new brand colour");
+    assert.match(shown('podlet-header :host font'), /^Georgia, serif \| /, "the header's font is the new one");
+    assert.match(shown('podlet-footer :host font'), /^Georgia, serif \| /, "the footer's font is the new one");
+    assertChromeUsesTokens(looks);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

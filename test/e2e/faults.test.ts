@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import type { Server, ServerResponse } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
@@ -17,8 +18,13 @@ let cdn: Awaited<ReturnType<typeof startCdnWithLit>>;
 let layoutUrl: string;
 let layoutServer: Server;
 const podlets: Record<string, { server: Server; port: number; start(): Promise<void> }> = {};
-/** What each podlet does with a content request: answer, hang, or answer with a new version every time. */
-const behaviour: Record<string, 'ok' | 'hang' | 'flap'> = {};
+/**
+ * What each podlet does with a content request: answer, hang, answer with a new version every
+ * time, or send half its body and stop there (`cut`), as a podlet killed mid-response would.
+ */
+const behaviour: Record<string, 'ok' | 'hang' | 'flap' | 'cut'> = {};
+/** Emits `<podlet name>` with the response once a `cut` response has half its body on the wire. */
+const midBody = new EventEmitter<Record<string, [ServerResponse]>>();
 let flaps = 0;
 const manifestFetches: Record<string, number> = {};
 /** When each podlet received a content request from a page (they carry the user; circuit breaker probes do not). */
@@ -54,6 +60,15 @@ before(async () => {
           if (req.url === '/' && behaviour[name] === 'hang') return; // never answers
           if (req.url === '/manifest.json') manifestFetches[name] = (manifestFetches[name] ?? 0) + 1;
           if (req.url === '/' && req.headers['podmap-user']) (pageRequestsAt[name] ??= []).push(performance.now());
+          if (req.url === '/' && behaviour[name] === 'cut') {
+            // The headers and half the body go out; the rest never does.
+            res.end = ((body: string) => {
+              res.write(body.slice(0, body.length >> 1), (error) => {
+                if (!error && !res.destroyed) midBody.emit(name, res);
+              });
+              return res;
+            }) as typeof res.end;
+          }
           if (req.url === '/' && behaviour[name] === 'flap') {
             // Every content response claims a new release, as a podlet stuck in a deploy loop would.
             const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => typeof res;
@@ -155,14 +170,31 @@ test('faults - a podlet that hangs - gets its fallback, and the others render in
   );
 });
 
-test('faults - a podlet killed mid-response - every page is still 200 and complete', async (t) => {
+test('faults - a podlet killed mid-response - the response is cut mid-body, and every page is still 200 and complete', async (t) => {
   t.mock.method(console, 'warn', () => {});
   const alpha = podlets.alpha!;
-  await underLoad(40, 5, async () => {
-    await new Promise((r) => setTimeout(r, 20));
+  behaviour.alpha = 'cut';
+  t.after(() => (behaviour.alpha = 'ok'));
+  // Killed as soon as a response has half its body on the wire: before the layout's timeout
+  // could end it, so the cut is the kill's. If no response ever gets there, the loads end first
+  // and the wait is called off, which fails below instead of hanging.
+  const loadsDone = new AbortController();
+  const killed = once(midBody, 'alpha', { signal: loadsDone.signal }).then(async ([res]: ServerResponse[]) => {
+    const closed = res!.closed ? undefined : once(res!, 'close');
     alpha.server.closeAllConnections();
     alpha.server.close();
+    await closed;
+    return { headersSent: res!.headersSent, finished: res!.writableFinished };
   });
+  const pages = await underLoad(40, 5);
+  loadsDone.abort();
+  const cut = await killed.catch(() => 'no response got to mid-body');
+  assert.deepEqual(cut, { headersSent: true, finished: false }, 'a response was cut after its headers and part of its body');
+  assert.ok(
+    pages.some((p) => p.fallbacks.includes('alpha')),
+    'alpha fell back',
+  );
+  behaviour.alpha = 'ok';
   await alpha.start();
 });
 

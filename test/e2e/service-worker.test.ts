@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
+import semver from 'semver';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startInProcessDemo, type InProcessDemo } from '../helpers/demo-in-process.ts';
 
@@ -111,20 +113,28 @@ test('service worker - home → /search online - every podlet of search renders,
 });
 
 test("service worker - a podlet releases - the next visit installs a new worker that fetches only that podlet's new modules and drops its old ones", async () => {
-  const oldFooter = (await cachedUrls()).filter((url) => url.includes('/podlet/footer@'));
-  assert.ok(oldFooter.length > 0);
-  await demo.releaseFooter('1.0.1', 'new');
+  // The footer's release as the demo runs it, and the patch after it.
+  const { version } = JSON.parse(readFileSync(new URL('../../podlets/footer/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const next = semver.inc(version, 'patch')!;
+  const [oldPath, newPath] = [`/podlet/footer@${version}/`, `/podlet/footer@${next}/`];
+  const oldFooter = (await cachedUrls()).filter((url) => url.includes(oldPath));
+  assert.ok(oldFooter.length > 0, `the worker cached ${oldPath}`);
+  await demo.releaseFooter(next, 'new');
   demo.cdnRequests.clear();
   // The layout learns the release from the footer's podlet-version on the next page it composes.
   await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
   await page.waitForFunction(
-    async () =>
-      (await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes('/podlet/footer@1.0.1/')) &&
-      !(await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes('/podlet/footer@1.0.0/')),
+    async (next: string, old: string) =>
+      (await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes(next)) &&
+      !(await (await caches.open('podmap-modules')).keys()).some((r) => r.url.includes(old)),
     { timeout: 20_000, polling: 200 },
+    newPath,
+    oldPath,
   );
   const fetched = moduleRequests().map(([path]) => path);
-  assert.ok(fetched.length > 0 && fetched.every((path) => path.startsWith('/podlet/footer@1.0.1/')), `fetched: ${fetched.join(' ')}`);
+  assert.ok(fetched.length > 0 && fetched.every((path) => path.startsWith(newPath)), `fetched: ${fetched.join(' ')}`);
   assert.ok(
     fetched.every((path) => demo.cdnRequests.get(path) === 1),
     'each new module once',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { request } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
+import { init as initLexer, parse as parseModule } from 'es-module-lexer';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import type { LayoutOptions } from '../../runtime/layout/layout-options.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
@@ -67,6 +69,31 @@ const mapOf = (html: string) => JSON.parse((/<script type="importmap">(.*?)<\/sc
 const section = (html: string, name: string) =>
   new RegExp(`<section class="podlet" data-podlet="${name}"( data-fallback)?>(.*?)</section>`, 's').exec(html);
 
+/**
+ * Every module a browser loads for the page `html`, found the way it finds them: from each
+ * module script, the static imports of the source as served, each resolved with the page's
+ * import map (bare and relative alike). Independent of how the layout found its preloads.
+ */
+async function modulesLoadedBy(html: string): Promise<string[]> {
+  await initLexer;
+  const map = mapOf(html);
+  const queue = [...html.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]!);
+  const seen = new Set(queue);
+  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+    const response = await fetch(url);
+    assert.equal(response.status, 200, url);
+    // t === 1 is a static import or re-export: what a page loads before any of it runs.
+    for (const { n: specifier, t } of parseModule(await response.text())[0]) {
+      if (t !== 1 || specifier === undefined) continue;
+      const resolved = resolveSpecifier(map, specifier, url);
+      assert.ok(resolved, `${url} imports "${specifier}", which the map resolves`);
+      if (!seen.has(resolved)) queue.push(resolved);
+      seen.add(resolved);
+    }
+  }
+  return [...seen].sort();
+}
+
 test('createLayout() - healthy podlets - one map with exact URLs, preloads for the whole graph, fragments in order', async (t) => {
   const a = await litPodlet(t, 'alpha');
   const b = await litPodlet(t, 'beta', { range: '^3.3.0' });
@@ -90,8 +117,15 @@ test('createLayout() - healthy podlets - one map with exact URLs, preloads for t
     'lit-html itself is preloaded',
   );
   assert.ok(!preloads.some((u) => u.includes('/development/')), 'production files only');
-  // Every preload is what the map resolves to: a preload by any other URL would load twice.
+  // Every preload is what the map resolves to: a preload by any other URL would load twice. And
+  // the preloads are the whole graph the browser loads, each once.
   assert.ok(html.includes('<script type="module" src="') && html.includes('crossorigin="anonymous"></script>'));
+  const loaded = await modulesLoadedBy(html);
+  assert.ok(
+    loaded.some((u) => u.includes('/~chunks/')),
+    `the walk reached lit's shared chunks: ${loaded.join(' ')}`,
+  );
+  assert.deepEqual([...preloads].sort(), loaded);
   assert.match(html, /<title>Test &lt;page&gt;<\/title>/);
 });
 
@@ -195,14 +229,28 @@ test('createLayout() - a podlet deploys a new version - the manifest is fetched 
     modules: { 'moving.js': "import 'lit';\n" },
   });
   let current = await createPodlet({ name: 'moving', packageDir: dir, entries: ['moving.js'], content: () => '<p>v1</p>' });
-  const url = await listen(t, (req, res) => current.handle(req, res));
-  const { get } = await page(t, { moving: `${url}manifest.json` });
+  let asked = 0;
+  const manifests = new EventEmitter<{ asked: [] }>();
+  const url = await listen(t, (req, res) => {
+    if (req.url === '/manifest.json') {
+      asked++;
+      manifests.emit('asked');
+    }
+    current.handle(req, res);
+  });
+  const { get, layout } = await page(t, { moving: `${url}manifest.json` });
   assert.match((await get()).html, /public@1\.0\.0\/moving\.js/);
   const { writeFile } = await import('node:fs/promises');
   await writeFile(`${dir}/package.json`, JSON.stringify({ name: '@podlets/moving', version: '1.1.0', dependencies: { lit: '^3.0.0' } }));
   current = await createPodlet({ name: 'moving', packageDir: dir, entries: ['moving.js'], content: () => '<p>v2</p>' });
-  await get(); // content says podlet-version 1.1.0: the layout refetches the manifest
-  await new Promise((r) => setTimeout(r, 100));
+  const refetched = once(manifests, 'asked');
+  const askedBefore = asked;
+  await get(); // content says podlet-version 1.1.0: the layout refetches the manifest, on its own
+  await refetched;
+  // The podlet has the request and has not answered yet: refresh() hands back that running
+  // refetch, which settles once the new state is in, and asks for nothing more.
+  await layout.podlets.get('moving')!.refresh();
+  assert.equal(asked - askedBefore, 1, "one manifest request: the layout's own refetch");
   assert.match((await get()).html, /public@1\.1\.0\/moving\.js/);
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { after, before, test, type TestContext } from 'node:test';
 import Layout from '@podium/layout';
 import Podlet from '@podium/podlet';
@@ -121,12 +122,16 @@ test('createPodmapHead() - a podlet that is down - is waited for on the first ca
   // The first manifest request fails at once; every later one hangs until the test ends.
   let requests = 0;
   const hanging: Array<import('node:http').ServerResponse> = [];
+  const arrived = new EventEmitter<{ hanging: [] }>();
   const down = `${await listen(t, (_req, res) => {
     requests++;
-    if (requests === 1) res.writeHead(503).end();
-    else hanging.push(res);
+    if (requests === 1) return void res.writeHead(503).end();
+    hanging.push(res);
+    arrived.emit('hanging');
   })}manifest.json`;
   t.after(() => hanging.forEach((res) => res.destroy()));
+  // The retry window passes on the test's clock, not by a real 2 s sleep.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const head = createPodmapHead({ cdnUrl: cdn.url, importMap, podlets: { modern, down }, timeoutMs: 10_000 });
   const first = await head.assets(['modern', 'down']);
   assert.deepEqual(
@@ -136,13 +141,14 @@ test('createPodmapHead() - a podlet that is down - is waited for on the first ca
   );
   assert.equal(requests, 1);
   // A failed manifest is retried at most every 2 s; after that a call starts the retry and returns.
-  await new Promise((r) => setTimeout(r, 2100));
+  t.mock.timers.tick(2000);
+  const retried = once(arrived, 'hanging');
   const second = await head.assets(['modern', 'down']);
   assert.deepEqual(
     second.scripts.map((s) => s.src.split('/').pop()),
     ['modern.js'],
   );
-  for (let i = 0; i < 50 && hanging.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  await retried;
   assert.equal(hanging.length, 1, 'the retry was started');
   assert.equal(hanging[0]!.writableEnded, false, 'and the call returned while it was still pending');
 });

@@ -1,37 +1,39 @@
+import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 
 /** The site footer: links and which lit the footer itself was given by the import map. */
 export class PodletFooter extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font:
-        14px/1.4 system-ui,
-        sans-serif;
-      background: #eef2f6;
-      color: #334;
-    }
-    footer {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 24px;
-      padding: 18px 24px;
-    }
-    a {
-      color: #0b5cad;
-    }
-    small {
-      flex-basis: 100%;
-      color: #667;
-    }
-  `;
+  // Colours and fonts are the design system's tokens: a release of it restyles the footer with
+  // no release of the footer. The layout of the footer is its own.
+  static override styles = [
+    designStyles,
+    css`
+      :host {
+        display: block;
+        font: var(--pm-font-small);
+        background: var(--pm-surface-subtle);
+      }
+      footer {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 24px;
+        padding: 18px 24px;
+      }
+      a {
+        color: var(--pm-accent);
+      }
+      small {
+        flex-basis: 100%;
+      }
+    `,
+  ];
 
   override render() {
     return html`<footer>
       <a href="/">Home</a>
       <a href="/search">Search</a>
       <span>© 2026 Podmap Travel</span>
-      <small>Composed from six podlets with one import map. Footer lit: ${litFolder()}</small>
+      <small class="muted">Composed from six podlets with one import map. Footer lit: ${litFolder()}</small>
     </footer>`;
   }
 }

@@ -1,47 +1,50 @@
+import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 import { onSessionChange, type Session } from '@podlets/auth/session.js';
 
 /** The site header: brand, navigation, and who is signed in (from auth's exposed session module). */
 export class PodletHeader extends LitElement {
   static override properties = { session: { state: true } };
-  static override styles = css`
-    :host {
-      display: block;
-      font:
-        15px/1.4 system-ui,
-        sans-serif;
-      background: #0b2545;
-      color: #fff;
-    }
-    header {
-      display: flex;
-      align-items: center;
-      gap: 24px;
-      padding: 14px 24px;
-    }
-    .brand {
-      font-size: 20px;
-      font-weight: 700;
-      color: #fff;
-      text-decoration: none;
-    }
-    nav {
-      display: flex;
-      gap: 16px;
-      flex: 1;
-    }
-    nav a {
-      color: #cfe3ff;
-      text-decoration: none;
-    }
-    nav a[aria-current='page'] {
-      color: #fff;
-      text-decoration: underline;
-    }
-    .who {
-      color: #cfe3ff;
-    }
-  `;
+  // Colours and fonts are the design system's tokens (the brand band): a release of it restyles
+  // the header with no release of the header. The layout of the band is the header's own.
+  static override styles = [
+    designStyles,
+    css`
+      :host {
+        display: block;
+        background: var(--pm-brand);
+        color: var(--pm-on-brand);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 24px;
+        padding: 14px 24px;
+      }
+      .brand {
+        font-size: 20px;
+        font-weight: 700;
+        color: var(--pm-on-brand);
+        text-decoration: none;
+      }
+      nav {
+        display: flex;
+        gap: 16px;
+        flex: 1;
+      }
+      nav a {
+        color: var(--pm-on-brand-muted);
+        text-decoration: none;
+      }
+      nav a[aria-current='page'] {
+        color: var(--pm-on-brand);
+        text-decoration: underline;
+      }
+      .who {
+        color: var(--pm-on-brand-muted);
+      }
+    `,
+  ];
   session: Session | null = null;
   #unsubscribe?: () => void;
 

@@ -12,16 +12,18 @@ function controlledBuild() {
 }
 
 const assets = (tag: string): PageAssets => ({ ...fallbackAssets([], new PodmapError('PODMAP_ERR_INTERNAL')), shimUrl: tag });
+/** One turn of the event loop: the settled build's callbacks in the cache have run. */
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('createAssetsCache() - stale assets - are served at once while one rebuild runs, then replaced by it', async () => {
+test('createAssetsCache() - stale assets - are served at once while one rebuild runs, then replaced by it', async (t) => {
+  // The ttl passes on the test's clock, not the machine's: no real sleep to overshoot or undershoot.
+  t.mock.timers.enable({ apis: ['Date'] });
   const { build, calls } = controlledBuild();
   const cached = createAssetsCache(build, 20);
   const first = cached(['a']);
   calls[0]!.resolve(assets('v1'));
   assert.equal((await first).shimUrl, 'v1');
-  await sleep(25);
+  t.mock.timers.tick(25);
   // Stale: every request gets v1 without waiting, and only one rebuild starts.
   for (let i = 0; i < 3; i++) assert.equal((await cached(['a'])).shimUrl, 'v1');
   assert.equal(calls.length, 2);
@@ -32,13 +34,14 @@ test('createAssetsCache() - stale assets - are served at once while one rebuild 
 });
 
 test('createAssetsCache() - a rebuild that fails - keeps the old assets for another ttl and logs the code', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'] });
   const error = t.mock.method(console, 'error', () => {});
   const { build, calls } = controlledBuild();
   const cached = createAssetsCache(build, 20);
   const first = cached(['a', 'b']);
   calls[0]!.resolve(assets('v1'));
   await first;
-  await sleep(25);
+  t.mock.timers.tick(25);
   await cached(['a', 'b']);
   calls[1]!.reject(new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', 'http://cdn/ answered 503'));
   await tick();
@@ -48,7 +51,7 @@ test('createAssetsCache() - a rebuild that fails - keeps the old assets for anot
     String(error.mock.calls[0]!.arguments[0]),
     /^podmap: page of a, b: PODMAP_ERR_CDN_UNREACHABLE: .*\(the old assets are kept\)$/,
   );
-  await sleep(25);
+  t.mock.timers.tick(25);
   await cached(['a', 'b']);
   assert.equal(calls.length, 3);
 });
@@ -81,13 +84,14 @@ test('createAssetsCache() - a first build that fails - is answered at once from 
   assert.equal(calls.length, 3);
 });
 
-test('createAssetsCache() - clear() while a rebuild runs - drops the page, and the rebuild result is thrown away', async () => {
+test('createAssetsCache() - clear() while a rebuild runs - drops the page, and the rebuild result is thrown away', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'] });
   const { build, calls } = controlledBuild();
   const cached = createAssetsCache(build, 20);
   const first = cached(['a']);
   calls[0]!.resolve(assets('v1'));
   await first;
-  await sleep(25);
+  t.mock.timers.tick(25);
   await cached(['a']); // starts a rebuild
   cached.clear(); // a podlet released a new version
   const next = cached(['a']);
