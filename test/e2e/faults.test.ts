@@ -90,7 +90,11 @@ before(async () => {
     importMap: { imports: {} },
     podlets: manifests,
     pages: { '/': { title: 'faults', podlets: names } },
-    timeoutMs: 300,
+    // The healthy podlets must never fall back, so their budget has to exceed what a healthy answer
+    // can take on a loaded 2-core CI machine: at 300 ms, 2 to 4 runs in 20 saw a healthy podlet time
+    // out under a load average of 10-18. A hanging podlet still costs only the first few pages this
+    // wait: then its circuit opens and it is not asked at all.
+    timeoutMs: 3000,
     // A signed-in user on every page, so a podlet tells a page's request from a probe's.
     context: () => ({ user: { id: 'load' } }),
   });
