@@ -4,7 +4,9 @@
  * uuid 11 + nanoid + zod 4, react + react-dom/client, vue) costs a browser when podmap loads each
  * npm package as the CDN's browser build, against one esbuild bundle of the same imports. Serves
  * everything in this process over HTTP/2 with TLS on 127.0.0.1, loads it in Debian's Chromium
- * with the CDP network emulation of bench:page, and writes bench/results/packages.json and .md.
+ * with the CDP network emulation of bench:page (bench/lib/network-emulation.ts: 10 Mbit/s and the
+ * latency; at 0 ms no emulation at all, which stalls cold loads in Chromium), and writes
+ * bench/results/packages.json and .md.
  *
  *   npm run bench:packages     (env: BENCH_REPS=11, BENCH_LATENCIES=0,40; about 3 minutes)
  *
@@ -665,7 +667,9 @@ function renderMarkdown(meta: {
     `${meta.date} · ${meta.chromium} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node}`,
     '',
     `${reps} repetitions per variant and latency, variants shuffled in each; HTTP/2 over TLS on 127.0.0.1; CDP emulation ` +
-      `${latencies.join(', ')} ms latency (targets at ${targetLatency} ms; others are diagnostics), 10 Mbit/s both ways. Pages: \`/\` (${sixPodlets.join(', ')}) and \`/second\` ` +
+      `${latencies.join(', ')} ms latency (targets at ${targetLatency} ms; others are diagnostics), 10 Mbit/s both ways; ` +
+      '0 ms without any emulation (no cap either: Chromium’s emulation at 0 ms stalls cold loads, page-stall.md). ' +
+      `Pages: \`/\` (${sixPodlets.join(', ')}) and \`/second\` ` +
       `(${secondPodlets.join(', ')}), loaded cold in a fresh browser context and then in the same tab. ` +
       'podmap: libraries from the CDN’s browser builds, podlet modules from their CDN releases; podmap 7o: each podlet serves ' +
       'its own module (the real-packages test’s wiring); bundle: the same layout page with one esbuild bundle per page ' +

@@ -1,4 +1,5 @@
 import type { CDPSession, Page } from 'puppeteer-core';
+import { setOffline as setLinkOffline, startNetwork } from './network-emulation.ts';
 
 /** What one page load cost, as the browser saw it. */
 export interface LoadRecord {
@@ -101,26 +102,6 @@ export function trackNetwork(cdp: CDPSession, into: () => Map<string, NetworkEnt
   });
 }
 
-/**
- * The 10 Mbit/s link with `latencyMs` of latency every variant runs on (or none at all, offline).
- * At 0 ms (not offline) there is no emulation at all, throughput included: Chromium's emulation at
- * 0 ms latency and 10 Mbit/s stalled cold loads with every response already sent by the servers
- * (bench/stall.ts, bench/results/page-stall.md). `emulating` says whether to send these at all.
- */
-export function networkConditions(latencyMs: number, offline = false) {
-  const throughput = latencyMs === 0 && !offline ? -1 : (10 * 1000 * 1000) / 8;
-  return { offline, latency: latencyMs, downloadThroughput: throughput, uploadThroughput: throughput };
-}
-
-/** Whether a page or worker at `latencyMs` gets CDP network emulation at all (not at 0 ms, unless offline). */
-export const emulating = (latencyMs: number, offline = false): boolean => latencyMs > 0 || offline;
-
-/** bench:page's link before 0 ms went without emulation: kept for bench/stall.ts to reproduce the stall. */
-export function emulatedConditions(latencyMs: number) {
-  const throughput = (10 * 1000 * 1000) / 8;
-  return { offline: false, latency: latencyMs, downloadThroughput: throughput, uploadThroughput: throughput };
-}
-
 interface Initiator {
   type: string;
   url?: string;
@@ -172,9 +153,7 @@ export async function attachRecorder(
   cdp: CDPSession;
 }> {
   const cdp = await page.createCDPSession();
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
-  if (emulating(latencyMs)) await cdp.send('Network.emulateNetworkConditions', networkConditions(latencyMs));
+  await startNetwork(cdp, latencyMs);
   await page.evaluateOnNewDocument(renderProbe);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -253,8 +232,7 @@ export async function attachRecorder(
         .map((e) => `${e.url} ${e.cached ? '(cache)' : e.bytes === 0 && e.done ? '(failed)' : e.bytes}`),
     };
   }
-  const setOffline = async (offline: boolean) =>
-    void (await cdp.send('Network.emulateNetworkConditions', networkConditions(latencyMs, offline)));
+  const setOffline = (offline: boolean) => setLinkOffline(cdp, latencyMs, offline);
   return { load, reload, setOffline, cdp };
 }
 

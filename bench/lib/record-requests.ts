@@ -1,4 +1,5 @@
 import type { Page } from 'puppeteer-core';
+import { startNetwork } from './network-emulation.ts';
 
 /** One request of a page load, as CDP saw it. */
 export interface RequestRecord {
@@ -57,22 +58,14 @@ const okProbe = `(() => {
 })();`;
 
 /**
- * Attaches to a tab the same network emulation as record-page-load.ts (`latencyMs`, 10 Mbit/s
- * both ways, cache on) and the data-ok probe, and records every request with its URL. Call
+ * Attaches to a tab the same network emulation as record-page-load.ts (startNetwork: `latencyMs`,
+ * 10 Mbit/s both ways, cache on; no emulation at all at 0 ms, which stalls cold loads) and the data-ok probe, and records every request with its URL. Call
  * `load(url)` for each navigation in that tab; it resolves once every podlet is done and the
  * network has been quiet for 100 ms (bounded at 5 s), so bytes and requests are complete.
  */
 export async function attachRequestRecorder(page: Page, latencyMs: number): Promise<{ load(url: string): Promise<OkLoadRecord> }> {
   const cdp = await page.createCDPSession();
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
-  const throughput = (10 * 1000 * 1000) / 8;
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: latencyMs,
-    downloadThroughput: throughput,
-    uploadThroughput: throughput,
-  });
+  await startNetwork(cdp, latencyMs);
   await page.evaluateOnNewDocument(okProbe);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, CDPSession } from 'puppeteer-core';
-import { emulating, networkConditions, trackNetwork, type NetworkEntry, type NetworkSource } from './record-page-load.ts';
+import { setOffline as setLinkOffline, startNetwork } from './network-emulation.ts';
+import { trackNetwork, type NetworkEntry, type NetworkSource } from './record-page-load.ts';
 
 /** A CDP call that gives up after `ms`: a worker that was replaced may linger as a target that never answers. */
 const bounded = <T>(call: Promise<T>, ms = 2000) =>
@@ -39,9 +40,7 @@ export async function watchServiceWorkers(
       (async () => {
         if (ours) {
           trackNetwork(session, () => entries, true);
-          await session.send('Network.enable');
-          await session.send('Network.setCacheDisabled', { cacheDisabled: false });
-          if (emulating(latencyMs, offline)) await session.send('Network.emulateNetworkConditions', networkConditions(latencyMs, offline));
+          await startNetwork(session, latencyMs, offline);
           sessions.push(session);
         }
         if (event.waitingForDebugger) await session.send('Runtime.runIfWaitingForDebugger');
@@ -63,7 +62,7 @@ export async function watchServiceWorkers(
     async setOffline(value) {
       offline = value;
       await Promise.all([...pending]);
-      await Promise.all(sessions.map((s) => bounded(s.send('Network.emulateNetworkConditions', networkConditions(latencyMs, value)))));
+      await Promise.all(sessions.map((s) => bounded(setLinkOffline(s, latencyMs, value))));
     },
     async settled() {
       await Promise.all([...pending]);
