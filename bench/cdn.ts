@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCdnServer, generateNginxConfig, publishInstalledPackages } from '../runtime/cdn/index.ts';
+import { freePort } from '../test/helpers/free-port.js';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url).pathname;
@@ -123,16 +124,6 @@ async function wrk(url: string): Promise<{ requestsPerSecond: number; p99Ms: num
   const p99Ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : Number.NaN;
   const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   return { requestsPerSecond: rps, p99Ms, errors };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(url: string): Promise<void> {

@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { create as createTar } from 'tar';
 import { createCdnServer, type CdnOptions } from '../../runtime/cdn/index.ts';
+import type { AfterHook } from '../helpers/cleanups.ts';
 
 /** The project root, where node_modules/lit (3.3.3) lives. */
 export const projectRoot = new URL('../../', import.meta.url).pathname;
 
 /** A fresh empty folder under the OS temp dir, removed after the test. */
-export async function makeTempDir(t: { after: (fn: () => Promise<void>) => void }, prefix = 'podmap-cdn-'): Promise<string> {
+export async function makeTempDir(t: AfterHook, prefix = 'podmap-cdn-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   t.after(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
 /** Starts createCdnServer on 127.0.0.1, port 0; closed after the test. Returns its origin. */
-export async function startCdn(t: { after: (fn: () => Promise<void>) => void }, options: CdnOptions): Promise<string> {
+export async function startCdn(t: AfterHook, options: CdnOptions): Promise<string> {
   const server = createCdnServer(options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(

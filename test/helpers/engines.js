@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port.js';
 
 /** Firefox ESR, driven by puppeteer-core over WebDriver BiDi. */
 export const firefoxPath = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
@@ -31,17 +31,6 @@ export const webkitCapabilities = {
 /** Throws, saying what to install, unless `path` exists. */
 export function requireBinary(path, pkg) {
   if (!existsSync(path)) throw new Error(`podmap: no ${path}; install it with "apt-get install -y ${pkg}" (.ci/run does)`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
-import { rm } from 'node:fs/promises';
+import type { AfterHook } from './cleanups.ts';
 
 /**
  * Writes a podlet folder (package.json and compiled public/ modules) into a temp directory that
- * is removed after the test. `modules` maps a path in public/ to its source.
+ * is removed after the test (or by whatever stands in for it: collectCleanups). `modules` maps a
+ * path in public/ to its source.
  */
 export async function writePodletFolder(
-  t: TestContext,
+  t: AfterHook,
   options: { name?: string; version?: string; dependencies?: Record<string, string>; modules: Record<string, string> },
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'podmap-podlet-'));

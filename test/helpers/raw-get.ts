@@ -1,11 +1,11 @@
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 
-/** GETs a path exactly as written (fetch() would normalise "..", which a hostile client need not do). */
+/** GETs a path exactly as written (fetch() and URL would normalise "..", which a hostile client need not do). */
 export function rawGet(
   base: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, headers }, (res) => {

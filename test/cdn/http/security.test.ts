@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { join, resolve, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -10,29 +9,15 @@ import { safeLocation } from '../../../runtime/cdn/http/safe-location.ts';
 import { validatePackageName } from '../../../runtime/cdn/store/validate-package-name.ts';
 import { publishTarball } from '../../../runtime/cdn/index.ts';
 import { PodmapError } from '../../../runtime/shared/errors.ts';
+import { collectCleanups } from '../../helpers/cleanups.ts';
+import { rawGet } from '../../helpers/raw-get.ts';
 import { makeTempDir, manifestOf, packFixture, startCdn } from '../helpers.ts';
 
-/** Sends `path` byte for byte (fetch and URL would normalise "..", which is what we test). */
-function rawGet(origin: string, path: string): Promise<{ status: number; location?: string; body: string }> {
-  const { port } = new URL(origin);
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => done({ status: res.statusCode!, location: res.headers.location, body }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
-const hooks: Array<() => Promise<void>> = [];
-const fakeT = { after: (fn: () => Promise<void>) => void hooks.push(fn) };
+const cleanups = collectCleanups();
 let origin = '';
 let store = '';
 before(async () => {
-  const dir = await makeTempDir(fakeT);
+  const dir = await makeTempDir(cleanups);
   store = join(dir, 'store');
   await publishTarball(
     store,
@@ -42,10 +27,10 @@ before(async () => {
     store,
     await packFixture(join(dir, 's'), { 'package.json': manifestOf('@scope/pkg', '1.0.0'), 'index.js': 'export {}' }),
   );
-  origin = await startCdn(fakeT, { storeDir: store });
+  origin = await startCdn(cleanups, { storeDir: store });
 });
 after(async () => {
-  for (const hook of hooks.reverse()) await hook();
+  await cleanups.run();
 });
 
 describe('createCdnServer() - security: no path leaves a package root (regression tests)', () => {
@@ -109,8 +94,8 @@ describe('createCdnServer() - security: no path leaves a package root (regressio
     ]) {
       const res = await rawGet(origin, path);
       if (res.status === 302) {
-        assert.ok(res.location!.startsWith('/') && !/^\/[/\\]/.test(res.location!), `${path} → ${res.location}`);
-        assert.equal(new URL(res.location!, 'http://cdn.example').host, 'cdn.example');
+        assert.ok(res.headers.location!.startsWith('/') && !/^\/[/\\]/.test(res.headers.location!), `${path} → ${res.headers.location}`);
+        assert.equal(new URL(res.headers.location!, 'http://cdn.example').host, 'cdn.example');
       } else {
         assert.equal(res.status, 400, path);
       }
@@ -229,8 +214,8 @@ describe('parseCdnPath() and validatePackageName() - property-based', () => {
           const res = await rawGet(origin, path);
           assert.ok([200, 302, 400, 404].includes(res.status), `${path} → ${res.status}`);
           if (res.status === 302) {
-            assert.ok(!/^\/[/\\]/.test(res.location!), res.location);
-            assert.equal(new URL(res.location!, 'http://cdn.example').host, 'cdn.example');
+            assert.ok(!/^\/[/\\]/.test(res.headers.location!), res.headers.location);
+            assert.equal(new URL(res.headers.location!, 'http://cdn.example').host, 'cdn.example');
           }
         },
       ),

@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { publishInstalledPackages } from '../../../runtime/cdn/index.ts';
+import { collectCleanups } from '../../helpers/cleanups.ts';
 import { get, makeTempDir, projectRoot, startCdn } from '../helpers.ts';
 
 // One store for the file: publishing lit 3 and lit 2 (with precompression) takes a few seconds.
-const hooks: Array<() => Promise<void>> = [];
+const cleanups = collectCleanups();
 let store = '';
 let origin = '';
 before(async () => {
-  store = await makeTempDir({ after: (fn) => hooks.push(fn) });
+  store = await makeTempDir(cleanups);
   await publishInstalledPackages(store, projectRoot, ['lit']);
   await publishInstalledPackages(store, `${projectRoot}podlets/geo`, ['lit']);
-  origin = await startCdn({ after: (fn) => hooks.push(fn) }, { storeDir: store, aliasMaxAge: 120 });
+  origin = await startCdn(cleanups, { storeDir: store, aliasMaxAge: 120 });
 });
 
 after(async () => {
-  for (const hook of hooks.reverse()) await hook();
+  await cleanups.run();
 });
 
 describe('createCdnServer() - exact file', () => {

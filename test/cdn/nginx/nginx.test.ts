@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateNginxConfig, publishInstalledPackages, publishTarball } from '../../../runtime/cdn/index.ts';
+import { collectCleanups, type AfterHook } from '../../helpers/cleanups.ts';
+import { freePort } from '../../helpers/free-port.js';
 import { makeTempDir, manifestOf, packFixture, projectRoot, startCdn } from '../helpers.ts';
 
 const nginxBinary = process.env.NGINX ?? '/usr/sbin/nginx';
 
-/** A free loopback port, found by binding port 0 and releasing it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts nginx in the foreground with `conf` under `prefix`; stopped after the test. */
-export async function startNginx(
-  t: { after: (fn: () => Promise<void>) => void },
-  prefix: string,
-  conf: string,
-  port: number,
-): Promise<void> {
+export async function startNginx(t: AfterHook, prefix: string, conf: string, port: number): Promise<void> {
   await mkdir(join(prefix, 'tmp'), { recursive: true });
   await writeFile(join(prefix, 'nginx.conf'), conf);
   const child = spawn(nginxBinary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off; master_process off;'], {
@@ -87,8 +71,7 @@ async function assertSameAnswers(podmap: string, nginx: string, paths: string[])
 
 // One store, one nginx and one podmap server for the file; the tests run in order, and the last
 // one publishes into the store while both servers run.
-const hooks: Array<() => Promise<void>> = [];
-const fakeT = { after: (fn: () => Promise<void>) => void hooks.push(fn) };
+const cleanups = collectCleanups();
 let dir = '';
 let store = '';
 let podmap = '';
@@ -100,7 +83,7 @@ before(async () => {
   await access(nginxBinary).catch(() => {
     throw new Error(`nginx not found at ${nginxBinary}: install it (apt-get install -y nginx) or set NGINX to its path`);
   });
-  dir = await makeTempDir(fakeT);
+  dir = await makeTempDir(cleanups);
   // mkdtemp makes 0700 folders; nginx workers may run as another user and must read the store.
   await chmod(dir, 0o755);
   store = join(dir, 'store');
@@ -109,12 +92,12 @@ before(async () => {
   const port = await freePort();
   configOptions = { storeDir: store, port, aliasMaxAge: 60 };
   config = generateNginxConfig(configOptions);
-  await startNginx(fakeT, join(dir, 'nginx'), config, port);
-  podmap = await startCdn(fakeT, { storeDir: store, aliasMaxAge: 60 });
+  await startNginx(cleanups, join(dir, 'nginx'), config, port);
+  podmap = await startCdn(cleanups, { storeDir: store, aliasMaxAge: 60 });
   nginx = `http://127.0.0.1:${port}`;
 });
 after(async () => {
-  for (const hook of hooks.reverse()) await hook();
+  await cleanups.run();
 });
 
 test('generateNginxConfig() - real nginx and createCdnServer() - same status, Location, Cache-Control and body for exact, alias and missing URLs', async () => {
