@@ -1,89 +1,52 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, test, type TestContext } from 'node:test';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
-import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
-import { listenOn } from '../../runtime/shared/listen-on.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
-import { writePodletFolder } from '../helpers/fixture-podlet.ts';
+import { collectCleanups } from '../helpers/cleanups.ts';
+import { createHealthyPodlet, healthyPodletNames as names } from '../helpers/healthy-podlet.ts';
+import { misbehavingHandler, type PodletBehaviour } from '../helpers/misbehaving-handler.ts';
 import { underLoad as checkedLoad } from '../helpers/page-load.ts';
+import { restartableServer, type RestartableServer } from '../helpers/restartable-server.ts';
 
 // The fault suite: real podlet servers on loopback behind a real layout, kept under bounded load
 // while podlets are stopped, killed, restarted, hang or flap their versions. Whatever happens to
 // one podlet, every page must answer 200, complete, with every section present (or its fallback).
 
-const names = ['alpha', 'beta', 'gamma'];
 let cdn: Awaited<ReturnType<typeof startCdnWithLit>>;
 let layoutUrl: string;
 let layoutServer: Server;
-const podlets: Record<string, { server: Server; port: number; start(): Promise<void> }> = {};
-/**
- * What each podlet does with a content request: answer, hang, answer with a new version every
- * time, or send half its body and stop there (`cut`), as a podlet killed mid-response would.
- */
-const behaviour: Record<string, 'ok' | 'hang' | 'flap' | 'cut'> = {};
+const podlets: Record<string, RestartableServer> = {};
+/** What each podlet does with a content request (misbehavingHandler). */
+const behaviour: Record<string, PodletBehaviour> = {};
 /** Emits `<podlet name>` with the response once a `cut` response has half its body on the wire. */
 const midBody = new EventEmitter<Record<string, [ServerResponse]>>();
-let flaps = 0;
 const manifestFetches: Record<string, number> = {};
 /** When each podlet received a content request from a page (they carry the user; circuit breaker probes do not). */
 const pageRequestsAt: Record<string, number[]> = {};
 /** The layout's log lines, with when they were written. */
 const logLines: Array<{ at: number; line: string }> = [];
 let layout: ReturnType<typeof createLayout>;
-const cleanups: Array<() => unknown> = [];
+// The podlets' folders live for the whole file.
+const cleanups = collectCleanups();
 
 before(async () => {
   cdn = await startCdnWithLit();
   const manifests: Record<string, string> = {};
   for (const name of names) {
     behaviour[name] = 'ok';
-    // writePodletFolder removes its folder through t.after(); these live for the whole file.
-    const dir = await writePodletFolder({ after: (cleanup: () => unknown) => void cleanups.push(cleanup) } as unknown as TestContext, {
-      name: `@podlets/${name}`,
-      dependencies: { lit: '^3.1.0' },
-      modules: { [`${name}.js`]: "import 'lit';\n" },
-    });
-    const podlet = await createPodlet({
-      name,
-      packageDir: dir,
-      entries: [`${name}.js`],
-      content: () => `<p>${name} content</p>`,
-      fallback: () => `<p>${name} fallback</p>`,
-    });
-    const entry = {
-      server: undefined as unknown as Server,
-      port: 0,
-      async start() {
-        const server = (await import('node:http')).createServer((req, res) => {
-          if (req.url === '/' && behaviour[name] === 'hang') return; // never answers
-          if (req.url === '/manifest.json') manifestFetches[name] = (manifestFetches[name] ?? 0) + 1;
-          if (req.url === '/' && req.headers['podmap-user']) (pageRequestsAt[name] ??= []).push(performance.now());
-          if (req.url === '/' && behaviour[name] === 'cut') {
-            // The headers and half the body go out; the rest never does.
-            res.end = ((body: string) => {
-              res.write(body.slice(0, body.length >> 1), (error) => {
-                if (!error && !res.destroyed) midBody.emit(name, res);
-              });
-              return res;
-            }) as typeof res.end;
-          }
-          if (req.url === '/' && behaviour[name] === 'flap') {
-            // Every content response claims a new release, as a podlet stuck in a deploy loop would.
-            const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => typeof res;
-            res.writeHead = ((status: number, headers: Record<string, string> = {}) =>
-              writeHead(status, { ...headers, 'podlet-version': `9.9.${++flaps}` })) as typeof res.writeHead;
-          }
-          podlet.handle(req, res);
-        });
-        entry.server = await listenOn(server, entry.port);
-        entry.port = (entry.server.address() as { port: number }).port;
-      },
-    };
-    await entry.start();
-    podlets[name] = entry;
-    manifests[name] = `http://127.0.0.1:${entry.port}/manifest.json`;
+    const podlet = await createHealthyPodlet(cleanups, name);
+    const handle = misbehavingHandler(podlet.handle, () => behaviour[name]!, { onMidBody: (res) => midBody.emit(name, res) });
+    podlets[name] = restartableServer(() =>
+      createServer((req, res) => {
+        if (req.url === '/manifest.json') manifestFetches[name] = (manifestFetches[name] ?? 0) + 1;
+        if (req.url === '/' && req.headers['podmap-user']) (pageRequestsAt[name] ??= []).push(performance.now());
+        handle(req, res);
+      }),
+    );
+    await podlets[name].start();
+    manifests[name] = `http://127.0.0.1:${podlets[name].port}/manifest.json`;
   }
   layout = createLayout({
     cdnUrl: cdn.url,
@@ -104,14 +67,11 @@ before(async () => {
 
 after(async () => {
   layout.close();
-  for (const { server } of Object.values(podlets)) {
-    server.closeAllConnections();
-    server.close();
-  }
+  for (const podlet of Object.values(podlets)) await podlet.stop();
   layoutServer.closeAllConnections();
   layoutServer.close();
   await cdn.close();
-  for (const cleanup of cleanups) await cleanup();
+  await cleanups.run();
 });
 
 const underLoad = (total: number, concurrency: number, during?: () => Promise<void>) =>
@@ -128,10 +88,7 @@ test('faults - a podlet stopped, then restarted on its port, under load - every 
   await underLoad(30, 5, async () => {});
   const beta = podlets.beta!;
   const stoppedAt = performance.now();
-  const stopped = await underLoad(60, 5, async () => {
-    beta.server.closeAllConnections();
-    await new Promise<void>((r) => beta.server.close(() => r()));
-  });
+  const stopped = await underLoad(60, 5, () => beta.stop());
   assert.ok(
     stopped.some((p) => p.fallbacks.includes('beta')),
     'beta fell back while stopped',
@@ -185,8 +142,7 @@ test('faults - a podlet killed mid-response - the response is cut mid-body, and 
   const loadsDone = new AbortController();
   const killed = once(midBody, 'alpha', { signal: loadsDone.signal }).then(async ([res]: ServerResponse[]) => {
     const closed = res!.closed ? undefined : once(res!, 'close');
-    alpha.server.closeAllConnections();
-    alpha.server.close();
+    await alpha.stop();
     await closed;
     return { headersSent: res!.headersSent, finished: res!.writableFinished };
   });

@@ -4,10 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Browser } from 'puppeteer-core';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
-import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { writePodletFolder } from '../helpers/fixture-podlet.ts';
+import { createHealthyPodlet, healthyPodletNames as healthy } from '../helpers/healthy-podlet.ts';
 import { hostilePodlets } from '../helpers/hostile-podlets.ts';
 import { listen } from '../helpers/listen.ts';
 import { underLoad } from '../helpers/page-load.ts';
@@ -18,7 +17,6 @@ import { underLoad } from '../helpers/page-load.ts';
 // hostile may run in Chromium, every log line must carry a code, and the layout's heap must stay
 // within a stated bound however long the load goes on.
 
-const healthy = ['alpha', 'beta', 'gamma'];
 let cdn: Awaited<ReturnType<typeof startCdnWithLit>>;
 let browser: Browser;
 before(async () => {
@@ -50,26 +48,8 @@ test('fault suite - every hostile podlet under load, next to healthy ones - page
 
   const manifests: Record<string, string> = {};
   for (const name of healthy) {
-    const dir = await writePodletFolder(t, {
-      name: `@podlets/${name}`,
-      dependencies: name === 'beta' ? { lit: '^3.1.0', '@podlets/alpha': '^1.0.0' } : { lit: '^3.1.0' },
-      // beta uses the module alpha exposes, the one the hijacker claims.
-      modules: {
-        [`${name}.js`]:
-          name === 'beta'
-            ? `import 'lit';\nimport { ran } from '@podlets/alpha/session.js';\nran('beta');\n`
-            : `import 'lit';\ndocument.documentElement.dataset.${name} = 'ran';\n`,
-        'session.js': 'export const ran = (name) => (document.documentElement.dataset[name] = "ran");\n',
-      },
-    });
-    const podlet = await createPodlet({
-      name,
-      packageDir: dir,
-      entries: [`${name}.js`],
-      exposes: name === 'alpha' ? { '@podlets/alpha/session.js': 'session.js' } : {},
-      content: () => `<p>${name} content</p>`,
-      fallback: () => `<p>${name} fallback</p>`,
-    });
+    // beta uses the module alpha exposes, the one the hijacker claims.
+    const podlet = await createHealthyPodlet(t, name, { session: true });
     manifests[name] = `${await listen(t, podlet.handle)}manifest.json`;
   }
   const hostile = hostilePodlets('@podlets/alpha', cdn.url);
