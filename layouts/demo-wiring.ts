@@ -11,8 +11,19 @@ export const demoPorts = { layout: 7000, header: 7100, footer: 7200, auth: 7300,
 export type DemoServerName = keyof typeof demoPorts;
 export type DemoPodletName = Exclude<DemoServerName, 'layout'>;
 
-/** The demo's podlets, in the order of their ports. */
+/** The demo's podlets, in the order of their ports: the one list the demo, its tests and its benchmarks name them by. */
 export const demoPodletNames = Object.keys(demoPorts).filter((n): n is DemoPodletName => n !== 'layout');
+
+/** The demo's pages: path → title and the podlets on it, in page order. */
+export const demoPages: Record<'/' | '/search', { title: string; podlets: DemoPodletName[] }> = {
+  '/': { title: 'Podmap Travel', podlets: ['header', 'auth', 'geo', 'image', 'footer'] },
+  '/search': { title: 'Search — Podmap Travel', podlets: ['header', 'search', 'geo', 'footer'] },
+};
+
+/** A port for every server of the demo, the CDN's included, all 0: startDemo() then picks free ports. */
+export function freeDemoPorts(): Record<'cdn' | DemoServerName, number> {
+  return Object.fromEntries(['cdn', ...Object.keys(demoPorts)].map((name) => [name, 0])) as Record<'cdn' | DemoServerName, number>;
+}
 
 /** The variable that sets a server's port ("PODMAP_HEADER_PORT"). */
 export function portVariable(name: string): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMain } from '@podmap/runtime/cli';
 import { createLayout, type ServiceWorkerOptions } from '@podmap/runtime/layout';
-import { demoPodletNames, demoPorts, listenOnDemoPort, manifestUrlVariable, portVariable } from './demo-wiring.ts';
+import { demoPages, demoPodletNames, demoPorts, listenOnDemoPort, manifestUrlVariable, portVariable } from './demo-wiring.ts';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 
@@ -46,10 +46,7 @@ export function createDemoLayout(options: DemoLayoutOptions = {}) {
     cdnUrl: options.urls?.cdn ?? env('PODMAP_CDN_URL', `http://127.0.0.1:${env('PODMAP_CDN_PORT', '7700')}/`),
     importMap: JSON.parse(readFileSync(new URL('import-map.json', root), 'utf8')),
     podlets,
-    pages: {
-      '/': { title: 'Podmap Travel', podlets: ['header', 'auth', 'geo', 'image', 'footer'] },
-      '/search': { title: 'Search — Podmap Travel', podlets: ['header', 'search', 'geo', 'footer'] },
-    },
+    pages: demoPages,
     staticDir: fileURLToPath(new URL('static/', import.meta.url)),
     layoutCss: ['/static/layout.css'],
     timeoutMs: options.timeoutMs ?? Number(env('PODMAP_PODLET_TIMEOUT_MS', '1000')),

@@ -4,18 +4,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'puppeteer-core';
-import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
-import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
+import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { openPage, rendered } from './open-page.ts';
+import { startTestDemo } from '../helpers/start-test-demo.ts';
+import { openPage, rendered, signIn } from './open-page.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
 
 before(async () => {
-  const storeDir = await ensureTestStore();
-  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_CSP: '1', PODMAP_MODE: 'native' } });
+  demo = await startTestDemo({ PODMAP_CSP: '1', PODMAP_MODE: 'native' });
   browser = await launchChromium();
 });
 
@@ -71,13 +69,7 @@ test('csp - home - an inline script injected into the page without the nonce - i
 test('csp - home - signing in still updates the header (the bus and exposed modules work under the policy)', async () => {
   const load = await openPage(browser, demo.urls.layout!);
   await rendered(load.page, ['podlet-header', 'podlet-auth']);
-  const auth = await load.page.$('podlet-auth');
-  await (await auth!.waitForSelector('pierce/#user'))!.type('Ada');
-  await (await auth!.$('pierce/#password'))!.type('secret');
-  await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await load.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
-    timeout: 5000,
-  });
+  await signIn(load.page, 'Ada');
   assert.deepEqual(load.cspViolations, []);
   await load.page.close();
 });

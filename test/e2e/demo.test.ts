@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
-import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
-import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
+import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { startTestDemo } from '../helpers/start-test-demo.ts';
+import { rendered, signIn, submitSignIn } from './open-page.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
-let storeDir: string;
 
 before(async () => {
-  storeDir = await ensureTestStore();
-  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
   // Without the service worker: these cases hold the page to what the HTTP cache alone gives;
   // test/e2e/service-worker.test.ts holds the worker to its own.
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_SERVICE_WORKER: '0' } });
+  demo = await startTestDemo({ PODMAP_SERVICE_WORKER: '0' });
   browser = await launchChromium();
 });
 
@@ -53,20 +51,6 @@ async function load(pathname: string, reuse?: Page): Promise<Load> {
   });
   await page.goto(new URL(pathname, demo.urls.layout).href, { waitUntil: 'networkidle0' });
   return result;
-}
-
-/** Waits until each custom element has rendered its shadow DOM, and returns its text. */
-async function rendered(page: Page, tags: string[]): Promise<Record<string, string>> {
-  await page.waitForFunction(
-    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
-    { timeout: 10_000 },
-    tags,
-  );
-  return page.evaluate(
-    (names: string[]) =>
-      Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])),
-    tags,
-  );
 }
 
 function assertClean(result: Load) {
@@ -123,14 +107,7 @@ test('demo - home - geo runs lit 2 while the rest of the page runs lit 3', async
 test('demo - home - signing in on auth updates the header through the exposed session module', async () => {
   const result = await load('/');
   await rendered(result.page, ['podlet-header', 'podlet-auth']);
-  const auth = await result.page.$('podlet-auth');
-  const user = await auth!.waitForSelector('pierce/#user');
-  await user!.type('Ada');
-  await (await auth!.$('pierce/#password'))!.type('secret');
-  await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await result.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
-    timeout: 5000,
-  });
+  await signIn(result.page, 'Ada');
   assertClean(result);
   await result.page.close();
 });
@@ -170,10 +147,7 @@ test('demo - two tabs - signing in on auth in one updates the header in the othe
       text,
     );
   await headerSays('Not signed in');
-  const auth = await first.waitForSelector('podlet-auth');
-  await (await auth!.waitForSelector('pierce/#user'))!.type('Grace');
-  await (await auth!.$('pierce/#password'))!.type('secret');
-  await (await auth!.$('pierce/button[type=submit]'))!.click();
+  await submitSignIn(first, 'Grace');
   await headerSays('Signed in as Grace');
   await context.close();
 });

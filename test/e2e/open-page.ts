@@ -92,3 +92,21 @@ export async function rendered(page: Page, tags: string[]): Promise<Record<strin
     tags,
   );
 }
+
+/** Types `user` and a password into the auth podlet's sign-in form (in its shadow root) and submits it. */
+export async function submitSignIn(page: Page, user: string): Promise<void> {
+  const auth = await page.waitForSelector('podlet-auth');
+  await (await auth!.waitForSelector('pierce/#user'))!.type(user);
+  await (await auth!.$('pierce/#password'))!.type('secret');
+  await (await auth!.$('pierce/button[type=submit]'))!.click();
+}
+
+/** Signs `user` in on the auth podlet and waits until the header, through the shared session module, says so. */
+export async function signIn(page: Page, user: string): Promise<void> {
+  await submitSignIn(page, user);
+  await page.waitForFunction(
+    (u: string) => document.querySelector('podlet-header')?.shadowRoot?.textContent?.includes(`Signed in as ${u}`) ?? false,
+    { timeout: 5000 },
+    user,
+  );
+}

@@ -7,11 +7,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'puppeteer-core';
-import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
+import type { RunningDemo } from '../../layouts/demo.ts';
+import { demoPodletNames } from '../../layouts/demo-wiring.ts';
 import { createDemoLayout } from '../../layouts/server.ts';
-import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { openPage, rendered } from './open-page.ts';
+import { startTestDemo } from '../helpers/start-test-demo.ts';
+import { openPage, rendered, signIn } from './open-page.ts';
 import { startPodletDevServer, type DevServer } from './podlet-dev-server.ts';
 
 let demo: RunningDemo;
@@ -28,9 +29,7 @@ const listenOn = (server: Server) =>
   );
 
 before(async () => {
-  const storeDir = await ensureTestStore();
-  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_OVERRIDES: '1', PODMAP_CSP: '1' } });
+  demo = await startTestDemo({ PODMAP_OVERRIDES: '1', PODMAP_CSP: '1' });
   // "The developer's dev server": the footer's compiled module with a change, with CORS.
   const footer = (await readFile(new URL('../../podlets/footer/public/footer.js', import.meta.url), 'utf8')).replace(
     'Composed from six podlets',
@@ -43,9 +42,7 @@ before(async () => {
   });
   devBase = `${await listenOn(devServer)}public/`;
   // The same demo layout with overrides off, in this process, on the same podlets and CDN.
-  const podlets = Object.fromEntries(
-    ['header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, `${demo.urls[n]}manifest.json`]),
-  );
+  const podlets = Object.fromEntries(demoPodletNames.map((n) => [n, `${demo.urls[n]}manifest.json`]));
   plainLayout = await createDemoLayout({ overrides: false, urls: { cdn: demo.urls.cdn, podlets } }).listen(0);
   plainLayoutUrl = `http://127.0.0.1:${(plainLayout.address() as AddressInfo).port}/`;
   authDev = await startPodletDevServer('auth');
@@ -147,13 +144,7 @@ test('overrides on - auth from its dev server (npm run dev) - renders from TypeS
     load.requests.filter((r) => r.url.includes('session')).map((r) => r.url),
     [`${authDev.base}public/session.js`],
   );
-  const auth = await load.page.$('podlet-auth');
-  await (await auth!.waitForSelector('pierce/#user'))!.type('Ada');
-  await (await auth!.$('pierce/#password'))!.type('secret');
-  await (await auth!.$('pierce/button[type=submit]'))!.click();
-  await load.page.waitForFunction(() => document.querySelector('podlet-header')!.shadowRoot!.textContent!.includes('Signed in as Ada'), {
-    timeout: 5000,
-  });
+  await signIn(load.page, 'Ada');
   assert.deepEqual(load.cspViolations, []);
   assert.deepEqual(load.consoleErrors, []);
   await load.page.close();

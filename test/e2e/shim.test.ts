@@ -4,18 +4,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'puppeteer-core';
-import { startDemo, type RunningDemo } from '../../layouts/demo.ts';
-import { ensureTestStore } from '../helpers/cdn-with-lit.ts';
+import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { openPage, rendered } from './open-page.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
 
 before(async () => {
-  const storeDir = await ensureTestStore();
-  const ports = Object.fromEntries(['cdn', 'layout', 'header', 'footer', 'auth', 'geo', 'image', 'search'].map((n) => [n, 0]));
-  demo = await startDemo({ ports, env: { PODMAP_STORE_DIR: storeDir, PODMAP_MODE: 'shim', PODMAP_CSP: '1' } });
+  demo = await startTestDemo({ PODMAP_MODE: 'shim', PODMAP_CSP: '1' });
   browser = await launchChromium();
 });
 
