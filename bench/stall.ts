@@ -22,26 +22,21 @@
  * requests the servers had received and not yet finished, and (with a CDP session) what the
  * browser still had pending. Writes bench/results/page-stall.json and page-stall.md.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { publishDemoAssets } from '../layouts/publish-demo.ts';
 import { createCdnServer } from '../runtime/cdn/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { firefoxPath } from '../test/helpers/engines.js';
-import { demoStack } from './lib/demo-stack.ts';
-import { listenTls, type RequestHandler, type TlsListener } from './lib/listen-tls.ts';
+import type { RequestHandler } from './lib/listen-tls.ts';
 import { emulatedConditions } from './lib/network-emulation.ts';
-import { trackNetwork, type NetworkEntry } from './lib/record-page-load.ts';
+import { startPageStack } from './lib/page-stacks.ts';
+import { trackNetwork, type NetworkEntry } from './lib/network-entries.ts';
 import { rewriteHead, stripModulePreloads } from './lib/rewrite-head.ts';
 import { describeMachine, markdownTable, shuffled, spreadOf } from './lib/stats.ts';
-import { generateCertificate } from './lib/tls-cert.ts';
+import { startTlsServers, type TlsServers } from './lib/tls-servers.ts';
+import { writeResults } from './lib/write-results.ts';
 
-process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-
-const root = fileURLToPath(new URL('../', import.meta.url));
 const loads = Number(process.env.BENCH_STALL_LOADS ?? 50);
 const allConditions = [
   'cdp-emu',
@@ -89,45 +84,41 @@ interface Load {
 }
 
 const runStarted = Date.now();
-const work = await mkdtemp(join(tmpdir(), 'podmap-bench-stall-'));
-const listeners: TlsListener[] = [];
+const servers = await startTlsServers('podmap-bench-stall-');
 const browsers: Browser[] = [];
 try {
-  const tls = await generateCertificate(work);
-  const storeDir = join(work, 'store');
+  const storeDir = join(servers.work, 'store');
   await publishDemoAssets(storeDir);
   const cdnHandler = createCdnServer({ storeDir }).listeners('request')[0] as RequestHandler;
 
   // What the browser asked for, and what is still unfinished, at every server.
   let received = 0;
   const unfinished = new Set<string>();
-  const tracked =
-    (handler: RequestHandler, name: string): RequestHandler =>
-    (req, res) => {
-      if (/Mozilla/.test(req.headers['user-agent'] ?? '')) {
-        received++;
-        const key = `${name}${req.url} #${received}`;
-        unfinished.add(key);
-        res.once('close', () => unfinished.delete(key));
-      }
-      handler(req, res);
-    };
   let serverCount = 0;
-  const listenWith = (protocol: 'h2' | 'http/1.1') => async (handler: RequestHandler) => {
-    const l = await listenTls(tracked(handler, `s${++serverCount}`), tls, protocol);
-    listeners.push(l);
-    return l.url;
+  const tracked: TlsServers = {
+    ...servers,
+    listen: (handler, protocol) => {
+      const name = `s${++serverCount}`;
+      return servers.listen((req, res) => {
+        if (/Mozilla/.test(req.headers['user-agent'] ?? '')) {
+          const key = `${name}${req.url} #${++received}`;
+          unfinished.add(key);
+          res.once('close', () => unfinished.delete(key));
+        }
+        handler(req, res);
+      }, protocol);
+    },
   };
-  const h2 = (await demoStack(cdnHandler, listenWith('h2'), 'stall-h2')).handle;
-  const h1 = (await demoStack(cdnHandler, listenWith('http/1.1'), 'stall-h1')).handle;
-  const own = (await demoStack(cdnHandler, listenWith('h2'), 'stall-7o', 'podlet')).handle;
-  const front = { 'U+P': await listenWith('h2')(h2), '7o': await listenWith('h2')(own), h1: await listenWith('http/1.1')(h1) };
+  const layoutOn = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn') =>
+    (await startPageStack(tracked, cdnHandler, { protocol, podletAssets })).handle;
+  const [h2, h1, own] = [await layoutOn('h2'), await layoutOn('http/1.1'), await layoutOn('h2', 'podlet')];
+  const front = { 'U+P': await tracked.listen(h2), '7o': await tracked.listen(own), h1: await tracked.listen(h1, 'http/1.1') };
   const fronts: Record<Condition, string> = {
     'cdp-emu': front['U+P'],
     'cdp-noemu': front['U+P'],
     plain: front['U+P'],
-    'U-emu': await listenWith('h2')(rewriteHead(h2, ['/'], stripModulePreloads)),
-    'half-emu': await listenWith('h2')(rewriteHead(h2, ['/'], stripHalfPreloads)),
+    'U-emu': await tracked.listen(rewriteHead(h2, ['/'], stripModulePreloads)),
+    'half-emu': await tracked.listen(rewriteHead(h2, ['/'], stripHalfPreloads)),
     '7o-emu': front['7o'],
     '7o-plain': front['7o'],
     'h1-emu': front.h1,
@@ -135,7 +126,7 @@ try {
     'firefox-7o': front['7o'],
   };
 
-  const chromium = await launchChromium([`--ignore-certificate-errors-spki-list=${tls.spki}`]);
+  const chromium = await launchChromium([`--ignore-certificate-errors-spki-list=${servers.tls.spki}`]);
   browsers.push(chromium);
   const wantsFirefox = conditions.some((c) => c.startsWith('firefox'));
   const firefox = wantsFirefox
@@ -248,15 +239,8 @@ try {
       ]),
     '',
   ].join('\n');
-  await mkdir(join(root, 'bench/results'), { recursive: true });
-  await writeFile(
-    join(root, 'bench/results/page-stall.json'),
-    JSON.stringify({ date, versions, machine, loads, stallMs, durationS, rows, results }, null, 2) + '\n',
-  );
-  await writeFile(join(root, 'bench/results/page-stall.md'), md);
-  console.log(md);
+  await writeResults('page-stall', { date, versions, machine, loads, stallMs, durationS, rows, results }, md);
 } finally {
   for (const b of browsers) await b.close().catch(() => {});
-  await Promise.all(listeners.map((l) => l.close()));
-  await rm(work, { recursive: true, force: true });
+  await servers.close();
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, CDPSession } from 'puppeteer-core';
 import { setOffline as setLinkOffline, startNetwork } from './network-emulation.ts';
-import { trackNetwork, type NetworkEntry, type NetworkSource } from './record-page-load.ts';
+import { trackNetwork, type NetworkEntry, type NetworkSource } from './network-entries.ts';
 
 /** A CDP call that gives up after `ms`: a worker that was replaced may linger as a target that never answers. */
 const bounded = <T>(call: Promise<T>, ms = 2000) =>

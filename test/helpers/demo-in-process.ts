@@ -1,18 +1,14 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createDemoLayout, type DemoLayoutOptions } from '../../layouts/server.ts';
+import type { DemoLayoutOptions } from '../../layouts/server.ts';
 import { publishDemoAssets } from '../../layouts/publish-demo.ts';
-import { createCdnServer, publishPodletRelease } from '../../runtime/cdn/index.ts';
-import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
+import { createCdnServer } from '../../runtime/cdn/index.ts';
 import { ensureTestStore } from './cdn-with-lit.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const podletNames = ['header', 'footer', 'auth', 'geo', 'image', 'search'] as const;
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+import { startDemoStack, type Handler } from './demo-stack.ts';
+import { releaseFooter } from './release-footer.ts';
 
 /** Every request the demo's servers answered, in order: which server, the path and the status. */
 export interface LoggedRequest {
@@ -65,97 +61,72 @@ export interface InProcessDemo {
  * The demo's six podlets and its layout (createDemoLayout, as `npm start` runs it) in this
  * process, in front of a real CDN on a private copy of the test store that counts the requests
  * it answers: a test sees exactly which module crossed the network. The podlets are the demo's
- * own server.ts modules, so one harness per test file (they read their CDN URL when imported).
+ * own server.ts modules (startDemoStack).
  */
 export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}): Promise<InProcessDemo> {
   const shared = await ensureTestStore();
   await publishDemoAssets(shared);
   const storeDir = await mkdtemp(path.join(tmpdir(), 'podmap-demo-store-'));
+  const workDir = await mkdtemp(path.join(tmpdir(), 'podmap-demo-work-'));
   await cp(shared, storeDir, { recursive: true });
   const cdnRequests = new Map<string, number>();
   const requests: LoggedRequest[] = [];
   const tampered = new Map<string, string>();
-  const cdnServer = createCdnServer({ storeDir });
-  const cdn = await serve(
-    (req, res) => {
-      const pathname = (req.url ?? '/').split('?')[0]!;
-      cdnRequests.set(pathname, (cdnRequests.get(pathname) ?? 0) + 1);
-      const evil = tampered.get(pathname);
-      if (evil !== undefined) {
-        res.writeHead(200, {
-          'content-type': 'text/javascript; charset=utf-8',
-          'access-control-allow-origin': '*',
-          'cache-control': 'no-store',
-        });
-        return void res.end(evil);
-      }
-      cdnServer.emit('request', req, res);
-    },
-    'cdn',
-    requests,
-  );
-  process.env.PODMAP_PODLET_CDN_URL = cdn.url;
-  const handlers: Record<string, Handler> = {};
-  const servers: Server[] = [cdn.server];
-  const urls: Record<string, string> = {};
-  for (const name of podletNames) {
-    const { podlet } = (await import(`../../podlets/${name}/server.ts`)) as { podlet: { handle: Handler } };
-    handlers[name] = podlet.handle;
-    const started = await serve((req, res) => handlers[name]!(req, res), name, requests);
+  const servers: Server[] = [];
+  const listen = async (handler: Handler, name: string) => {
+    const started = await serve(handler, name, requests);
     servers.push(started.server);
-    urls[name] = `${started.url}manifest.json`;
-  }
+    return started.url;
+  };
+  const stack = await startDemoStack({ cdnHandler: countedCdn(storeDir, cdnRequests, tampered), listen: (h, s) => listen(h, s.name) });
   let layout: Handler = () => {};
-  const front = await serve((req, res) => layout(req, res), 'layout', requests);
-  servers.push(front.server);
-  const cleanups: string[] = [storeDir];
+  const layoutUrl = await listen((req, res) => layout(req, res), 'layout');
+  const useHandler = (handle: Handler) => {
+    layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));
+  };
   const demo: InProcessDemo = {
-    cdnUrl: cdn.url,
+    cdnUrl: stack.cdnUrl,
     storeDir,
-    layoutUrl: front.url,
+    layoutUrl,
     cdnRequests,
     requests,
     tampered,
-    podletUrls: urls,
-    useHandler(handle) {
-      layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));
-    },
-    useLayout(options) {
-      const handle = createDemoLayout({ ...layoutOptions, ...options, urls: { cdn: cdn.url, podlets: urls } }).handle;
-      layout = (req, res) => (isPage(req) ? withErrorCapture(handle, req, res) : handle(req, res));
-    },
+    podletUrls: stack.podletUrls,
+    useHandler,
+    useLayout: (options) => useHandler(stack.createLayout({ ...layoutOptions, ...options }).handle),
     async releaseFooter(version, marker) {
-      const dir = await mkdtemp(path.join(tmpdir(), 'podmap-footer-'));
-      cleanups.push(dir);
-      await cp(path.join(root, 'podlets/footer/public'), path.join(dir, 'public'), { recursive: true });
-      const pkg = JSON.parse(await readFile(path.join(root, 'podlets/footer/package.json'), 'utf8')) as { version: string };
-      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, version }));
-      const module = path.join(dir, 'public/footer.js');
-      await writeFile(
-        module,
-        `${await readFile(module, 'utf8')}\ndocument.documentElement.dataset.footerRelease = ${JSON.stringify(marker)};\n`,
-      );
-      await publishPodletRelease(storeDir, 'footer', version, path.join(dir, 'public'));
-      const next = await createPodlet({
-        name: 'footer',
-        packageDir: dir,
-        cdnUrl: cdn.url,
-        entries: ['footer.js'],
-        content: () => '<podlet-footer><small>© 2026 Podmap Travel</small></podlet-footer>',
-        fallback: () => '<footer class="podlet-fallback"><small>© 2026 Podmap Travel</small></footer>',
-      });
-      handlers.footer = next.handle;
+      stack.setPodlet('footer', await releaseFooter({ workDir, storeDir, cdnUrl: stack.cdnUrl, version, marker }));
     },
     async close() {
       for (const server of servers) {
         server.closeAllConnections();
         server.close();
       }
-      for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
+      for (const dir of [storeDir, workDir]) await rm(dir, { recursive: true, force: true });
     },
   };
   demo.useLayout({});
   return demo;
+}
+
+/**
+ * The CDN on `storeDir`, counting the requests it answers per path, and answering a path of
+ * `tampered` with the body given there instead of the stored file, as a compromised CDN would.
+ */
+function countedCdn(storeDir: string, cdnRequests: Map<string, number>, tampered: Map<string, string>): Handler {
+  const cdnServer = createCdnServer({ storeDir });
+  return (req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    cdnRequests.set(pathname, (cdnRequests.get(pathname) ?? 0) + 1);
+    const evil = tampered.get(pathname);
+    if (evil === undefined) return void cdnServer.emit('request', req, res);
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+    });
+    res.end(evil);
+  };
 }
 
 const isPage = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';

@@ -1,0 +1,130 @@
+import { firefoxScenarios, firefoxVariants, type FirefoxSample, type FirefoxScenario, type FirefoxVariant } from './firefox-page.ts';
+import { markdownTable, spreadOf, type describeMachine, type Spread } from './stats.ts';
+import { writeResults } from './write-results.ts';
+
+export interface FirefoxRow {
+  scenario: FirefoxScenario;
+  variant: FirefoxVariant;
+  n: number;
+  renderedMs: Spread;
+  timeVsB: number;
+  ttfbMs: number;
+  htmlDoneMs: number;
+  requests: number;
+  cached: number;
+  bytes: Spread;
+  serverModules: Spread;
+  protocols: string[];
+}
+
+export function summariseFirefox(samples: FirefoxSample[]): FirefoxRow[] {
+  const rows: FirefoxRow[] = [];
+  for (const scenario of firefoxScenarios) {
+    const of = (variant: FirefoxVariant) => samples.filter((s) => s.scenario === scenario && s.variant === variant);
+    const base = spreadOf(of('B').map((s) => s.renderedMs)).median;
+    for (const variant of firefoxVariants) {
+      const list = of(variant);
+      if (list.length === 0) continue;
+      const renderedMs = spreadOf(list.map((s) => s.renderedMs));
+      rows.push({
+        scenario,
+        variant,
+        n: list.length,
+        renderedMs,
+        timeVsB: renderedMs.median / base,
+        ttfbMs: spreadOf(list.map((s) => s.ttfbMs)).median,
+        htmlDoneMs: spreadOf(list.map((s) => s.htmlDoneMs)).median,
+        requests: spreadOf(list.map((s) => s.requests)).median,
+        cached: spreadOf(list.map((s) => s.cached)).median,
+        bytes: spreadOf(list.map((s) => s.bytes)),
+        serverModules: spreadOf(list.map((s) => s.serverModules)),
+        protocols: [...new Set(list.flatMap((s) => s.protocols))].sort(),
+      });
+    }
+  }
+  return rows;
+}
+
+/** How the Firefox section's link is made: BiDi can emulate only offline, so a delaying TCP proxy. */
+export const firefoxEmulation =
+  'WebDriver BiDi can emulate only offline (`emulation.setNetworkConditions` takes `{ type: "offline" }`; puppeteer’s ' +
+  '`page.emulateNetworkConditions` throws UnsupportedOperation for latency or throughput on BiDi), CDP is not available in Firefox, and Firefox ' +
+  'has no throttling preference outside its DevTools panel. So the latency is real: the browser reaches the layout and the CDN through a TCP ' +
+  'proxy (bench/lib/delay-proxy.ts) that holds every chunk half the round trip each way and paces it to 10 Mbit/s, one link shared by all ' +
+  'connections. TLS and ALPN pass through it, so the page is HTTP/2 end to end (protocol column: nextHopProtocol). Unlike CDP’s emulation, ' +
+  'which adds its latency once per request, the proxy delays every TCP round trip, the TCP and TLS handshakes included, as a real link does. ' +
+  'The layout’s own requests to the podlets do not cross the proxy (to the CDN they do, but its CDN client answers from its cache after warm-up).';
+
+export function firefoxMarkdown(
+  rows: FirefoxRow[],
+  meta: { version: string; reps: number; latencyMs: number; failures: string[] },
+): string[] {
+  const ms = (s: Spread) => (s.n === 0 ? '–' : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+  const kb = (s: Spread) =>
+    s.n === 0 ? '–' : `${(s.median / 1024).toFixed(1)} (${(s.min / 1024).toFixed(1)}–${(s.max / 1024).toFixed(1)})`;
+  return [
+    `## Firefox: ${meta.latencyMs} ms round trip, 10 Mbit/s, through a delaying proxy`,
+    '',
+    `${meta.version} over WebDriver BiDi (puppeteer-core), headless, certificate accepted with acceptInsecureCerts. ${meta.reps} repetitions, U+P and B shuffled in each; ` +
+      'a visit is a cold home in a new context, then search in the same tab. Time: the same render probe as above (median, min–max). ' +
+      'Requests, cached, KB: resource timing of the document and everything fetched before render (transferSize; cached: transferSize 0). ' +
+      'Server mods: JavaScript requests from the browser counted at the servers during the load.',
+    '',
+    firefoxEmulation,
+    '',
+    markdownTable(
+      ['scenario', 'variant', 'rendered ms', '× B', 'TTFB ms', 'HTML done ms', 'requests', 'cached', 'KB', 'server mods', 'protocol'],
+      rows.map((r) => [
+        r.scenario,
+        r.variant,
+        ms(r.renderedMs),
+        Number.isNaN(r.timeVsB) ? '–' : r.timeVsB.toFixed(2),
+        r.ttfbMs.toFixed(0),
+        r.htmlDoneMs.toFixed(0),
+        String(r.requests),
+        String(r.cached),
+        kb(r.bytes),
+        r.serverModules.min === r.serverModules.max ? String(r.serverModules.min) : ms(r.serverModules),
+        r.protocols.join(', '),
+      ]),
+    ),
+    '',
+    ...(meta.failures.length > 0 ? ['Firefox failures:', '', ...meta.failures.map((f) => `- ${f}`), ''] : []),
+  ];
+}
+
+/**
+ * Summarises a Firefox run and writes bench/results/page-firefox.json and .md (printing the
+ * markdown only when `print`); returns the section for page.md.
+ */
+export async function writeFirefoxResults(
+  run: { version: string; samples: FirefoxSample[]; failures: string[] },
+  meta: { machine: Awaited<ReturnType<typeof describeMachine>>; reps: number; latencyMs: number; durationS: number; print: boolean },
+): Promise<string[]> {
+  const { machine } = meta;
+  const summary = summariseFirefox(run.samples);
+  const lines = firefoxMarkdown(summary, { version: run.version, reps: meta.reps, latencyMs: meta.latencyMs, failures: run.failures });
+  const date = new Date().toISOString();
+  const md = [
+    '# bench:page — Firefox',
+    '',
+    `${date} · ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB · Node ${machine.node} · Firefox part ${meta.durationS} s`,
+    '',
+    ...lines,
+  ].join('\n');
+  const json = {
+    date,
+    firefox: run.version,
+    machine,
+    reps: meta.reps,
+    durationS: meta.durationS,
+    latencyMs: meta.latencyMs,
+    throughputMbps: 10,
+    emulation: firefoxEmulation,
+    failures: run.failures,
+    summary,
+    samples: run.samples,
+  };
+  await writeResults('page-firefox', json, md, { print: meta.print });
+  return lines;
+}
