@@ -10,7 +10,7 @@ export const healthyPodletNames = ['alpha', 'beta', 'gamma'];
  * fallback `<p><name> fallback</p>`, one module that imports lit (from the CDN) and marks the
  * document with `data-<name>="ran"` once it runs. With `session`, alpha exposes
  * `@podlets/alpha/session.js` and beta imports it to set its mark: the module a hijacker goes after
- * (the layout must grant `@podlets/alpha` to alpha). Its folder is removed through `t`.
+ * (alpha owns `@podlets/alpha` by its registered name). Its folder is removed through `t`.
  */
 export async function createHealthyPodlet(t: AfterHook, name: string, options: { session?: boolean } = {}): Promise<Podlet> {
   const usesSession = options.session === true && name === 'beta';
