@@ -33,7 +33,7 @@ import { emulatedConditions } from './lib/network-emulation.ts';
 import { startPageStack } from './lib/page-stacks.ts';
 import { trackNetwork, type NetworkEntry } from './lib/network-entries.ts';
 import { rewriteHead, stripModulePreloads } from './lib/rewrite-head.ts';
-import { describeMachine, markdownTable, shuffled, spreadOf } from './lib/stats.ts';
+import { describeMachine, markdownTable, shuffled, spreadOf, spreadText } from './lib/stats.ts';
 import { startTlsServers, type TlsServers } from './lib/tls-servers.ts';
 import { writeResults } from './lib/write-results.ts';
 
@@ -223,12 +223,7 @@ try {
     '',
     markdownTable(
       ['condition', 'stalls / loads', 'rendered ms', 'browser requests at the servers'],
-      rows.map((r) => [
-        r.condition,
-        `${r.stalls} / ${r.loads}`,
-        r.renderedMs.n ? `${r.renderedMs.median.toFixed(0)} (${r.renderedMs.min.toFixed(0)}–${r.renderedMs.max.toFixed(0)})` : '–',
-        String(r.serverRequests),
-      ]),
+      rows.map((r) => [r.condition, `${r.stalls} / ${r.loads}`, spreadText(r.renderedMs), String(r.serverRequests)]),
     ),
     '',
     ...results

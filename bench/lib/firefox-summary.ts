@@ -1,5 +1,5 @@
 import { firefoxScenarios, firefoxVariants, type FirefoxSample, type FirefoxScenario, type FirefoxVariant } from './firefox-page.ts';
-import { markdownTable, spreadOf, type describeMachine, type Spread } from './stats.ts';
+import { markdownTable, spreadOf, spreadText, type describeMachine, type Spread } from './stats.ts';
 import { writeResults } from './write-results.ts';
 
 export interface FirefoxRow {
@@ -59,7 +59,7 @@ export function firefoxMarkdown(
   rows: FirefoxRow[],
   meta: { version: string; reps: number; latencyMs: number; failures: string[] },
 ): string[] {
-  const ms = (s: Spread) => (s.n === 0 ? '–' : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+  const ms = (s: Spread) => spreadText(s);
   const kb = (s: Spread) =>
     s.n === 0 ? '–' : `${(s.median / 1024).toFixed(1)} (${(s.min / 1024).toFixed(1)}–${(s.max / 1024).toFixed(1)})`;
   return [

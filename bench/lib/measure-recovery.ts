@@ -10,10 +10,10 @@
  * the moment of the restart, is the figure. Between restarts the podlet stays up for `upMs`.
  */
 import autocannon from 'autocannon';
-import { request } from 'node:http';
+import { findSection, getPage } from '../../test/helpers/page-load.ts';
 import type { LayoutMemory } from './fault-layout.ts';
 import type { IpcChild } from './ipc-child.ts';
-import { markdownTable, spreadOf, type Spread } from './stats.ts';
+import { markdownTable, spreadOf, spreadText, type Spread } from './stats.ts';
 
 export interface RecoverySeries {
   outageSeconds: number;
@@ -28,24 +28,11 @@ export interface RecoverySeries {
 }
 
 /** Whether the page at `url` shows `podlet`'s fallback (true) or its content (false). */
-export function pageShowsFallback(url: string, podlet: string): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 15_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        const section = new RegExp(`<section class="podlet" data-podlet="${podlet}"( data-fallback)?>`).exec(body);
-        if (res.statusCode !== 200 || !section)
-          return reject(new Error(`bench: recovery: the page answered ${res.statusCode}, no ${podlet}`));
-        resolve(section[1] !== undefined);
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('bench: recovery: the page took over 15 s')));
-    req.on('error', reject);
-    req.end();
-  });
+export async function pageShowsFallback(url: string, podlet: string): Promise<boolean> {
+  const page = await getPage(url, { timeoutMs: 15_000 });
+  const section = findSection(page.body, podlet);
+  if (page.status !== 200 || !section) throw new Error(`bench: recovery: the page answered ${page.status}, no ${podlet}`);
+  return section.fallback;
 }
 
 /** One series of restarts after outages of `outageSeconds`; see the file's comment. */
@@ -104,7 +91,6 @@ export async function measureRecovery(options: {
 
 /** The recovery table for faults.md. */
 export function recoveryMarkdown(series: readonly RecoverySeries[], podlet: string, connections: number): string {
-  const ms = (s: Spread) => `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
   return [
     `Recovery: ${podlet} stopped for each outage, then started on its port, under autocannon load (${connections} connections); ` +
       `the time from the moment it listens again to the first page that shows its content, median (min–max) over restarts.`,
@@ -114,7 +100,7 @@ export function recoveryMarkdown(series: readonly RecoverySeries[], podlet: stri
       series.map((s) => [
         `${s.outageSeconds} s`,
         String(s.backMs.length),
-        ms(s.backMsSpread),
+        spreadText(s.backMsSpread),
         s.backMs.map((x) => x.toFixed(0)).join(', '),
         s.pagesUntilBack.join(', '),
         `${s.circuitOpened} / ${s.circuitClosed}`,

@@ -3,11 +3,11 @@ import type { DocumentFigures } from './packages-documents.ts';
 import type { PackageFigures } from './packages-graph.ts';
 import { packagesBench, scenarios, TARGETS, variants, type Figures, type Sample, type Scenario, type Variant } from './packages-options.ts';
 import type { OkLoadRecord, RequestRecord } from './record-requests.ts';
-import { spreadOf, type Spread } from './stats.ts';
+import { spreadOf, spreadText, type Spread } from './stats.ts';
 
 export const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 export const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
-export const ms = (s: Spread) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+export const ms = (s: Spread) => spreadText(s, 0, ' ms');
 
 /** A JavaScript response: a module script, a modulepreload or a bundle (not the document). */
 export function isModule(q: RequestRecord): boolean {

@@ -1,8 +1,8 @@
 import { pageBench, scenarios } from './page-options.ts';
 import type { Row } from './page-summary.ts';
-import { markdownTable, type describeMachine, type Spread } from './stats.ts';
+import { markdownTable, spreadText, type describeMachine, type Spread } from './stats.ts';
 
-const ms = (s: Spread) => (s.n === 0 ? '–' : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+const ms = (s: Spread) => spreadText(s);
 const kb = (bytes: number) => (Number.isNaN(bytes) ? '–' : (bytes / 1024).toFixed(1));
 const num = (x: number, digits = 0) => (Number.isNaN(x) ? '–' : x.toFixed(digits));
 const range = (s: Spread) => (s.n === 0 ? '–' : s.min === s.max ? String(s.min) : `${s.median} (${s.min}–${s.max})`);

@@ -15,6 +15,11 @@ export function spreadOf(values: number[]): Spread {
   return { median, min: sorted[0]!, max: sorted.at(-1)!, n: sorted.length };
 }
 
+/** "median (min–max)" with `digits` decimals, `unit` after the median ("812 ms (640–990)"); '–' for an empty sample. */
+export function spreadText(s: Spread, digits = 0, unit = ''): string {
+  return s.n === 0 ? '–' : `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+}
+
 /** Fisher–Yates shuffle into a new array. */
 export function shuffled<T>(items: readonly T[]): T[] {
   const out = [...items];
