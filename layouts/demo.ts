@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishDemoAssets } from './publish-demo.ts';
 import { demoPodletNames, manifestUrlVariable, portVariable } from './demo-wiring.ts';
+import { forkServer, type ForkedServer } from './fork-server.ts';
+import { publishDemoAssets } from './publish-demo.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,66 +26,40 @@ export async function startDemo(
   const storeDir = options.env?.PODMAP_STORE_DIR || process.env.PODMAP_STORE_DIR || path.join(root, 'store');
   const result = await publishDemoAssets(storeDir);
   if (result.published.length > 0) log(`podmap: published ${result.published.join(', ')} into ${storeDir}`);
-  const children: ChildProcess[] = [];
-  const urls: Record<string, string> = {};
-  let cdnUrl = '';
-  let layoutUrl = '';
-  const baseEnv: Record<string, string> = { ...(process.env as Record<string, string>), PODMAP_STORE_DIR: storeDir, ...options.env };
+  const baseEnv: Record<string, string> = { PODMAP_STORE_DIR: storeDir, ...options.env };
   const portEnv = (name: string) => (options.ports?.[name] !== undefined ? { [portVariable(name)]: String(options.ports[name]) } : {});
-
-  let stopping = false;
+  const stopping = new AbortController();
+  const started: Array<Promise<ForkedServer>> = [];
+  const start = (name: string, script: string, env: Record<string, string>, args: string[] = []) => {
+    const options = { cwd: root, env: { ...baseEnv, ...env }, args, log, label: name, signal: stopping.signal };
+    const server = forkServer(path.join(root, script), options);
+    started.push(server);
+    return server.then((s) => s.url);
+  };
+  // Every child, listening or still starting: the signal stops each; this waits until all have exited.
   const stop = async () => {
-    stopping = true;
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-          }),
-      ),
-    );
+    stopping.abort();
+    await Promise.all(started.map((server) => server.then((s) => s.stop()).catch(() => {})));
   };
 
-  const start = (name: string, script: string, env: Record<string, string>, args: string[] = []) =>
-    new Promise<string>((resolve, reject) => {
-      const child = fork(path.join(root, script), args, {
-        cwd: root,
-        env: { ...baseEnv, ...env },
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      children.push(child);
-      child.stdout!.on('data', (d: Buffer) => log(d.toString().trimEnd()));
-      child.stderr!.on('data', (d: Buffer) => log(`[${name}] ${d.toString().trimEnd()}`));
-      child.on('message', (m: { type?: string; url?: string }) => {
-        if (m?.type === 'podmap:listening' && m.url) resolve(m.url);
-      });
-      child.once('exit', (code, signal) => {
-        reject(new Error(`podmap: ${name} exited (${signal ?? code}) before it listened`));
-        if (!stopping) log(`podmap: ${name} exited (${signal ?? code})`);
-      });
-    });
-
   try {
-    cdnUrl = urls.cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn'));
+    const cdn = await start('cdn', 'runtime/cdn/main.ts', portEnv('cdn'));
     // Podlets load their modules from the CDN's origin unless PODMAP_PODLET_ASSETS=podlet.
     const assetsEnv: Record<string, string> =
-      (options.env?.PODMAP_PODLET_ASSETS ?? process.env.PODMAP_PODLET_ASSETS) === 'podlet' ? {} : { PODMAP_PODLET_CDN_URL: cdnUrl };
+      (options.env?.PODMAP_PODLET_ASSETS ?? process.env.PODMAP_PODLET_ASSETS) === 'podlet' ? {} : { PODMAP_PODLET_CDN_URL: cdn };
     const podletUrls = await Promise.all(
       demoPodletNames.map((name) => start(name, 'layouts/serve-podlet.ts', { ...portEnv(name), ...assetsEnv }, [name])),
     );
-    const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: cdnUrl, ...portEnv('layout') };
+    const urls: Record<string, string> = { cdn };
+    const layoutEnv: Record<string, string> = { PODMAP_CDN_URL: cdn, ...portEnv('layout') };
     demoPodletNames.forEach((name, i) => {
       urls[name] = podletUrls[i]!;
       layoutEnv[manifestUrlVariable(name)] = `${podletUrls[i]}manifest.json`;
     });
-    layoutUrl = urls.layout = await start('layout', 'layouts/server.ts', layoutEnv);
+    const layout = await start('layout', 'layouts/server.ts', layoutEnv);
+    return { urls: { ...urls, cdn, layout }, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { urls: { ...urls, cdn: cdnUrl, layout: layoutUrl }, stop };
 }

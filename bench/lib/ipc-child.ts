@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { forkTsx, hasExited, stopChild } from '../../layouts/fork-server.ts';
 
 /**
  * A child process that bench/faults.ts drives over IPC: it says `{ type: 'ready', value }` once
@@ -17,18 +17,17 @@ export interface IpcChild<Ready> {
 
 type Reply = { type?: string; id?: number; value?: unknown; error?: string };
 
-/** Forks `script` (TypeScript, through tsx) with `env`; rejects if it exits or is not ready within 60 s. */
-export function forkIpcChild<Ready>(script: string, env: Record<string, string>, log: (line: string) => void): Promise<IpcChild<Ready>> {
-  const child = fork(script, [], {
-    env: { ...(process.env as Record<string, string>), ...env },
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  child.stdout!.on('data', (d: Buffer) => log(d.toString().trimEnd()));
-  child.stderr!.on('data', (d: Buffer) => log(d.toString().trimEnd()));
+/** Forks `script` (TypeScript, through tsx) with `env`; rejects if it exits or is not ready within `readyMs` (60 s). */
+export function forkIpcChild<Ready>(
+  script: string,
+  env: Record<string, string>,
+  log: (line: string) => void,
+  readyMs = 60_000,
+): Promise<IpcChild<Ready>> {
+  const child = forkTsx(script, { env, log });
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 0;
-  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const exited = () => hasExited(child);
   child.on('message', (m: Reply) => {
     if (m?.type !== 'reply' || m.id === undefined) return;
     const p = pending.get(m.id);
@@ -47,19 +46,19 @@ export function forkIpcChild<Ready>(script: string, env: Record<string, string>,
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       child.send({ id, op, ...args });
     });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited()) return resolve();
-      child.once('exit', () => resolve());
-      call('shutdown').catch(() => {});
-      setTimeout(() => child.kill('SIGTERM'), 3000).unref();
-      setTimeout(() => child.kill('SIGKILL'), 6000).unref();
-    });
+  // The child's own shutdown first; SIGTERM if it has not exited 3 s later, SIGKILL 3 s after that.
+  const stop = async () => {
+    if (exited()) return;
+    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    call('shutdown').catch(() => {});
+    const waited = await Promise.race([exit.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 3000).unref())]);
+    if (!waited) await stopChild(child);
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`bench: ${script} was not ready within 60 s`));
-    }, 60_000);
+      reject(new Error(`bench: ${script} was not ready within ${readyMs / 1000} s`));
+    }, readyMs);
     child.on('message', (m: Reply) => {
       if (m?.type !== 'ready') return;
       clearTimeout(timer);
