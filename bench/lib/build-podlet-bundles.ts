@@ -41,8 +41,52 @@ export async function buildPodletBundles(options: {
   workDir: string;
 }): Promise<PodletBundles> {
   const { installDir, podletsDir } = options;
+  const resolved = await resolveDependencies(installDir, podletsDir, [...new Set(Object.values(options.pages).flatMap((p) => p.podlets))]);
+  const plugin = perPodletPlugin(installDir, podletsDir, resolved);
+  const out: PodletBundles = { entries: {}, files: new Map(), sizes: {}, bytesByPackage: {}, resolved };
+  const packageOf = packageOfFile(podletsDir);
+  for (const [path, page] of Object.entries(options.pages)) {
+    const stdin = page.podlets.map((p) => `import ${JSON.stringify(join(podletsDir, p, 'public', `${p}.js`))};\n`).join('');
+    const result = await build({
+      stdin: { contents: stdin, resolveDir: podletsDir, sourcefile: `${page.name}.js`, loader: 'js' },
+      plugins: [plugin],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      conditions: ['browser', 'production', 'module'],
+      mainFields: ['browser', 'module', 'main'],
+      define: { 'process.env.NODE_ENV': '"production"', 'process.env': '{"NODE_ENV":"production"}', global: 'globalThis' },
+      minify: true,
+      metafile: true,
+      write: false,
+      outfile: join(options.workDir, `${page.name}.js`),
+      logLevel: 'warning',
+    });
+    const raw = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.js'))!.contents);
+    const br = brotliCompressSync(raw, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+    });
+    const hash = createHash('sha256').update(raw).digest('base64url');
+    const url = `/bundles/p/${page.name}-${hash.slice(0, 8)}.js`;
+    out.files.set(url, { raw, br, etag: `"${hash.slice(0, 32)}"` });
+    out.entries[path] = url;
+    out.sizes[path] = { raw: raw.length, br: br.length };
+    const byPackage: Record<string, number> = {};
+    for (const output of Object.values(result.metafile.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const key = await packageOf(resolve(input));
+        byPackage[key] = (byPackage[key] ?? 0) + bytesInOutput;
+      }
+    }
+    out.bytesByPackage[path] = byPackage;
+  }
+  return out;
+}
+
+/** Per podlet: each dependency of its package.json → the installed folder whose name and version match its range. */
+async function resolveDependencies(installDir: string, podletsDir: string, podletNames: string[]): Promise<PodletBundles['resolved']> {
   const installed = await readInstalled(installDir);
-  const podletNames = [...new Set(Object.values(options.pages).flatMap((p) => p.podlets))];
   const resolved: PodletBundles['resolved'] = {};
   for (const name of podletNames) {
     const pkg = JSON.parse(await readFile(join(podletsDir, name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
@@ -53,8 +97,12 @@ export async function buildPodletBundles(options: {
       resolved[name][dep] = match.folder;
     }
   }
+  return resolved;
+}
 
-  const perPodlet: Plugin = {
+/** Resolves a podlet's bare imports to the folder its package.json range picked; packages' own imports resolve as usual. */
+function perPodletPlugin(installDir: string, podletsDir: string, resolved: PodletBundles['resolved']): Plugin {
+  return {
     name: 'bench-podlet-dependencies',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -69,50 +117,6 @@ export async function buildPodletBundles(options: {
       });
     },
   };
-
-  const files = new Map<string, BundleFile>();
-  const entries: Record<string, string> = {};
-  const sizes: PodletBundles['sizes'] = {};
-  const bytesByPackage: PodletBundles['bytesByPackage'] = {};
-  const packageOf = packageOfFile(podletsDir);
-  for (const [path, page] of Object.entries(options.pages)) {
-    const stdin = page.podlets.map((p) => `import ${JSON.stringify(join(podletsDir, p, 'public', `${p}.js`))};\n`).join('');
-    const result = await build({
-      stdin: { contents: stdin, resolveDir: podletsDir, sourcefile: `${page.name}.js`, loader: 'js' },
-      plugins: [perPodlet],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['browser', 'production', 'module'],
-      mainFields: ['browser', 'module', 'main'],
-      define: { 'process.env.NODE_ENV': '"production"', 'process.env': '{"NODE_ENV":"production"}', global: 'globalThis' },
-      minify: true,
-      metafile: true,
-      write: false,
-      outfile: join(options.workDir, `${page.name}.js`),
-      logLevel: 'warning',
-    });
-    const out = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
-    const raw = Buffer.from(out.contents);
-    const br = brotliCompressSync(raw, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
-    });
-    const hash = createHash('sha256').update(raw).digest('base64url');
-    const url = `/bundles/p/${page.name}-${hash.slice(0, 8)}.js`;
-    files.set(url, { raw, br, etag: `"${hash.slice(0, 32)}"` });
-    entries[path] = url;
-    sizes[path] = { raw: raw.length, br: br.length };
-    const byPackage: Record<string, number> = {};
-    for (const output of Object.values(result.metafile.outputs)) {
-      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-        const key = await packageOf(resolve(input));
-        byPackage[key] = (byPackage[key] ?? 0) + bytesInOutput;
-      }
-    }
-    bytesByPackage[path] = byPackage;
-  }
-  return { entries, files, sizes, bytesByPackage, resolved };
 }
 
 /** "name@version" of the installed package a bundled file belongs to, "podlet <name>" for a podlet's module. */

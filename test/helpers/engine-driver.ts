@@ -84,10 +84,9 @@ function puppeteerTab(page: Page): EngineTab {
   };
 }
 
-/** WebKitGTK through WebKitWebDriver: one WebDriver session per profile, one window per tab. */
-async function launchWebKit(): Promise<Engine> {
-  const driver = await startWebKitDriver();
-  const call = async (method: string, route: string, body?: unknown) => {
+/** One WebDriver call to `driver`, bounded by callTimeoutMs; a failure names the call and ends with the driver's log. */
+function webDriverCall(driver: Awaited<ReturnType<typeof startWebKitDriver>>) {
+  return async (method: string, route: string, body?: unknown) => {
     const failed = (why: string) =>
       new Error(`WebKit: WebDriver ${method} ${route} ${why}\nThe end of the driver's log (${driver.logFile}):\n${driver.logTail()}`);
     let json: { value: { error?: string; message?: string } & Record<string, unknown> };
@@ -109,6 +108,12 @@ async function launchWebKit(): Promise<Engine> {
     if (!ok) throw failed(`answered ${json.value.error}: ${json.value.message}`);
     return json.value;
   };
+}
+
+/** WebKitGTK through WebKitWebDriver: one WebDriver session per profile, one window per tab. */
+async function launchWebKit(): Promise<Engine> {
+  const driver = await startWebKitDriver();
+  const call = webDriverCall(driver);
   return {
     name: 'webkit',
     consoleSeen: false,

@@ -54,7 +54,11 @@ function serve(
  * pointing there would inline the CDN's JSON into the page).
  */
 export function hostilePodlets(victim: string, cdnUrl: string): HostilePodlet[] {
-  let churn = 0;
+  return [...claimsAndExposes(victim), ...sizesAndMarkup(cdnUrl)];
+}
+
+/** Package claims and exposes no layout may grant: another team's package, unsafe URLs, invalid needs. */
+function claimsAndExposes(victim: string): HostilePodlet[] {
   return [
     serve(
       'takeover',
@@ -90,6 +94,13 @@ export function hostilePodlets(victim: string, cdnUrl: string): HostilePodlet[] 
           `{"podmap":1,"package":{"name":"@podlets/bad-needs","version":"1.0.0"},"base":"./","needs":{"Not A Valid Name":"^1.0.0","__proto__":"^1.0.0"},"exposes":{},"modules":{}}`,
         ),
     ),
+  ];
+}
+
+/** Documents too large, markup in every field, content from elsewhere, versions that never settle. */
+function sizesAndMarkup(cdnUrl: string): HostilePodlet[] {
+  let churn = 0;
+  return [
     serve(
       'many-needs',
       'a podmap.json with 75,000 needs (~1 MB)',
