@@ -1,20 +1,25 @@
 /**
- * Rewrites the README's benchmark figures from the committed results: every section between
- * `<!-- bench:… -->` markers is made again from bench/results/*.json (bench/lib/readme-figures.ts).
- * Run it after a benchmark; test/docs.test.ts fails while the README and the results differ.
+ * Rewrites the benchmark figures of README.md and of the docs that mark some from the committed
+ * results: every section between `<!-- bench:… -->` markers is made again from
+ * bench/results/*.json (bench/lib/readme-figures.ts, bench/lib/doc-figures.ts). Run it after a
+ * benchmark; test/docs.test.ts and `npm run lint` fail while a file and the results differ.
  *
  *   npm run bench:readme
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBenchResults } from './lib/read-bench-results.ts';
-import { readMarkedSections, writeReadmeFigures } from './lib/write-readme-figures.ts';
+import { findFigureFiles, readMarkedSections, writeReadmeFigures } from './lib/write-readme-figures.ts';
 
-const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
-const results = await readBenchResults(fileURLToPath(new URL('results/', import.meta.url)));
-const before = await readFile(readmePath, 'utf8');
-const after = await writeReadmeFigures(before, results, readmePath);
-const old = readMarkedSections(before);
-const changed = [...readMarkedSections(after)].filter(([name, text]) => old.get(name) !== text).map(([name]) => name);
-if (after !== before) await writeFile(readmePath, after);
-console.log(changed.length > 0 ? `README.md: rewrote ${changed.join(', ')}` : 'README.md: its figures already match bench/results/');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const results = await readBenchResults(path.join(root, 'bench/results'));
+for (const file of await findFigureFiles(root)) {
+  const filePath = path.join(root, file);
+  const before = await readFile(filePath, 'utf8');
+  const after = await writeReadmeFigures(before, results, filePath);
+  const old = readMarkedSections(before);
+  const changed = [...readMarkedSections(after)].filter(([name, text]) => old.get(name) !== text).map(([name]) => name);
+  if (after !== before) await writeFile(filePath, after);
+  console.log(changed.length > 0 ? `${file}: rewrote ${changed.join(', ')}` : `${file}: its figures already match bench/results/`);
+}

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readBenchResults } from '../bench/lib/read-bench-results.ts';
+import { renderDocFigures } from '../bench/lib/doc-figures.ts';
 import { renderReadmeFigures } from '../bench/lib/readme-figures.ts';
-import { readMarkedSections, writeReadmeFigures } from '../bench/lib/write-readme-figures.ts';
+import { findFigureFiles, readMarkedSections, writeReadmeFigures } from '../bench/lib/write-readme-figures.ts';
 import { checkDocs } from './helpers/check-docs.ts';
 import { findStalePaths } from './helpers/find-stale-paths.ts';
 import { readRepository, type Repository } from './helpers/read-repository.ts';
@@ -126,13 +127,23 @@ describe('the repository', () => {
   });
 });
 
-describe('README.md benchmark figures', () => {
-  test('README.md - every marked section - holds what npm run bench:readme makes from bench/results/', async () => {
-    const readme = await readFile(readmePath, 'utf8');
-    const expected = readMarkedSections(await writeReadmeFigures(readme, await readBenchResults(resultsDir), readmePath));
-    const actual = readMarkedSections(readme);
-    assert.deepEqual([...actual.keys()].sort(), [...renderReadmeFigures(await readBenchResults(resultsDir)).keys()].sort());
-    for (const [name, text] of expected) assert.equal(actual.get(name), text, `<!-- ${name} --> is stale: run npm run bench:readme`);
+describe('benchmark figures in README.md and docs/', () => {
+  test('README.md and docs/ - every marked section - holds what npm run bench:readme makes from bench/results/', async () => {
+    const results = await readBenchResults(resultsDir);
+    const files = await findFigureFiles(root);
+    assert.deepEqual(files, ['README.md', 'docs/engines.md', 'docs/service-worker.md']);
+    const used = new Set<string>();
+    for (const file of files) {
+      const filePath = fileURLToPath(new URL(`../${file}`, import.meta.url));
+      const text = await readFile(filePath, 'utf8');
+      const actual = readMarkedSections(text);
+      for (const [name, figures] of readMarkedSections(await writeReadmeFigures(text, results, filePath))) {
+        assert.equal(actual.get(name), figures, `${file}: <!-- ${name} --> is stale: run npm run bench:readme`);
+        used.add(name);
+      }
+    }
+    const known = [...renderReadmeFigures(results).keys(), ...renderDocFigures(results).keys()];
+    assert.deepEqual([...used].sort(), known.sort(), 'every section the generator makes is shown somewhere');
   });
 
   test('README.md - the Benchmarks section outside its marked sections - states no measured figure', async () => {

@@ -5,106 +5,20 @@
  * committed results; the prose around the sections states none. write-readme-figures.ts puts
  * them in place.
  */
+import { day, kb, listOf, ms, pageRow, range, table, times, wrapProse } from './format-figures.ts';
+import type {
+  BenchResults,
+  FaultsResults,
+  FirefoxResults,
+  LayoutResults,
+  LayoutRow,
+  Machine,
+  PackagesResults,
+  PageResults,
+  PageRow,
+  StallResults,
+} from './read-bench-results.ts';
 import type { Spread } from './stats.ts';
-
-/** The result files the README draws on, as the benchmarks wrote them (the fields used here). */
-export interface BenchResults {
-  page: PageResults;
-  firefox: FirefoxResults;
-  stalls: StallResults[];
-  layout: LayoutResults;
-  packages: PackagesResults;
-  faults: FaultsResults;
-}
-
-interface Machine {
-  cpus: number;
-  cpuModel: string;
-  node: string;
-}
-
-interface PageRow {
-  scenario: string;
-  latencyMs: number;
-  variant: string;
-  failed: number;
-  renderedMs: Spread;
-  requests: number | null;
-  bytes: Spread;
-  moduleBytes: number | null;
-  chainDepth: number | null;
-  timeVsB: number | null;
-  bytesVsB: number | null;
-}
-
-interface PageResults {
-  date: string;
-  chromium: string;
-  machine: Machine;
-  reps: number;
-  durationS: number;
-  latencies: number[];
-  throughputMbps: number;
-  summary: PageRow[];
-}
-
-interface FirefoxResults {
-  date: string;
-  firefox: string;
-  reps: number;
-  latencyMs: number;
-  summary: Array<{ scenario: string; variant: string; renderedMs: Spread; timeVsB: number }>;
-}
-
-interface StallResults {
-  date: string;
-  rows: Array<{ condition: string; loads: number; stalls: number }>;
-}
-
-interface LayoutRow {
-  layout: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  pageBytes: number;
-  firstByteMs: Spread;
-  lastByteMs: Spread;
-}
-
-interface LayoutResults {
-  date: string;
-  machine: Machine;
-  seconds: number;
-  connections: number;
-  rounds: number;
-  samples: number;
-  delayMs: number;
-  slowPodlet: string;
-  summary: LayoutRow[];
-  cpuPages: number;
-  cpuReps: number;
-  cpu: Array<{ layout: string; acceptEncoding: string; cpuMsPerPage: Spread }>;
-}
-
-interface PackagesResults {
-  date: string;
-  chromium: string;
-  machine: Machine;
-  reps: number;
-  targetLatencyMs: number;
-  targets: Array<{ name: string; limit: string; met: boolean }>;
-  documents: Record<string, { htmlBrBytes: number; mapBrBytes: number }>;
-  bundles: { bytesByPackage: Record<string, Record<string, number>> };
-  packages: Array<{ package: string; specifiers: string[]; ownModules: number; rawBytes: number }>;
-  summary: Array<{ latencyMs: number; scenario: string; variant: string; renderedMs: Spread; bytes: Spread; modules: number }>;
-}
-
-interface FaultsResults {
-  date: string;
-  machine: Machine;
-  runSeconds: number;
-  results: Array<{ case: string; requestsPerSecond: Spread }>;
-}
 
 /** Section name → its Markdown, for every section the README may mark. */
 export function renderReadmeFigures(results: BenchResults): Map<string, string> {
@@ -121,35 +35,6 @@ export function renderReadmeFigures(results: BenchResults): Map<string, string> 
   ];
   return new Map(sections.map(([name, markdown]) => [name, wrapProse(markdown)]));
 }
-
-/** Paragraphs and list items wrapped at 100 columns, as the README's prose is; tables are left alone. */
-function wrapProse(markdown: string): string {
-  return markdown
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('|') || line.length <= 100) return line;
-      const indent = line.startsWith('- ') ? '  ' : '';
-      const lines: string[] = [];
-      let current = '';
-      for (const word of line.split(' ')) {
-        if (current && current.length + 1 + word.length > 100) {
-          lines.push(current);
-          current = indent + word;
-        } else current = current ? `${current} ${word}` : word;
-      }
-      return [...lines, current].join('\n');
-    })
-    .join('\n');
-}
-
-const day = (iso: string) => iso.slice(0, 10);
-const ms = (value: number) => `${Math.round(value)} ms`;
-const times = (value: number) => `${value.toFixed(2)}×`;
-const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const range = (spread: Spread) => `${Math.round(spread.min)}–${Math.round(spread.max)}`;
-const listOf = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
-const table = (header: string[], rows: string[][]) =>
-  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
 function renderRuns({ page, firefox, layout, packages, faults }: BenchResults): string {
   const rows = [
@@ -168,13 +53,6 @@ function renderRuns({ page, firefox, layout, packages, faults }: BenchResults): 
   const machines = new Set([page.machine, layout.machine, packages.machine, faults.machine].map(describe));
   const where = machines.size === 1 ? `Every run: ${[...machines][0]}, a shared machine.` : `Machines: ${[...machines].join('; ')}.`;
   return `${table(['benchmark', 'full tables', 'run on', 'browsers', 'took'], rows)}\n\n${where}`;
-}
-
-/** One row of bench:page's summary; throws when the results lack it, so a renamed variant is noticed. */
-function pageRow(page: PageResults, scenario: string, latencyMs: number, variant: string): PageRow {
-  const row = page.summary.find((r) => r.scenario === scenario && r.latencyMs === latencyMs && r.variant === variant);
-  if (!row) throw new Error(`bench/results/page.json has no ${scenario} row for ${variant} at ${latencyMs} ms`);
-  return row;
 }
 
 const PAGE_VARIANTS: Array<[string, string]> = [

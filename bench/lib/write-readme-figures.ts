@@ -1,16 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import prettier from 'prettier';
-import { renderReadmeFigures, type BenchResults } from './readme-figures.ts';
+import { walkFiles } from '../../runtime/shared/files/walk-files.ts';
+import type { BenchResults } from './read-bench-results.ts';
+import { renderDocFigures } from './doc-figures.ts';
+import { renderReadmeFigures } from './readme-figures.ts';
 
 const MARKER = /<!-- (bench:[\w-]+) -->([\s\S]*?)<!-- \/\1 -->/g;
 
 /**
- * `markdown` with every marked section (`<!-- bench:page -->` … `<!-- /bench:page -->`) holding
- * the figures renderReadmeFigures() makes from `results`, formatted as Prettier formats the file
- * at `filePath`. Text outside the markers is kept as it is. Throws on a section it does not know
+ * `markdown` (README.md, or a doc in docs/) with every marked section (`<!-- bench:page -->` …
+ * `<!-- /bench:page -->`) holding the figures renderReadmeFigures() or renderDocFigures() make
+ * from `results`, formatted as Prettier formats the file at `filePath`. Text outside the markers
+ * is kept as it is. Throws on a section it does not know
  * and on an opening marker without its closing one, so a typo cannot leave figures unchecked.
  */
 export async function writeReadmeFigures(markdown: string, results: BenchResults, filePath: string): Promise<string> {
-  const figures = renderReadmeFigures(results);
+  const figures = new Map([...renderReadmeFigures(results), ...renderDocFigures(results)]);
   const opened = [...markdown.matchAll(/<!-- (bench:[\w-]+) -->/g)].map((m) => m[1]!);
   const closed = new Set([...markdown.matchAll(/<!-- \/(bench:[\w-]+) -->/g)].map((m) => m[1]!));
   for (const name of opened) {
@@ -25,4 +31,12 @@ export async function writeReadmeFigures(markdown: string, results: BenchResults
 /** The marked sections of `markdown`, by name, with what they hold. */
 export function readMarkedSections(markdown: string): Map<string, string> {
   return new Map([...markdown.matchAll(MARKER)].map((m) => [m[1]!, m[2]!.trim()]));
+}
+
+/** The files that hold generated figures: README.md and every Markdown file in docs/ with a marker, relative to `root`. */
+export async function findFigureFiles(root: string): Promise<string[]> {
+  const docs = (await walkFiles(path.join(root, 'docs'))).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`);
+  const marked: string[] = [];
+  for (const file of docs) if ((await readFile(path.join(root, file), 'utf8')).includes('<!-- bench:')) marked.push(file);
+  return ['README.md', ...marked];
 }

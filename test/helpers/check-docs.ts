@@ -5,14 +5,14 @@
  *
  * It prints one line per problem and exits 1 when there is any: a repository path that a doc or a
  * comment cites and that does not exist (find-stale-paths.ts), an error code that is never used or
- * not in the catalogue (find-error-code-problems.ts), a benchmark figure in the README that
- * differs from bench/results/ (bench/lib/write-readme-figures.ts). test/docs.test.ts runs the same.
+ * not in the catalogue (find-error-code-problems.ts), a benchmark figure in the README or a doc
+ * that differs from bench/results/ (bench/lib/write-readme-figures.ts). test/docs.test.ts runs the same.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBenchResults } from '../../bench/lib/read-bench-results.ts';
-import { readMarkedSections, writeReadmeFigures } from '../../bench/lib/write-readme-figures.ts';
+import { findFigureFiles, readMarkedSections, writeReadmeFigures } from '../../bench/lib/write-readme-figures.ts';
 import { errorCatalogue } from '../../runtime/shared/errors.ts';
 import { isMain } from '../../runtime/shared/cli/is-main.ts';
 import { findErrorCodeProblems } from './find-error-code-problems.ts';
@@ -58,15 +58,18 @@ async function findErrorCodeProblemsIn(repository: Repository, read: Read): Prom
 }
 
 async function findStaleFigures(root: string): Promise<string[]> {
-  const readmePath = path.join(root, 'README.md');
-  const readme = await readFile(readmePath, 'utf8');
-  const expected = readMarkedSections(
-    await writeReadmeFigures(readme, await readBenchResults(path.join(root, 'bench/results')), readmePath),
-  );
-  const actual = readMarkedSections(readme);
-  return [...expected]
-    .filter(([name, text]) => actual.get(name) !== text)
-    .map(([name]) => `README.md: <!-- ${name} --> differs from what bench/results/ says: run npm run bench:readme`);
+  const results = await readBenchResults(path.join(root, 'bench/results'));
+  const problems: string[] = [];
+  for (const file of await findFigureFiles(root)) {
+    const text = await readFile(path.join(root, file), 'utf8');
+    const expected = readMarkedSections(await writeReadmeFigures(text, results, path.join(root, file)));
+    const actual = readMarkedSections(text);
+    for (const [name, figures] of expected) {
+      if (actual.get(name) !== figures)
+        problems.push(`${file}: <!-- ${name} --> differs from what bench/results/ says: run npm run bench:readme`);
+    }
+  }
+  return problems;
 }
 
 if (isMain(import.meta.url)) {
@@ -76,5 +79,5 @@ if (isMain(import.meta.url)) {
   if (problems.length > 0) {
     console.error(`docs: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
     process.exitCode = 1;
-  } else console.log('docs: every cited path exists, every error code is used and listed, the README matches bench/results/');
+  } else console.log('docs: every cited path exists, every error code is used and listed, every figure matches bench/results/');
 }
