@@ -4,7 +4,8 @@
  * carries one of these codes, an HTTP status and a message that tells the user what to fix.
  *
  * Codes are stable: a retired code stays here with `retired: true` and is never reused.
- * `docs/errors.md` lists the same codes; test/shared/errors.test.ts keeps the two in step.
+ * `docs/errors.md` lists the same codes; test/shared/errors.test.ts keeps the two in step and
+ * checks that runtime/ uses every code but the retired ones, and no other.
  */
 export interface ErrorDefinition {
   status: number;

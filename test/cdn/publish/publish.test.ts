@@ -52,6 +52,22 @@ describe('publishTarball()', () => {
     await assert.rejects(readFile(join(store, 'npm/needs-fs@1.0.0/meta.json')), { code: 'ENOENT' });
   });
 
+  test('a package whose main entry point esbuild cannot build - is refused with PODMAP_ERR_CDN_BUILD_FAILED, naming entry and error', async (t) => {
+    const dir = await makeTempDir(t);
+    const tgz = await packFixture(dir, {
+      'package.json': manifestOf('broken-main', '1.0.0', { exports: { '.': './index.js', './ok': './ok.js' } }),
+      'index.js': "export { missing } from './not-there.js';\n",
+      'ok.js': 'export const ok = 1;\n',
+    });
+    const store = join(dir, 'store');
+    await assert.rejects(publishTarball(store, tgz), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'PODMAP_ERR_CDN_BUILD_FAILED');
+      assert.match(error.message, /broken-main@1\.0\.0: \.: the build failed: Could not resolve "\.\/not-there\.js"/);
+      return true;
+    });
+    await assert.rejects(readFile(join(store, 'npm/broken-main@1.0.0/meta.json')), { code: 'ENOENT' });
+  });
+
   test('an existing version - throws PODMAP_ERR_CDN_VERSION_EXISTS and changes nothing', async (t) => {
     const dir = await makeTempDir(t);
     const store = join(dir, 'store');
@@ -154,6 +170,26 @@ describe('publishInstalledPackages()', () => {
     const again = await publishInstalledPackages(store, app);
     assert.deepEqual(again.published, []);
     assert.deepEqual(again.skipped.sort(), ['@acme/ws@0.1.0', 'a@1.0.0', 'b@2.0.0']);
+  });
+
+  test('a dependency whose main entry point cannot be built - is published with it marked unavailable; the package asked for is refused', async (t) => {
+    const dir = await makeTempDir(t);
+    const app = join(dir, 'app');
+    await writeTree(app, {
+      'package.json': JSON.stringify({ name: 'app', dependencies: { uses: '^1.0.0', broken: '^1.0.0' } }),
+      'node_modules/uses/package.json': manifestOf('uses', '1.0.0', { dependencies: { broken: '^1.0.0' } }),
+      'node_modules/uses/index.js': "export { ok } from 'broken/ok';\n",
+      'node_modules/broken/package.json': manifestOf('broken', '1.0.0', { exports: { '.': './index.js', './ok': './ok.js' } }),
+      'node_modules/broken/index.js': "export { missing } from './not-there.js';\n",
+      'node_modules/broken/ok.js': 'export const ok = 1;\n',
+    });
+    const store = join(dir, 'store');
+    const published = await publishInstalledPackages(store, app, ['uses']);
+    assert.deepEqual(published.published.sort(), ['broken@1.0.0', 'uses@1.0.0']);
+    const meta = JSON.parse(await readFile(join(store, 'npm/broken@1.0.0/meta.json'), 'utf8'));
+    assert.deepEqual(meta.build.entries, { './ok': '+/ok.js' });
+    assert.match(meta.build.unavailable['.'], /^the build failed: Could not resolve "\.\/not-there\.js"/);
+    await assert.rejects(publishInstalledPackages(join(dir, 'store-2'), app, ['broken']), { code: 'PODMAP_ERR_CDN_BUILD_FAILED' });
   });
 
   test('a package that is not installed - throws PODMAP_ERR_CDN_PACKAGE_UNKNOWN', async (t) => {

@@ -1,0 +1,125 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Spread } from './stats.ts';
+
+/**
+ * The result files the README's figures come from, read from `dir` (bench/results/): page.json,
+ * page-firefox.json, every page-stall*.json, layout.json, packages.json and faults.json.
+ */
+export async function readBenchResults(dir: string): Promise<BenchResults> {
+  const read = async (name: string) => JSON.parse(await readFile(path.join(dir, name), 'utf8'));
+  const stallFiles = (await readdir(dir)).filter((name) => /^page-stall(-\d+)?\.json$/.test(name)).sort();
+  return {
+    page: await read('page.json'),
+    firefox: await read('page-firefox.json'),
+    stalls: await Promise.all(stallFiles.map(read)),
+    layout: await read('layout.json'),
+    packages: await read('packages.json'),
+    faults: await read('faults.json'),
+  };
+}
+
+/** The result files the README draws on, as the benchmarks wrote them (the fields used here). */
+export interface BenchResults {
+  page: PageResults;
+  firefox: FirefoxResults;
+  stalls: StallResults[];
+  layout: LayoutResults;
+  packages: PackagesResults;
+  faults: FaultsResults;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+}
+
+export interface PageRow {
+  scenario: string;
+  latencyMs: number;
+  variant: string;
+  failed: number;
+  renderedMs: Spread;
+  requests: number | null;
+  bytes: Spread;
+  moduleBytes: number | null;
+  chainDepth: number | null;
+  timeVsB: number | null;
+  bytesVsB: number | null;
+  cdnModules: { median: number | null };
+  /** U+P SW only: the worker's install after home's load, its update after a release. */
+  installAfterLoadMs?: Spread;
+  updateWaitMs?: Spread;
+  updateBytes?: number;
+  updateCdnModules?: Spread;
+}
+
+export interface PageResults {
+  date: string;
+  chromium: string;
+  machine: Machine;
+  reps: number;
+  durationS: number;
+  latencies: number[];
+  throughputMbps: number;
+  summary: PageRow[];
+}
+
+export interface FirefoxResults {
+  date: string;
+  firefox: string;
+  reps: number;
+  latencyMs: number;
+  summary: Array<{ scenario: string; variant: string; renderedMs: Spread; timeVsB: number }>;
+}
+
+export interface StallResults {
+  date: string;
+  rows: Array<{ condition: string; loads: number; stalls: number }>;
+}
+
+export interface LayoutRow {
+  layout: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  pageBytes: number;
+  firstByteMs: Spread;
+  lastByteMs: Spread;
+}
+
+export interface LayoutResults {
+  date: string;
+  machine: Machine;
+  seconds: number;
+  connections: number;
+  rounds: number;
+  samples: number;
+  delayMs: number;
+  slowPodlet: string;
+  summary: LayoutRow[];
+  cpuPages: number;
+  cpuReps: number;
+  cpu: Array<{ layout: string; acceptEncoding: string; cpuMsPerPage: Spread }>;
+}
+
+export interface PackagesResults {
+  date: string;
+  chromium: string;
+  machine: Machine;
+  reps: number;
+  targetLatencyMs: number;
+  targets: Array<{ name: string; limit: string; met: boolean }>;
+  documents: Record<string, { htmlBrBytes: number; mapBrBytes: number }>;
+  bundles: { bytesByPackage: Record<string, Record<string, number>> };
+  packages: Array<{ package: string; specifiers: string[]; ownModules: number; rawBytes: number }>;
+  summary: Array<{ latencyMs: number; scenario: string; variant: string; renderedMs: Spread; bytes: Spread; modules: number }>;
+}
+
+export interface FaultsResults {
+  date: string;
+  machine: Machine;
+  runSeconds: number;
+  results: Array<{ case: string; requestsPerSecond: Spread }>;
+}

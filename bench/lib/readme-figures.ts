@@ -1,0 +1,292 @@
+/**
+ * The README's benchmark figures, rendered from what the benchmarks wrote to bench/results/*.json:
+ * one Markdown fragment per marked section (`<!-- bench:page -->` … `<!-- /bench:page -->`).
+ * Every figure the README gives for a benchmark comes from here, so none can drift from the
+ * committed results; the prose around the sections states none. write-readme-figures.ts puts
+ * them in place.
+ */
+import { day, kb, listOf, ms, pageRow, range, table, times, wrapProse } from './format-figures.ts';
+import type {
+  BenchResults,
+  FaultsResults,
+  FirefoxResults,
+  LayoutResults,
+  LayoutRow,
+  Machine,
+  PackagesResults,
+  PageResults,
+  PageRow,
+  StallResults,
+} from './read-bench-results.ts';
+import type { Spread } from './stats.ts';
+
+/** Section name → its Markdown, for every section the README may mark. */
+export function renderReadmeFigures(results: BenchResults): Map<string, string> {
+  const sections: Array<[string, string]> = [
+    ['bench:runs', renderRuns(results)],
+    ['bench:page', renderPage(results.page)],
+    ['bench:page-findings', renderPageFindings(results.page)],
+    ['bench:firefox', renderFirefox(results.firefox, results.stalls)],
+    ['bench:service-worker', renderServiceWorker(results.page)],
+    ['bench:layout', renderLayout(results.layout)],
+    ['bench:layout-cpu', renderLayoutCpu(results.layout)],
+    ['bench:packages', renderPackages(results.packages)],
+    ['bench:faults', renderFaults(results.faults)],
+  ];
+  return new Map(sections.map(([name, markdown]) => [name, wrapProse(markdown)]));
+}
+
+function renderRuns({ page, firefox, layout, packages, faults }: BenchResults): string {
+  const rows = [
+    [
+      '`bench:page`',
+      '`bench/results/page.md`',
+      day(page.date),
+      `${page.chromium}, ${firefox.firefox}`,
+      `${Math.round(page.durationS / 60)} min`,
+    ],
+    ['`bench:layout`', '`bench/results/layout.md`', day(layout.date), '—', '—'],
+    ['`bench:packages`', '`bench/results/packages.md`', day(packages.date), packages.chromium, '—'],
+    ['`bench:faults`', '`bench/results/faults.md`', day(faults.date), '—', `${Math.round(faults.runSeconds / 60)} min`],
+  ];
+  const describe = (m: Machine) => `${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}`;
+  const machines = new Set([page.machine, layout.machine, packages.machine, faults.machine].map(describe));
+  const where = machines.size === 1 ? `Every run: ${[...machines][0]}, a shared machine.` : `Machines: ${[...machines].join('; ')}.`;
+  return `${table(['benchmark', 'full tables', 'run on', 'browsers', 'took'], rows)}\n\n${where}`;
+}
+
+const PAGE_VARIANTS: Array<[string, string]> = [
+  ['U+P', 'U+P'],
+  ['U', 'U'],
+  ['U+P 7o', 'U+P 7o'],
+  ['B', 'B'],
+  ['S', 'S'],
+  ['U+P h1', 'U+P HTTP/1.1'],
+];
+
+function renderPage(page: PageResults): string {
+  const at = (scenario: string, variant: string, latencyMs = 40) => pageRow(page, scenario, latencyMs, variant);
+  const cell = (scenario: string, variant: string, value: (row: PageRow) => string, ratio?: (row: PageRow) => number | null) => {
+    const row = at(scenario, variant);
+    const relative = ratio?.(row);
+    return variant === 'U+P' && relative != null ? `${value(row)} (${times(relative)} B)` : value(row);
+  };
+  const rendered = (row: PageRow) => ms(row.renderedMs.median);
+  const rows: Array<[string, (variant: string) => string]> = [
+    ['cold home, rendered', (v) => cell('cold home', v, rendered, (r) => r.timeVsB)],
+    ['cold home, requests / KB', (v) => cell('cold home', v, (r) => `${r.requests} / ${kb(r.bytes.median)}`)],
+    ['home → search, rendered', (v) => cell('home → search', v, rendered, (r) => r.timeVsB)],
+    [
+      'home → search, KB fetched',
+      (v) =>
+        cell(
+          'home → search',
+          v,
+          (r) => kb(r.bytes.median),
+          (r) => r.bytesVsB,
+        ),
+    ],
+    ['revisit home, rendered', (v) => cell('revisit home', v, rendered)],
+  ];
+  const header = ['40 ms latency', ...PAGE_VARIANTS.map(([, title]) => title)];
+  const body = rows.map(([title, value]) => [title, ...PAGE_VARIANTS.map(([variant]) => value(variant))]);
+  const slow = (variant: string) => at('cold home', variant, 150);
+  const up40 = at('cold home', 'U+P').renderedMs;
+  const b40 = at('cold home', 'B').renderedMs;
+  return [
+    `${page.reps} repetitions per variant at ${listOf(page.latencies.map(String))} ms latency and ${page.throughputMbps} Mbit/s; medians:`,
+    table(header, body),
+    `At 150 ms latency a cold home is ${ms(slow('U+P').renderedMs.median)} for U+P against ${ms(slow('B').renderedMs.median)} for B ` +
+      `(${times(slow('U+P').timeVsB!)}). Over its ${page.reps} repetitions at 40 ms a cold home took ${range(up40)} ms with U+P and ` +
+      `${range(b40)} ms with B.`,
+  ].join('\n\n');
+}
+
+function renderPageFindings(page: PageResults): string {
+  const at = (scenario: string, variant: string, latencyMs = 40) => pageRow(page, scenario, latencyMs, variant);
+  const cold = (variant: string, latencyMs = 40) => at('cold home', variant, latencyMs);
+  const next = (variant: string) => at('home → search', variant);
+  return [
+    `- **A first visit costs ${times(cold('U+P').timeVsB!)} one bundle at 40 ms and ${times(cold('U+P', 150).timeVsB!)} at 150 ms.** ` +
+      `The cost is per module in the browser (${cold('U+P').requests} requests against ${cold('B').requests}), not the network: ` +
+      `preloading brings the request chain to ${cold('U+P').chainDepth}, a bundle's is ${cold('B').chainDepth} (U, without ` +
+      `preloads, has a chain of ${cold('U').chainDepth} and takes ${times(cold('U').timeVsB!)} B).`,
+    `- **Moving between pages fetches ${kb(next('U+P').bytes.median)} KB against a per-page bundle's ${kb(next('B').bytes.median)} KB** ` +
+      `(${times(next('U+P').bytesVsB!)}), in ${times(next('U+P').timeVsB!)} its time, because only the new podlet's module is ` +
+      `fetched; a split build (S) fetches ${kb(next('S').bytes.median)} KB, but then every team builds together and deploys together.`,
+    '- **No team rebuilds anything for a shared library upgrade**: the next page gets the newest minor from the CDN; bundles must ' +
+      'be rebuilt and redeployed.',
+    `- **HTTP/2 matters**: over HTTP/1.1 the same cold home takes ${times(cold('U+P h1').timeVsB!)} B at 40 ms and ` +
+      `${times(cold('U+P h1', 150).timeVsB!)} at 150 ms.`,
+  ].join('\n');
+}
+
+function renderFirefox(firefox: FirefoxResults, stalls: StallResults[]): string {
+  const row = (scenario: string, variant: string) => {
+    const found = firefox.summary.find((r) => r.scenario === scenario && r.variant === variant);
+    if (!found) throw new Error(`bench/results/page-firefox.json has no ${scenario} row for ${variant}`);
+    return found;
+  };
+  const compare = (scenario: string, named: boolean) =>
+    `${ms(row(scenario, 'U+P').renderedMs.median)}${named ? ' with U+P' : ''} against ${ms(row(scenario, 'B').renderedMs.median)}` +
+    `${named ? ' with B' : ''} (${times(row(scenario, 'U+P').timeVsB)})`;
+  const count = (keep: (condition: string) => boolean) => {
+    const rows = stalls.flatMap((run) => run.rows).filter((r) => keep(r.condition));
+    return `${rows.reduce((n, r) => n + r.stalls, 0)} in ${rows.reduce((n, r) => n + r.loads, 0)}`;
+  };
+  const firefoxCondition = (condition: string) => condition.startsWith('firefox');
+  return (
+    `At ${firefox.latencyMs} ms in Firefox (${firefox.firefox}, ${firefox.reps} repetitions) a cold home takes ` +
+    `${compare('cold home', true)}, and home → search ${compare('home → search', false)}. Stalled cold loads at 0 ms in ` +
+    `\`bench/stall.ts\`: ${count((c) => c.endsWith('-emu'))} with Chromium's network emulation, ` +
+    `${count((c) => !c.endsWith('-emu') && !firefoxCondition(c))} in Chromium without it, ${count(firefoxCondition)} in Firefox.`
+  );
+}
+
+function renderServiceWorker(page: PageResults): string {
+  const at = (scenario: string, variant: string, latencyMs = 40) => pageRow(page, scenario, latencyMs, variant);
+  const added = (latencyMs: number) => {
+    const delta = at('home → search', 'U+P SW', latencyMs).renderedMs.median - at('home → search', 'U+P', latencyMs).renderedMs.median;
+    return `${delta >= 0 ? '+' : '−'}${ms(Math.abs(delta))} at ${latencyMs} ms`;
+  };
+  const offline = at('offline reload', 'U+P SW');
+  const offlineWithout = at('offline reload', 'U+P');
+  const firstVisit = at('cold home', 'U+P SW').bytes.median - at('cold home', 'U+P').bytes.median;
+  return (
+    `Once the worker is installed, home → search fetches ${kb(at('home → search', 'U+P SW').moduleBytes!)} KB of modules ` +
+    `(without it: ${kb(at('home → search', 'U+P').moduleBytes!)} KB, the search podlet). At 40 ms a revisit in a new tab ` +
+    `takes ${ms(at('revisit home', 'U+P SW').renderedMs.median)} with it and ${ms(at('revisit home', 'U+P').renderedMs.median)} ` +
+    `without; a reload offline renders in ${ms(offline.renderedMs.median)} (${range(offline.renderedMs)}) where ` +
+    `${offlineWithout.failed === offlineWithout.renderedMs.n || offlineWithout.renderedMs.n === 0 ? 'the page without it fails' : `the page without it takes ${ms(offlineWithout.renderedMs.median)}`}. ` +
+    `A controlling worker changes moving between pages by ${listOf(page.latencies.map(added))} latency, and a first visit ` +
+    `fetches ${kb(firstVisit)} KB more, the worker and what it precaches.`
+  );
+}
+
+function layoutRow(layout: LayoutResults, name: string): LayoutRow {
+  const row = layout.summary.find((r) => r.layout === name);
+  if (!row) throw new Error(`bench/results/layout.json has no summary for ${name}`);
+  return row;
+}
+
+function renderLayout(layout: LayoutResults): string {
+  const podmap = layoutRow(layout, 'podmap');
+  const podium = layoutRow(layout, 'podium');
+  const cells = (row: LayoutRow) => [
+    String(Math.round(row.requestsPerSecond)),
+    `${row.p50Ms} ms`,
+    `${row.p99Ms} ms`,
+    `${row.firstByteMs.median.toFixed(1)} ms`,
+    `${row.lastByteMs.median.toFixed(1)} ms`,
+  ];
+  return [
+    `${layout.connections} connections, ${layout.rounds} rounds of ${layout.seconds} s; then ${layout.slowPodlet} answering ` +
+      `${layout.delayMs} ms late, ${layout.samples} pages one at a time (medians):`,
+    table(
+      ['', 'req/s', 'p50', 'p99', `first byte, ${layout.slowPodlet} +${layout.delayMs} ms`, 'last byte'],
+      [
+        ['podmap layout', ...cells(podmap)],
+        ['`@podium/layout`', ...cells(podium)],
+      ],
+    ),
+    `podmap serves ${times(podmap.requestsPerSecond / podium.requestsPerSecond)} Podium's requests per second, p99 ` +
+      `${podmap.p99Ms} against ${podium.p99Ms} ms, and its first byte leaves ` +
+      `${ms(podium.firstByteMs.median - podmap.firstByteMs.median)} earlier when one podlet is slow.`,
+  ].join('\n\n');
+}
+
+function renderLayoutCpu(layout: LayoutResults): string {
+  const cpu = (name: string, encoding: string) => {
+    const row = layout.cpu.find((r) => r.layout === name && r.acceptEncoding === encoding);
+    if (!row) throw new Error(`bench/results/layout.json has no CPU row for ${name} with ${encoding}`);
+    return row.cpuMsPerPage;
+  };
+  const spread = (s: Spread) => `${s.median.toFixed(2)} ms (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+  const encodings: Array<[string, string]> = [
+    ['none', 'no Accept-Encoding'],
+    ['br, gzip', '`br, gzip`'],
+  ];
+  const rows = [
+    ['podmap layout', ...encodings.map(([e]) => spread(cpu('podmap', e)))],
+    ['`@podium/layout`', ...encodings.map(([e]) => spread(cpu('podium', e)))],
+    ['podmap ÷ Podium', ...encodings.map(([e]) => times(cpu('podmap', e).median / cpu('podium', e).median))],
+  ];
+  return [
+    `${layout.cpuPages.toLocaleString('en')} pages × ${layout.cpuReps} repetitions, median (min–max):`,
+    table(['CPU per page', ...encodings.map(([, title]) => title)], rows),
+    `podmap's page is ${kb(layoutRow(layout, 'podmap').pageBytes)} KB against Podium's ${kb(layoutRow(layout, 'podium').pageBytes)} KB.`,
+  ].join('\n\n');
+}
+
+function renderPackages(packages: PackagesResults): string {
+  const latency = packages.targetLatencyMs;
+  const at = (scenario: string, variant: string) => {
+    const row = packages.summary.find((r) => r.latencyMs === latency && r.scenario === scenario && r.variant === variant);
+    if (!row) throw new Error(`bench/results/packages.json has no ${scenario} row for ${variant} at ${latency} ms`);
+    return row;
+  };
+  const target = (words: string) => {
+    const found = packages.targets.find((t) => t.name.includes(words));
+    return found ? `${found.limit.replace(/ \(.*\)$/, '')}: ${found.met ? 'met' : 'missed'}` : '—';
+  };
+  const [cold, bundle] = [at('cold', 'podmap'), at('cold', 'bundle')];
+  const [second, secondBundle] = [at('second page', 'podmap'), at('second page', 'bundle')];
+  const document = packages.documents['podmap /']!;
+  const oneEntry = packages.packages.filter((p) => p.specifiers.length === 1);
+  const within = oneEntry.filter((p) => p.ownModules <= 3).map((p) => p.ownModules);
+  const over = oneEntry.filter((p) => p.ownModules > 3).map((p) => `${p.specifiers[0]}: ${p.ownModules}`);
+  const modules = `${Math.min(...within)}–${Math.max(...within)}${over.length ? ` (${over.join(', ')})` : ''}`;
+  const rows = [
+    [
+      'cold page, rendered',
+      `${ms(cold.renderedMs.median)} (${times(cold.renderedMs.median / bundle.renderedMs.median)})`,
+      ms(bundle.renderedMs.median),
+      target('until rendered'),
+    ],
+    [
+      'cold page, modules / KB',
+      `${cold.modules} / ${kb(cold.bytes.median)} KB (${times(cold.bytes.median / bundle.bytes.median)})`,
+      `${bundle.modules} / ${kb(bundle.bytes.median)} KB`,
+      target('bytes over the network'),
+    ],
+    ['HTML + import map (br)', `${kb(document.htmlBrBytes)} KB (map ${kb(document.mapBrBytes)} KB)`, '—', target('HTML plus import map')],
+    ['modules per one-entry package', modules, '—', target('modules per imported package')],
+    [
+      'second page',
+      `${ms(second.renderedMs.median)}, ${second.modules} modules, ${kb(second.bytes.median)} KB`,
+      `${ms(secondBundle.renderedMs.median)}, ${kb(secondBundle.bytes.median)} KB`,
+      '—',
+    ],
+  ];
+  const kept = packages.bundles.bytesByPackage['/'] ?? {};
+  const gaps = packages.packages
+    .filter((p) => kept[p.package] !== undefined)
+    .sort((a, b) => b.rawBytes - kept[b.package]! - (a.rawBytes - kept[a.package]!))
+    .slice(0, 3)
+    .map((p) => `${p.package} ${kb(p.rawBytes)} KB against ${kb(kept[p.package]!)} KB`);
+  return [
+    `${latency} ms latency, ${packages.reps} repetitions, medians:`,
+    table([`${latency} ms latency`, 'podmap', 'bundle', 'target'], rows),
+    `The largest gaps between a package's build and what the bundle keeps of it (minified): ${gaps.join(', ')}.`,
+  ].join('\n\n');
+}
+
+function renderFaults(faults: FaultsResults): string {
+  const rate = (name: string) => {
+    const row = faults.results.find((r) => r.case === name);
+    if (!row) throw new Error(`bench/results/faults.json has no case ${name}`);
+    return row.requestsPerSecond.median;
+  };
+  const healthy = rate('healthy');
+  const cases: Array<[string, string]> = [
+    ['stopped', 'a podlet stopped'],
+    ['hanging', 'one hanging'],
+    ['killed mid-round', 'one killed mid-round'],
+    ['version flap', 'one flapping its version'],
+    ['CDN stopped', 'the CDN stopped'],
+  ];
+  return (
+    `Its req/s against healthy (${day(faults.date)}, medians of rounds): ` +
+    `${cases.map(([name, words]) => `${times(rate(name) / healthy)} with ${words}`).join(', ')}.`
+  );
+}
