@@ -89,6 +89,30 @@ describe('buildBrowserPackage()', () => {
     assert.equal(module.hasFs, false);
   });
 
+  test('imports of JSON, text, TypeScript and a file without an extension - are built in, with declarations, a source map and a README beside them', async () => {
+    const manifest: PackageManifest = { name: 'data-lib', version: '1.0.0', main: 'index.js' };
+    const build = await buildBrowserPackage(
+      manifest,
+      filesOf({
+        'package.json': JSON.stringify(manifest),
+        'index.js':
+          "import data from './data.json';\nimport notes from './notes.txt';\nimport { twice } from './twice.ts';\nimport helper from './lib/helper';\n" +
+          'export const answer = twice(data.half) + helper.offset;\nexport { notes };\n',
+        'data.json': '{ "half": 20 }',
+        'notes.txt': 'plain text',
+        'twice.ts': 'export const twice = (n: number): number => n * 2;\n',
+        'lib/helper': 'module.exports = { offset: 2 };\n',
+        'index.d.ts': 'export declare const answer: number;\n',
+        'index.js.map': '{"version":3,"sources":[],"mappings":""}',
+        'README.md': '# data-lib\n',
+      }),
+    );
+    assert.deepEqual(build!.build.unavailable, {});
+    const module = await load(text(build, '+/index.js'));
+    assert.equal(module.answer, 42);
+    assert.equal(module.notes, 'plain text');
+  });
+
   test('an entry point that needs a Node built-in - is left out and marked unavailable, with the reason', async () => {
     const manifest: PackageManifest = { name: 'mixed', version: '1.0.0', exports: { '.': './index.js', './server': './server.js' } };
     const build = await buildBrowserPackage(
