@@ -33,6 +33,7 @@ import { measurePublish, summarisePublish, type PublishVersion } from './lib/mea
 import { prepareCheckout, type Checkout } from './lib/prepare-checkout.ts';
 import { judgeLinearity, reportPublish } from './lib/report-publish.ts';
 import { describeMachine } from './lib/stats.ts';
+import { waitForUrl } from './lib/wait-for-url.ts';
 
 /**
  * The last commit before the CDN's browser builds: 0f15242 (their error codes and metadata
@@ -119,35 +120,12 @@ async function benchServe(): Promise<void> {
     console.log(`bench: the serve part needs ${missing.join(' and ')} (Debian's wrk and nginx); skipped`);
     return;
   }
-  interface Result {
-    server: string;
-    case: string;
-    path: string;
-    bytes: number;
-    requestsPerSecond: number;
-    p99Ms: number;
-    errors: number;
-  }
-
   const dir = await mkdtemp(join(tmpdir(), 'podmap-bench-'));
   await chmod(dir, 0o755);
   const store = join(dir, 'store');
   await publishInstalledPackages(store, root, ['lit']);
 
-  // Pick the files: the smallest and largest JavaScript module of lit-html.
-  const meta = JSON.parse(await readFile(join(store, 'npm/lit-html@3.3.3/meta.json'), 'utf8')) as {
-    files: Record<string, { size: number }>;
-  };
-  const js = Object.entries(meta.files)
-    .filter(([path]) => path.endsWith('.js'))
-    .sort(([, a], [, b]) => a.size - b.size);
-  const [smallPath, small] = js[0]!;
-  const [largePath, large] = js.at(-1)!;
-  const cases = [
-    { case: 'small file', path: `/npm/lit-html@3.3.3/${smallPath}`, bytes: small.size },
-    { case: 'large file', path: `/npm/lit-html@3.3.3/${largePath}`, bytes: large.size },
-    { case: 'alias redirect', path: '/npm/lit-html@3/lit-html.js', bytes: 0 },
-  ];
+  const cases = await pickServeCases(store);
 
   const podmap = createCdnServer({ storeDir: store });
   await new Promise<void>((resolve) => podmap.listen(0, '127.0.0.1', resolve));
@@ -160,9 +138,9 @@ async function benchServe(): Promise<void> {
   const conf = generateNginxConfig({ storeDir: store, port: nginxPort }).replace('worker_processes auto;', 'worker_processes 1;');
   await writeFile(join(prefix, 'nginx.conf'), conf);
   const nginx = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'inherit' });
-  await waitFor(`http://127.0.0.1:${nginxPort}/`);
+  await waitForUrl(`http://127.0.0.1:${nginxPort}/`);
 
-  const results: Result[] = [];
+  const results: ServeResult[] = [];
   try {
     for (const c of cases) {
       for (const [server, port] of [
@@ -185,6 +163,52 @@ async function benchServe(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
+  await writeServeResults(cases, results);
+}
+
+async function wrk(url: string): Promise<{ requestsPerSecond: number; p99Ms: number; errors: number }> {
+  const { stdout } = await run('/usr/bin/wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
+  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+  const p99Ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : Number.NaN;
+  const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  return { requestsPerSecond: rps, p99Ms, errors };
+}
+
+/** One wrk run of one server on one case. */
+interface ServeResult {
+  server: string;
+  case: string;
+  path: string;
+  bytes: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  errors: number;
+}
+
+type ServeCase = { case: string; path: string; bytes: number };
+
+/** The serve part's cases: the smallest and largest JavaScript module of lit-html, and an alias redirect. */
+async function pickServeCases(store: string): Promise<ServeCase[]> {
+  // Pick the files: the smallest and largest JavaScript module of lit-html.
+  const meta = JSON.parse(await readFile(join(store, 'npm/lit-html@3.3.3/meta.json'), 'utf8')) as {
+    files: Record<string, { size: number }>;
+  };
+  const js = Object.entries(meta.files)
+    .filter(([path]) => path.endsWith('.js'))
+    .sort(([, a], [, b]) => a.size - b.size);
+  const [smallPath, small] = js[0]!;
+  const [largePath, large] = js.at(-1)!;
+  return [
+    { case: 'small file', path: `/npm/lit-html@3.3.3/${smallPath}`, bytes: small.size },
+    { case: 'large file', path: `/npm/lit-html@3.3.3/${largePath}`, bytes: large.size },
+    { case: 'alias redirect', path: '/npm/lit-html@3/lit-html.js', bytes: 0 },
+  ];
+}
+
+/** Writes bench/results/cdn.json and cdn.md from the serve part's results, and prints the table. */
+async function writeServeResults(cases: readonly ServeCase[], results: readonly ServeResult[]): Promise<void> {
   const environment = {
     node: process.version,
     cpus: cpus().length,
@@ -215,26 +239,4 @@ async function benchServe(): Promise<void> {
   `;
   await writeFile(join(root, 'bench/results/cdn.md'), md);
   console.log(`\n${md}`);
-}
-
-async function wrk(url: string): Promise<{ requestsPerSecond: number; p99Ms: number; errors: number }> {
-  const { stdout } = await run('/usr/bin/wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
-  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
-  const p99Ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : Number.NaN;
-  const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  return { requestsPerSecond: rps, p99Ms, errors };
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`nothing answers at ${url}`);
 }

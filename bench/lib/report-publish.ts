@@ -43,39 +43,8 @@ export function reportPublish(
   versions: readonly PublishVersion[],
   context: { date: string; machine: string; rounds: number; sizes: readonly number[]; notes: readonly string[] },
 ): string {
-  const summaries = summarisePublish(runs);
   const [older, newer] = versions.length === 2 ? versions : [undefined, versions[0]!];
-  const cell = (s: Spread) => `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
-  const ratio = (s: Spread) => (s.n ? `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : '–');
-  const rows = context.sizes.map((files) => {
-    const of = (v: PublishVersion | undefined) => summaries.find((s) => s.version === v?.label && s.files === files);
-    const [o, n] = [of(older), of(newer)];
-    const both = (pick: (s: PublishSummary) => Spread) => [...(older ? [o ? cell(pick(o)) : '–'] : []), n ? cell(pick(n)) : '–'];
-    const paired = (measure: 'ms' | 'cpuMs') => (older ? [ratio(pairedRatio(runs, files, newer!.label, older.label, measure))] : []);
-    return [
-      files.toLocaleString('en-US'),
-      ...both((s) => s.msPer1000),
-      ...paired('ms'),
-      ...both((s) => s.cpuMsPer1000),
-      ...paired('cpuMs'),
-      [o, n].map((s) => (s ? (s.ms.median / 1000).toFixed(1) : '–')).join(' / '),
-      n ? String(n.built) : '–',
-      [o, n].map((s) => (s ? s.maxRssMiB.toFixed(0) : '–')).join(' / '),
-    ];
-  });
-  const versionsCell = older ? 'old / new' : 'new';
-  const header = [
-    'files',
-    ...(older ? ['old: ms per 1,000 files'] : []),
-    'new: ms per 1,000 files',
-    ...(older ? ['new ÷ old'] : []),
-    ...(older ? ['old: CPU ms per 1,000'] : []),
-    'new: CPU ms per 1,000',
-    ...(older ? ['new ÷ old, CPU'] : []),
-    `s per publish (${versionsCell})`,
-    'new: built modules',
-    `peak RSS MiB (${versionsCell})`,
-  ];
+  const { header, rows } = publishTable(runs, older, newer!, context.sizes);
   const linearity = judgeLinearity(runs, versions).map(
     (l) =>
       `- ${l.version}: at ${Math.max(...context.sizes).toLocaleString('en-US')} files, ${l.cpuGrowth.toFixed(2)}× the CPU time per 1,000 files ` +
@@ -102,4 +71,46 @@ export function reportPublish(
     ...(context.notes.length ? ['', ...context.notes.map((n) => `Note: ${n}`)] : []),
     '',
   ].join('\n');
+}
+
+/** The table's header and rows: per size, each version's figures and the paired ratios. */
+function publishTable(
+  runs: readonly PublishRun[],
+  older: PublishVersion | undefined,
+  newer: PublishVersion,
+  sizes: readonly number[],
+): { header: string[]; rows: string[][] } {
+  const summaries = summarisePublish(runs);
+  const cell = (s: Spread) => `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+  const ratio = (s: Spread) => (s.n ? `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : '–');
+  const rows = sizes.map((files) => {
+    const of = (v: PublishVersion | undefined) => summaries.find((s) => s.version === v?.label && s.files === files);
+    const [o, n] = [of(older), of(newer)];
+    const both = (pick: (s: PublishSummary) => Spread) => [...(older ? [o ? cell(pick(o)) : '–'] : []), n ? cell(pick(n)) : '–'];
+    const paired = (measure: 'ms' | 'cpuMs') => (older ? [ratio(pairedRatio(runs, files, newer.label, older.label, measure))] : []);
+    return [
+      files.toLocaleString('en-US'),
+      ...both((s) => s.msPer1000),
+      ...paired('ms'),
+      ...both((s) => s.cpuMsPer1000),
+      ...paired('cpuMs'),
+      [o, n].map((s) => (s ? (s.ms.median / 1000).toFixed(1) : '–')).join(' / '),
+      n ? String(n.built) : '–',
+      [o, n].map((s) => (s ? s.maxRssMiB.toFixed(0) : '–')).join(' / '),
+    ];
+  });
+  const versionsCell = older ? 'old / new' : 'new';
+  const header = [
+    'files',
+    ...(older ? ['old: ms per 1,000 files'] : []),
+    'new: ms per 1,000 files',
+    ...(older ? ['new ÷ old'] : []),
+    ...(older ? ['old: CPU ms per 1,000'] : []),
+    'new: CPU ms per 1,000',
+    ...(older ? ['new ÷ old, CPU'] : []),
+    `s per publish (${versionsCell})`,
+    'new: built modules',
+    `peak RSS MiB (${versionsCell})`,
+  ];
+  return { header, rows };
 }
