@@ -7,8 +7,9 @@
  * the time per 1,000 files stays flat as size grows. The old version is the tree of commit
  * BEFORE_BROWSER_BUILDS, prepared once in .cache/ (git archive and npm ci, a minute or so;
  * bench/lib/prepare-checkout.ts); without git history or a registry its column is left out with
- * a note. Writes bench/results/cdn-publish.json and cdn-publish.md. About 10 minutes on an idle
- * 2-core machine; BENCH_QUICK=1 runs 1,000 and 5,000 files once each, in about a minute.
+ * a note. Writes bench/results/cdn-publish.json and cdn-publish.md. A default run takes 14
+ * CPU-minutes: 30 minutes on a shared 2-core machine under a load of about 15 (on an idle one,
+ * estimated from that, about 10); BENCH_QUICK=1 runs 1,000 and 5,000 files once, in a minute.
  *
  * serve: podmap's CDN server and nginx serving the same store, measured with wrk over loopback.
  * Publishes lit 3 into a temp store, starts createCdnServer() and nginx with
@@ -68,7 +69,8 @@ if (parts.includes('serve')) await benchServe();
 process.exit(0);
 
 async function benchPublish(): Promise<void> {
-  const notes: string[] = [];
+  const began = performance.now();
+  const notes: string[] = quick ? ['BENCH_QUICK=1: a check that the benchmark runs, not figures to quote.'] : [];
   const versions: PublishVersion[] = [];
   const before = await findOldVersion();
   if (before.dir === null) notes.push(`the version before browser builds is left out: ${before.reason}.`);
@@ -85,6 +87,7 @@ async function benchPublish(): Promise<void> {
   console.log(`bench: publishing ${sizes.join(', ')} files through ${versions.map((v) => v.label).join(' and ')}, ${rounds} round(s)`);
   const tsxLoader = import.meta.resolve('tsx');
   const runs = await measurePublish(versions, sizes, rounds, tsxLoader, console.log);
+  const minutes = (performance.now() - began) / 60_000;
   const m = await describeMachine();
   const date = new Date().toISOString();
   const machine = `Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB`;
@@ -93,9 +96,9 @@ async function benchPublish(): Promise<void> {
   await mkdir(join(root, 'bench/results'), { recursive: true });
   await writeFile(
     join(root, 'bench/results/cdn-publish.json'),
-    JSON.stringify({ date, machine, rounds, sizes, versions, notes, summaries, linearity, runs }, null, 2) + '\n',
+    JSON.stringify({ date, machine, rounds, sizes, minutes, versions, notes, summaries, linearity, runs }, null, 2) + '\n',
   );
-  const md = reportPublish(runs, versions, { date: date.slice(0, 10), machine, rounds, sizes, notes });
+  const md = reportPublish(runs, versions, { date: date.slice(0, 10), machine, rounds, sizes, notes, minutes });
   await writeFile(join(root, 'bench/results/cdn-publish.md'), md);
   console.log(`\n${md}`);
 }
@@ -230,13 +233,13 @@ async function writeServeResults(cases: readonly ServeCase[], results: readonly 
   });
   const md = `# CDN benchmark: podmap's server vs nginx
 
-  \`npx tsx bench/cdn.ts\` — ${new Date().toISOString().slice(0, 10)}, ${environment.tool}, ${seconds} s per case, ${connections} connections, 2 threads,
-  loopback, no Accept-Encoding (identity bodies). Node ${process.version} (one process), nginx with one worker, on ${environment.cpus} × ${environment.cpu}.
+\`npx tsx bench/cdn.ts\` — ${new Date().toISOString().slice(0, 10)}, ${environment.tool}, ${seconds} s per case, ${connections} connections, 2 threads,
+loopback, no Accept-Encoding (identity bodies). Node ${process.version} (one process), nginx with one worker, on ${environment.cpus} × ${environment.cpu}.
 
-  | case | URL | podmap req/s | podmap p99 ms | nginx req/s | nginx p99 ms |
-  | --- | --- | ---: | ---: | ---: | ---: |
-  ${rows.join('\n')}
-  `;
+| case | URL | podmap req/s | podmap p99 ms | nginx req/s | nginx p99 ms |
+| --- | --- | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+`;
   await writeFile(join(root, 'bench/results/cdn.md'), md);
   console.log(`\n${md}`);
 }

@@ -1,37 +1,53 @@
 import { markdownTable, type Spread } from './stats.ts';
 import { pairedRatio, summarisePublish, type PublishRun, type PublishSummary, type PublishVersion } from './measure-publish.ts';
 
-/** Per 1,000 files at the largest size over at the smallest beyond this, publishing is called super-linear. */
+/** A rise in time per 1,000 files beyond this factor from one size to the next counts as growth. */
 export const LINEAR_TOLERANCE = 1.2;
 
 /** What the publish report says about one version's growth with size. */
 export interface Linearity {
   version: string;
-  /** Median wall-clock ms per 1,000 files at the largest size ÷ at the smallest. */
-  growth: number;
-  /** The same of CPU ms per 1,000 files. */
-  cpuGrowth: number;
-  /** From the CPU time, which the machine's other load disturbs less than the wall clock. */
+  /** Median CPU ms per 1,000 files at each size, smallest first. */
+  cpuMsPer1000: Array<{ files: number; median: number }>;
+  /** Median CPU ms per 1,000 files at the largest size ÷ at the smallest. */
+  overall: number;
+  /** The largest rise from one size to the next: median ÷ median, and whether the rounds' ranges overlap. */
+  worstStep: { from: number; to: number; growth: number; overlapping: boolean } | null;
   verdict: 'linear' | 'super-linear' | 'sub-linear';
 }
 
 /**
- * Whether each version's median time per 1,000 files stays flat from the smallest size to the
- * largest: super-linear when it grows by more than LINEAR_TOLERANCE, sub-linear when it falls by
- * as much (a fixed cost spread over more files).
+ * Whether each version's CPU time per 1,000 files (which the machine's other load disturbs less
+ * than the wall clock) stays flat as size grows: super-linear when it rises by more than
+ * LINEAR_TOLERANCE from one size to the next and every round of the larger size is above every
+ * round of the smaller, so noise alone cannot make the call; sub-linear when it falls by as much
+ * from the smallest size to the largest (a fixed cost spread over more files); else linear.
  */
 export function judgeLinearity(runs: readonly PublishRun[], versions: readonly PublishVersion[]): Linearity[] {
   const summaries = summarisePublish(runs);
   return versions.map(({ label }) => {
     const mine = summaries.filter((s) => s.version === label).sort((a, b) => a.files - b.files);
-    const [first, last] = [mine[0], mine.at(-1)];
-    const ratio = (of: (s: PublishSummary) => number) => (first && last && first !== last ? of(last) / of(first) : Number.NaN);
-    const growth = ratio((s) => s.msPer1000.median);
-    const cpuGrowth = ratio((s) => s.cpuMsPer1000.median);
-    const verdict = cpuGrowth > LINEAR_TOLERANCE ? 'super-linear' : cpuGrowth < 1 / LINEAR_TOLERANCE ? 'sub-linear' : 'linear';
-    return { version: label, growth, cpuGrowth, verdict };
+    let worstStep: Linearity['worstStep'] = null;
+    let rising = false;
+    for (let i = 1; i < mine.length; i++) {
+      const [before, after] = [mine[i - 1]!.cpuMsPer1000, mine[i]!.cpuMsPer1000];
+      const growth = after.median / before.median;
+      const overlapping = after.min <= before.max;
+      if (growth > LINEAR_TOLERANCE && !overlapping) rising = true;
+      if (!worstStep || growth > worstStep.growth) worstStep = { from: mine[i - 1]!.files, to: mine[i]!.files, growth, overlapping };
+    }
+    const overall = mine.length > 1 ? mine.at(-1)!.cpuMsPer1000.median / mine[0]!.cpuMsPer1000.median : Number.NaN;
+    const verdict = rising ? 'super-linear' : overall < 1 / LINEAR_TOLERANCE ? 'sub-linear' : 'linear';
+    const cpuMsPer1000 = mine.map((s) => ({ files: s.files, median: s.cpuMsPer1000.median }));
+    return { version: label, cpuMsPer1000, overall, worstStep, verdict };
   });
 }
+
+const verdictText: Record<Linearity['verdict'], string> = {
+  linear: '**linear**',
+  'super-linear': '**super-linear**: it grows faster than the file count',
+  'sub-linear': '**linear at most**: it falls as size grows (a fixed cost spread over more files)',
+};
 
 /**
  * The markdown of bench/results/cdn-publish.md: per size, each version's ms per 1,000 files
@@ -41,15 +57,19 @@ export function judgeLinearity(runs: readonly PublishRun[], versions: readonly P
 export function reportPublish(
   runs: readonly PublishRun[],
   versions: readonly PublishVersion[],
-  context: { date: string; machine: string; rounds: number; sizes: readonly number[]; notes: readonly string[] },
+  context: { date: string; machine: string; rounds: number; sizes: readonly number[]; notes: readonly string[]; minutes: number },
 ): string {
   const [older, newer] = versions.length === 2 ? versions : [undefined, versions[0]!];
   const { header, rows } = publishTable(runs, older, newer!, context.sizes);
-  const linearity = judgeLinearity(runs, versions).map(
-    (l) =>
-      `- ${l.version}: at ${Math.max(...context.sizes).toLocaleString('en-US')} files, ${l.cpuGrowth.toFixed(2)}× the CPU time per 1,000 files ` +
-      `it takes at ${Math.min(...context.sizes).toLocaleString('en-US')} (wall clock ${l.growth.toFixed(2)}×): **${l.verdict}**.`,
-  );
+  const count = (n: number) => n.toLocaleString('en-US');
+  const linearity = judgeLinearity(runs, versions).map((l) => {
+    const bySize = l.cpuMsPer1000.map((s) => s.median.toFixed(0)).join(' → ');
+    const step = l.worstStep
+      ? `; largest rise from one size to the next ${l.worstStep.growth.toFixed(2)}× (${count(l.worstStep.from)} → ${count(l.worstStep.to)} files, ` +
+        `rounds ${l.worstStep.overlapping ? 'overlapping' : 'apart'})`
+      : '';
+    return `- ${l.version}: CPU ms per 1,000 files ${bySize}; largest size ÷ smallest ${l.overall.toFixed(2)}×${step}: ${verdictText[l.verdict]}.`;
+  });
   return [
     '# CDN benchmark: publishing large tarballs',
     '',
@@ -58,14 +78,17 @@ export function reportPublish(
     'Each tarball is a generated icon set (bench/lib/generate-icon-tarball.ts) with exactly that many files, package.json included: per icon an ES module, a ' +
       'CommonJS module and their two declarations at the package root, indexes re-exporting every icon, `exports` with "." and "./*". ' +
       'Every publish is `publishTarball()` of the version under test, timed alone in a fresh Node process, on an empty store after a ' +
-      `200-file warm-up publish into it. ${context.rounds} rounds; in each, both versions publish every size, in alternating order. ` +
+      `200-file warm-up publish into it. ${context.rounds} rounds; in each, both versions publish every size, in alternating order ` +
+      `(${context.minutes.toFixed(0)} minutes in all). ` +
       'Median (min–max) over the rounds; new ÷ old is the ratio of the two publishes of the same round, median (min–max). ' +
       'CPU is user + system time of the publishing process (its zlib and fs thread pool included) and of the processes it started (esbuild).',
     '',
     markdownTable(header, rows),
     '',
-    `Versions: old is ${older?.label ?? '(left out)'}, new is ${newer!.label}. Linear: CPU time per 1,000 files from the smallest size to the largest, ` +
-      `flat within ${LINEAR_TOLERANCE}× (the wall clock moves with the machine's other load).`,
+    `Versions: old is ${older?.label ?? '(left out)'}, new is ${newer!.label}. Linear or not, from the CPU time per 1,000 files (the wall clock moves ` +
+      `more with the machine's other load): super-linear if it rises by more than ${LINEAR_TOLERANCE}× from one size to the next with every round ` +
+      `of the larger size above every round of the smaller; sub-linear if it falls by as much from the smallest size to the largest (a fixed cost ` +
+      `spread over more files).`,
     '',
     ...linearity,
     ...(context.notes.length ? ['', ...context.notes.map((n) => `Note: ${n}`)] : []),
