@@ -1,11 +1,12 @@
 import { IMMUTABLE_CACHE_CONTROL } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { packageKinds } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError, type ErrorCode } from '../../shared/errors.ts';
+import { PACKAGE_NAME_PART } from '../../shared/is-package-name.ts';
 
 // Stricter than the file location's patterns, because names and versions end up in JSON bodies
-// and in paths of the store index: a name part as validatePackageName allows it, an exact
-// version as parseVersionRef allows it (no build metadata), an alias as "3" or "0.1".
-const part = '[A-Za-z0-9_~-][A-Za-z0-9._~-]*';
+// and in paths of the store index: a name part as isPackageName allows it (PACKAGE_NAME_PART),
+// an exact version as parseVersionRef allows it (no build metadata), an alias as "3" or "0.1".
+const part = PACKAGE_NAME_PART;
 const kind = `(?<podmap_kind>${packageKinds.join('|')})`;
 const name = `(?<podmap_name>(?:@${part}/)?${part})`;
 const exact = '(?<podmap_version>[0-9]+\\.[0-9]+\\.[0-9]+(?:-[0-9A-Za-z.-]+)?)';
