@@ -47,7 +47,7 @@ const OVERRIDES_MODULES: Record<string, string> = {
  */
 export function createLayout(options: LayoutOptions): Layout {
   validateLayoutOptions(options);
-  const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
+  const composer = createPageComposer(options);
   for (const [path, page] of Object.entries(options.pages)) {
     for (const name of page.podlets) {
       if (!composer.podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);

@@ -65,24 +65,33 @@ function readErrorBody(body: string): { code?: string; message?: string } {
 
 /** The CDN client's cache bounds, in entries; see docs/resilience.md for what they cost in memory. */
 export interface CdnCacheSizes {
-  /** Version lists (default 2,000: a few hundred bytes to a few KB each). */
+  /** Version lists (a few hundred bytes to a few KB each); default: DEFAULT_CDN_CACHE_SIZES. */
   versions?: number;
-  /** Package maps (default 500: 2–70 KB of JSON each for lit's packages). */
+  /** Package maps (2–70 KB of JSON each for lit's packages); default: DEFAULT_CDN_CACHE_SIZES. */
   packageMaps?: number;
-  /** Per-file metadata of exact versions (default 500: 3–95 KB of JSON each for lit's packages). */
+  /** Per-file metadata of exact versions (3–95 KB of JSON each for lit's packages); default: DEFAULT_CDN_CACHE_SIZES. */
   metadata?: number;
 }
 
 /** The default bounds: far above the packages of any one layout's pages, so a bound is only ever reached by abuse or churn. */
 export const DEFAULT_CDN_CACHE_SIZES: Required<CdnCacheSizes> = { versions: 2000, packageMaps: 500, metadata: 500 };
 
+/** How long the layout waits for an answer from the CDN unless told otherwise, in ms. */
+export const DEFAULT_CDN_TIMEOUT_MS = 3000;
+
+/**
+ * How long version lists and package maps are kept unless told otherwise, in ms: a publish
+ * changes them, and a new minor reaches every page within this time without a redeploy.
+ */
+export const DEFAULT_VERSIONS_TTL_MS = 60_000;
+
 type Cache = LruCache<string, { at: number; value: Promise<unknown> }>;
 
 /**
  * The layout's connection to the asset CDN (docs/cdn.md). Per-file metadata of an exact version
  * never changes, so it is kept until evicted; version lists and package maps are kept for
- * `versionsTtlMs` (default 60 s), because a publish changes them: a new minor reaches every page
- * within that time without a redeploy. Each cache is an LRU bounded by `cacheSizes`, so package
+ * `versionsTtlMs` (default DEFAULT_VERSIONS_TTL_MS), because a publish changes them. Requests
+ * wait `timeoutMs` (default DEFAULT_CDN_TIMEOUT_MS). Each cache is an LRU bounded by `cacheSizes`, so package
  * names a layout sees once (or an attacker makes up) cannot grow it for ever. Failed look-ups
  * are not kept here: the page build that made them is (createAssetsCache's back-off). A 4xx answer throws a CdnRefusal (except a 404 for a version list or metadata,
  * which is null); a network failure, a time-out, a 5xx or a body that is not JSON throws
@@ -93,8 +102,8 @@ export function createCdnClient(
   options: { timeoutMs?: number; versionsTtlMs?: number; cacheSizes?: CdnCacheSizes } = {},
 ): CdnClient {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
-  const timeoutMs = options.timeoutMs ?? 3000;
-  const versionsTtlMs = options.versionsTtlMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CDN_TIMEOUT_MS;
+  const versionsTtlMs = options.versionsTtlMs ?? DEFAULT_VERSIONS_TTL_MS;
   const sizes = { ...DEFAULT_CDN_CACHE_SIZES, ...options.cacheSizes };
   const versionLists: Cache = createLruCache(sizes.versions);
   const packageMaps: Cache = createLruCache(sizes.packageMaps);

@@ -1,10 +1,17 @@
 /** Thresholds of a podlet's circuit breaker; see createCircuitBreaker(). */
 export interface CircuitBreakerOptions {
-  /** Consecutive failed or timed-out content requests that open the circuit (default 5). */
+  /** Consecutive failed or timed-out content requests that open the circuit; default: DEFAULT_CIRCUIT_BREAKER. */
   failureThreshold?: number;
-  /** While the circuit is open, the podlet is probed in the background this often, one probe at a time, in ms (default 500). */
+  /** While the circuit is open, the podlet is probed in the background this often, one probe at a time, in ms; default: DEFAULT_CIRCUIT_BREAKER. */
   probeIntervalMs?: number;
 }
+
+/**
+ * The thresholds a circuit breaker has unless told otherwise: five failures in a row is a podlet
+ * that is down, not one that had a bad request; a probe every half second brings it back into
+ * pages soon after it recovers, at two requests a second to a podlet that is down (docs/resilience.md).
+ */
+export const DEFAULT_CIRCUIT_BREAKER: Required<CircuitBreakerOptions> = { failureThreshold: 5, probeIntervalMs: 500 };
 
 /** What to do with one content request: send it, or serve the fallback without a request. */
 export type CircuitDecision = 'request' | 'open';
@@ -43,8 +50,8 @@ export interface CircuitBreakerHooks {
  * Timers are unref'd, so an open circuit never keeps a process alive; `stop()` ends them.
  */
 export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBreakerHooks): CircuitBreaker {
-  const threshold = options.failureThreshold ?? 5;
-  const intervalMs = options.probeIntervalMs ?? 500;
+  const threshold = options.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold;
+  const intervalMs = options.probeIntervalMs ?? DEFAULT_CIRCUIT_BREAKER.probeIntervalMs;
   let failures = 0;
   let state: CircuitBreaker['state'] = 'closed';
   let timer: ReturnType<typeof setTimeout> | undefined;

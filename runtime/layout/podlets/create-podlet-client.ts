@@ -8,6 +8,18 @@ import type { PodletState } from './podlet-state.ts';
 import { USER_HEADER } from './podlet-context.ts';
 import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
 
+/** How long each manifest, fallback and content request may take unless the layout says otherwise (`timeoutMs`), in ms. */
+export const DEFAULT_PODLET_TIMEOUT_MS = 1000;
+
+/** The least time between two manifest refetches that new releases trigger unless the layout says otherwise (`refetchIntervalMs`), in ms. */
+export const DEFAULT_REFETCH_INTERVAL_MS = 1000;
+
+/**
+ * How long after a failed manifest fetch a podlet without a manifest is asked again at the
+ * earliest, in ms: a podlet that is down costs a request every few seconds, not one per page.
+ */
+export const MANIFEST_RETRY_MS = 2000;
+
 /** The layout's connection to one registered podlet; see createPodletClient(). */
 export interface PodletClient {
   readonly name: string;
@@ -15,8 +27,8 @@ export interface PodletClient {
   /** The cached state, or null while no valid manifest has been seen. */
   readonly state: PodletState | null;
   /**
-   * Fetches the manifest again (at most one fetch at a time, and after a failure not more often
-   * than every 2 s unless `force`). Resolves with the state, or null if there is none.
+   * Fetches the manifest again (at most one fetch at a time, and while there is no state not more
+   * often than every MANIFEST_RETRY_MS unless `force`). Resolves with the state, or null if there is none.
    */
   refresh(force?: boolean): Promise<PodletState | null>;
   /** Fetches the content with these request headers; on time-out, error or a non-2xx status, or while its circuit is open (no request), answers the cached fallback. */
@@ -35,14 +47,14 @@ export interface ContentResult {
 
 /** Options of createPodletClient(); createPodletClients() passes all but name and URL through. */
 export interface PodletClientOptions {
-  /** Time-out of each manifest, fallback and content request, in ms (default 1,000). */
+  /** Time-out of each manifest, fallback and content request, in ms; default DEFAULT_PODLET_TIMEOUT_MS. */
   timeoutMs?: number;
   /** Called when a fetched manifest or podmap.json differs from the cached one (not on every refetch). */
   onChange?: () => void;
   log?: (error: PodmapError, podlet: string) => void;
-  /** The circuit breaker's thresholds (defaults: open after 5 failures, probed in the background every 500 ms while open). */
+  /** The circuit breaker's thresholds; defaults: DEFAULT_CIRCUIT_BREAKER. */
   circuitBreaker?: CircuitBreakerOptions;
-  /** The least time between two manifest refetches that content responses' versions trigger, in ms (default 1,000). */
+  /** The least time between two manifest refetches that content responses' versions trigger, in ms; default DEFAULT_REFETCH_INTERVAL_MS. */
   refetchIntervalMs?: number;
 }
 
@@ -57,7 +69,8 @@ export interface PodletClientOptions {
  * gets a map for the new release.
  */
 export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PODLET_TIMEOUT_MS;
+  const refetchIntervalMs = options.refetchIntervalMs ?? DEFAULT_REFETCH_INTERVAL_MS;
   const log = options.log ?? ((error, podlet) => console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`));
   const say = (code: PodmapError['code'], detail: string) => log(new PodmapError(code, detail), options.name);
   let state: PodletState | null = null;
@@ -70,10 +83,9 @@ export function createPodletClient(options: PodletClientOptions & { name: string
     say,
   });
   const refetches = createRefetchLimiter({
-    intervalMs: options.refetchIntervalMs ?? 1000,
+    intervalMs: refetchIntervalMs,
     refetch: () => client.refresh(true),
-    onLimited: () =>
-      say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${options.refetchIntervalMs ?? 1000} ms`),
+    onLimited: () => say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${refetchIntervalMs} ms`),
   });
 
   const load = () =>
@@ -87,7 +99,7 @@ export function createPodletClient(options: PodletClientOptions & { name: string
     },
     refresh(force = false): Promise<PodletState | null> {
       if (refreshing) return refreshing;
-      if (!force && state === null && Date.now() - lastAttempt < 2000) return Promise.resolve(null);
+      if (!force && state === null && Date.now() - lastAttempt < MANIFEST_RETRY_MS) return Promise.resolve(null);
       lastAttempt = Date.now();
       refreshing = load()
         .then((next) => {
