@@ -109,43 +109,51 @@ export function createCdnClient(
   const packageMaps: Cache = createLruCache(sizes.packageMaps);
   const metadataCache: Cache = createLruCache(sizes.metadata);
 
-  async function getJson(url: string, notFound: 'null' | 'refuse'): Promise<unknown> {
-    const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE' });
-    if (response.status === 404 && notFound === 'null') return null;
-    if (response.status >= 400 && response.status < 500) throw new CdnRefusal(url, response.status, response.text);
-    if (response.status !== 200) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} answered ${response.status}`);
-    try {
-      return JSON.parse(response.text);
-    } catch {
-      throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} did not answer JSON`);
-    }
-  }
-
-  function cached<T>(cache: Cache, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    cache.set(key, { at: Date.now(), value });
-    value.catch(() => cache.get(key)?.value === value && cache.delete(key));
-    return value;
-  }
+  const getJson = (url: string, notFound: 'null' | 'refuse') => fetchCdnJson(url, timeoutMs, notFound);
 
   return {
     base,
     versions(name, kind = 'npm') {
       const url = cdnApiUrl(base, 'versions', kind, name);
-      return cached(versionLists, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
+      return cachedFor(versionLists, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
     },
     packageMap(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'map', kind, name, version);
-      return cached(packageMaps, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
+      return cachedFor(packageMaps, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
     },
     metadata(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'metadata', kind, name, version);
-      return cached(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
+      return cachedFor(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
     },
     fileUrl: (kind, name, version, file = '') => cdnFileUrl(base, kind, name, version, file),
   };
+}
+
+/**
+ * GETs a CDN JSON endpoint: the parsed body of a 200; null for a 404 when `notFound` is "null";
+ * a CdnRefusal for any other 4xx; PODMAP_ERR_CDN_UNREACHABLE for a network failure, a time-out,
+ * another status or a body that is not JSON.
+ */
+async function fetchCdnJson(url: string, timeoutMs: number, notFound: 'null' | 'refuse'): Promise<unknown> {
+  const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE' });
+  if (response.status === 404 && notFound === 'null') return null;
+  if (response.status >= 400 && response.status < 500) throw new CdnRefusal(url, response.status, response.text);
+  if (response.status !== 200) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} answered ${response.status}`);
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} did not answer JSON`);
+  }
+}
+
+/** `load()`'s promise for `key`, from `cache` while younger than `ttlMs`; a rejected one leaves the cache at once. */
+function cachedFor<T>(cache: Cache, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
+  const value = load();
+  cache.set(key, { at: Date.now(), value });
+  value.catch(() => cache.get(key)?.value === value && cache.delete(key));
+  return value;
 }
 
 /**

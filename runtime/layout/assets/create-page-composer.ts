@@ -70,12 +70,9 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     onChange: () => cachedAssets.clear(),
   });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
-  // A failed build is answered from the cache during its back-off: log it once, not per page.
-  const logged = new WeakSet<object>();
+  const fallBack = createFailureFallback();
   // A page's refusals and problems are re-derived at every build: each distinct line once a minute.
   const warnRefusal = createRepeatLimiter(REFUSAL_LOG_INTERVAL_MS);
-  let firstFetch: Promise<void> | null = null;
-  let firstDone = false;
 
   function build(names: readonly string[]): Promise<PageAssets> {
     return buildPageAssets({
@@ -92,25 +89,12 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
   return {
     podlets,
     cdn,
-    async ensureManifests() {
-      // Every request that arrives while the first fetch runs waits for it too: before, only the
-      // first one did, and a burst of first requests served every podlet's (empty) fallback.
-      if (!firstFetch) {
-        firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
-          firstDone = true;
-        });
-      }
-      if (!firstDone) return firstFetch;
-      for (const client of podlets.values()) if (!client.state) void client.refresh();
-    },
+    ensureManifests: createManifestFetcher(podlets),
     async assetsFor(names) {
       try {
         return await cachedAssets(names);
       } catch (error) {
-        const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
-        if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
-        logged.add(podmapError);
-        return fallbackAssets(names, podmapError);
+        return fallBack(names, error);
       }
     },
     async refresh() {
@@ -120,5 +104,40 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     close() {
       for (const client of podlets.values()) client.close();
     },
+  };
+}
+
+/**
+ * What assetsFor answers when a page's assets cannot be built: every podlet on its fallback, and
+ * the error logged the first time it is seen. A failed build is answered from the cache during
+ * its back-off, so the same error comes back for every page until then: logged once, not per page.
+ */
+function createFailureFallback(): (names: readonly string[], error: unknown) => PageAssets {
+  const logged = new WeakSet<object>();
+  return (names, error) => {
+    const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
+    if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+    logged.add(podmapError);
+    return fallbackAssets(names, podmapError);
+  };
+}
+
+/**
+ * PageComposer.ensureManifests for these clients: the first call fetches every manifest and
+ * every call made while that runs waits for it too (before, only the first one did, and a burst
+ * of first requests served every podlet's empty fallback); later calls start fetches for the
+ * podlets still without a manifest and return at once.
+ */
+function createManifestFetcher(podlets: ReadonlyMap<string, PodletClient>): () => Promise<void> {
+  let firstFetch: Promise<void> | null = null;
+  let firstDone = false;
+  return async () => {
+    if (!firstFetch) {
+      firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
+        firstDone = true;
+      });
+    }
+    if (!firstDone) return firstFetch;
+    for (const client of podlets.values()) if (!client.state) void client.refresh();
   };
 }

@@ -54,27 +54,16 @@ export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBre
   const intervalMs = options.probeIntervalMs ?? DEFAULT_CIRCUIT_BREAKER.probeIntervalMs;
   let failures = 0;
   let state: CircuitBreaker['state'] = 'closed';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-
-  const scheduleProbe = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      options
-        .probe()
-        .catch(() => false)
-        .then((ok) => {
-          if (stopped || state !== 'open') return;
-          if (!ok) return scheduleProbe();
-          state = 'closed';
-          failures = 0;
-          options.onClose?.();
-        });
-    }, intervalMs);
-    timer.unref?.();
-  };
-
+  const probes = createProbeLoop(
+    intervalMs,
+    options.probe,
+    () => state === 'open',
+    () => {
+      state = 'closed';
+      failures = 0;
+      options.onClose?.();
+    },
+  );
   return {
     get state() {
       return state;
@@ -88,8 +77,41 @@ export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBre
       if (failures < threshold) return;
       state = 'open';
       options.onOpen?.(failures, intervalMs);
-      scheduleProbe();
+      probes.start();
     },
+    stop: () => probes.stop(),
+  };
+}
+
+/**
+ * Runs `probe` `intervalMs` after `start()`, and again `intervalMs` after each probe that failed
+ * (a rejection is a failure), until one succeeds while `wanted()` holds (then `onSuccess`), or
+ * `stop()`. One probe at a time, however slow; timers are unref'd.
+ */
+function createProbeLoop(
+  intervalMs: number,
+  probe: () => Promise<boolean>,
+  wanted: () => boolean,
+  onSuccess: () => void,
+): { start(): void; stop(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const start = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      probe()
+        .catch(() => false)
+        .then((ok) => {
+          if (stopped || !wanted()) return;
+          if (!ok) return start();
+          onSuccess();
+        });
+    }, intervalMs);
+    timer.unref?.();
+  };
+  return {
+    start,
     stop() {
       stopped = true;
       clearTimeout(timer);
