@@ -14,8 +14,11 @@ import {
   reindexStore,
 } from './index.ts';
 
+/** The port the CDN serves on when PODMAP_CDN_PORT does not say otherwise. */
+export const DEFAULT_CDN_PORT = 7700;
+
 const usage = `usage: npm run cdn -- [command]
-  (no command)                              serve the store on PODMAP_CDN_PORT (default 7700)
+  (no command)                              serve the store on PODMAP_CDN_PORT (default ${DEFAULT_CDN_PORT})
   publish <file.tgz>                        publish an npm tarball (npm pack output)
   publish <folder>                          publish the packages that folder's package.json depends on, as installed
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
@@ -35,7 +38,7 @@ export async function runCdnCommand(args: string[]): Promise<void> {
     const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
     await listenFromEnv(
       { listen: (port, host) => listenOn(server, port, host) },
-      { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: 7700 },
+      { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: DEFAULT_CDN_PORT },
     );
   } else if (command === 'publish' && rest.length === 1) {
     const target = path.resolve(rest[0]!);

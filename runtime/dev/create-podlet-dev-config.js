@@ -17,14 +17,17 @@ const OWN_MODULE = /^\/public\/([\w./-]+)\.js$/;
 /** Another podlet's exposed modules: `/-/podlets/<name>/<file>.js`. */
 const OTHER_MODULE = /^\/-\/podlets\/([\w-]+)\/([\w./-]+)\.js$/;
 
+/** The dev server's port when neither `port` nor PODMAP_DEV_PORT says otherwise. */
+export const DEFAULT_DEV_PORT = 8000;
+
 /**
  * Creates the dev server config for the podlet in `podletDir` (its package.json, server.ts,
- * assets/). Port from PODMAP_DEV_PORT, default 8000; 0 picks a free one. The podlet's server.ts
+ * assets/). Port from PODMAP_DEV_PORT, default DEFAULT_DEV_PORT; 0 picks a free one. The podlet's server.ts
  * runs in-process on a free port to render the preview's fragment, so run `npm run build` once
  * before (server.ts reads the compiled entries; the browser never gets them).
  */
 // eslint-disable-next-line max-lines-per-function -- one @web/dev-server config object, its middleware and plugin inline where they are used
-export function createPodletDevConfig({ podletDir, port = Number(process.env.PODMAP_DEV_PORT ?? 8000) }) {
+export function createPodletDevConfig({ podletDir, port = Number(process.env.PODMAP_DEV_PORT ?? DEFAULT_DEV_PORT) }) {
   const name = path.basename(podletDir);
   const podletPath = path.relative(rootDir, podletDir).split(path.sep).join('/');
   const sourceOf = (dir, file) => {

@@ -66,32 +66,7 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
     byPackage.set(need.pkg, list);
   }
   for (const pkg of [...byPackage.keys()].sort()) {
-    const versions = (available[pkg] ?? []).filter((v) => semver.valid(v) && !semver.prerelease(v));
-    // Ranges repeat across podlets (a hundred podlets on "^3.1.0"): each is matched once.
-    const newestMatch = new Map<string, string | null>();
-    const newestFor = (range: string) => {
-      if (!newestMatch.has(range)) newestMatch.set(range, semver.validRange(range) ? semver.maxSatisfying(versions, range) : null);
-      return newestMatch.get(range)!;
-    };
-    const lines = new Map<string, VersionNeed[]>();
-    for (const need of byPackage.get(pkg)!) {
-      const newest = newestFor(need.range);
-      if (!newest) {
-        plan.unsatisfied.push(need);
-        continue;
-      }
-      const line = compatibilityLine(newest);
-      (lines.get(line) ?? lines.set(line, []).get(line)!).push(need);
-    }
-    const chosen = new Map<VersionNeed, string>();
-    for (const group of lines.values()) {
-      const ranges = [...new Set(group.map((n) => n.range))];
-      const shared = semver.maxSatisfying(
-        versions.filter((v) => ranges.every((range) => semver.satisfies(v, range))),
-        '*',
-      );
-      for (const need of group) chosen.set(need, shared ?? newestFor(need.range)!);
-    }
+    const chosen = chooseVersions(byPackage.get(pkg)!, available[pkg] ?? [], plan.unsatisfied);
     if (chosen.size === 0) continue;
     const top = pickTopLevel(chosen);
     plan.topLevel[pkg] = top;
@@ -110,6 +85,42 @@ export function planVersions(needs: readonly VersionNeed[], available: Record<st
   const key = (n: VersionNeed) => `${n.pkg}\0${n.podlet ?? ''}\0${n.range}`;
   plan.unsatisfied.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return plan;
+}
+
+/**
+ * The version each need of one package gets: needs whose newest match falls in the same
+ * compatibility line share the newest version that satisfies all of their ranges, or each keeps
+ * its own newest match when none does. Needs nothing satisfies go to `unsatisfied`. Prereleases
+ * are never chosen.
+ */
+function chooseVersions(needs: readonly VersionNeed[], available: readonly string[], unsatisfied: VersionNeed[]): Map<VersionNeed, string> {
+  const versions = available.filter((v) => semver.valid(v) && !semver.prerelease(v));
+  // Ranges repeat across podlets (a hundred podlets on "^3.1.0"): each is matched once.
+  const newestMatch = new Map<string, string | null>();
+  const newestFor = (range: string) => {
+    if (!newestMatch.has(range)) newestMatch.set(range, semver.validRange(range) ? semver.maxSatisfying(versions, range) : null);
+    return newestMatch.get(range)!;
+  };
+  const lines = new Map<string, VersionNeed[]>();
+  for (const need of needs) {
+    const newest = newestFor(need.range);
+    if (!newest) {
+      unsatisfied.push(need);
+      continue;
+    }
+    const line = compatibilityLine(newest);
+    (lines.get(line) ?? lines.set(line, []).get(line)!).push(need);
+  }
+  const chosen = new Map<VersionNeed, string>();
+  for (const group of lines.values()) {
+    const ranges = [...new Set(group.map((n) => n.range))];
+    const shared = semver.maxSatisfying(
+      versions.filter((v) => ranges.every((range) => semver.satisfies(v, range))),
+      '*',
+    );
+    for (const need of group) chosen.set(need, shared ?? newestFor(need.range)!);
+  }
+  return chosen;
 }
 
 /**

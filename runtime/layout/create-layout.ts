@@ -47,12 +47,8 @@ const OVERRIDES_MODULES: Record<string, string> = {
  */
 export function createLayout(options: LayoutOptions): Layout {
   validateLayoutOptions(options);
-  const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
-  for (const [path, page] of Object.entries(options.pages)) {
-    for (const name of page.podlets) {
-      if (!composer.podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);
-    }
-  }
+  const composer = createPageComposer(options);
+  assertKnownPodlets(options.pages, composer.podlets);
   const overrides = options.overrides ? { allowedHosts: options.overrides === true ? undefined : options.overrides.allowedHosts } : null;
   const worker = resolveServiceWorker(options.serviceWorker, Object.keys(options.pages));
   const servePage = createPageServer(composer, {
@@ -92,6 +88,15 @@ export function createLayout(options: LayoutOptions): Layout {
     close: () => composer.close(),
     listen: (port, host = '127.0.0.1') => listenOn(createServer(handle), port, host),
   };
+}
+
+/** Throws PODMAP_ERR_CONFIG_UNKNOWN_PODLET when a page uses a podlet that is not registered. */
+function assertKnownPodlets(pages: LayoutOptions['pages'], podlets: ReadonlyMap<string, PodletClient>): void {
+  for (const [path, page] of Object.entries(pages)) {
+    for (const name of page.podlets) {
+      if (!podlets.has(name)) throw createConfigError('PODMAP_ERR_CONFIG_UNKNOWN_PODLET', `page "${path}" uses podlet "${name}"`);
+    }
+  }
 }
 
 /** The overrides API's own routes: its browser modules, and the notice's "Clear" form. */

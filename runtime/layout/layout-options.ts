@@ -21,7 +21,7 @@ export interface LayoutOptions {
   podlets: Record<string, string>;
   /** URL path → page. */
   pages: Record<string, LayoutPage>;
-  /** Per-podlet time-out for manifests and content, in ms. Default 1000. */
+  /** Per-podlet time-out for manifests and content, in ms. Default: DEFAULT_PODLET_TIMEOUT_MS. */
   timeoutMs?: number;
   /** 'native' (default) or 'shim' (es-module-shims shim mode everywhere). */
   mode?: HeadOptions['mode'];
@@ -40,12 +40,12 @@ export interface LayoutOptions {
   /**
    * Import-map overrides for development (docs/overrides.md): a `podmap-overrides` cookie may
    * point a bare specifier or a whole podlet at a URL on one of `allowedHosts` (default
-   * localhost, 127.0.0.1, [::1]). Off by default; never turn it on in production without reading
+   * DEFAULT_ALLOWED_HOSTS: this machine only). Off by default; never turn it on in production without reading
    * that document. When on, every page also loads the small console API
    * (`/-/podmap/overrides.js`).
    */
   overrides?: boolean | { allowedHosts?: string[] };
-  /** How long a page's import map and preloads are kept before they are rebuilt in the background, in ms. Default 60 000. */
+  /** How long a page's import map and preloads are kept before they are rebuilt in the background, in ms. Default: DEFAULT_ASSETS_TTL_MS. */
   assetsTtlMs?: number;
   /**
    * The site's origin, sent to podlets as `podium-mount-origin` ("https://www.example.com").
@@ -67,15 +67,15 @@ export interface LayoutOptions {
   namespaces?: Record<string, string[]>;
   /**
    * Each podlet's circuit breaker (docs/resilience.md): after `failureThreshold` failures in a row
-   * (default 5) its fallback is served at once, with no request, while the podlet is probed in the
-   * background every `probeIntervalMs` (default 500); the first probe that succeeds closes it.
+   * its fallback is served at once, with no request, while the podlet is probed in the background
+   * every `probeIntervalMs`; the first probe that succeeds closes it. Defaults: DEFAULT_CIRCUIT_BREAKER.
    */
   circuitBreaker?: CircuitBreakerOptions;
-  /** The least time between two manifest refetches of one podlet that new releases trigger, in ms. Default 1,000. */
+  /** The least time between two manifest refetches of one podlet that new releases trigger, in ms. Default: DEFAULT_REFETCH_INTERVAL_MS. */
   refetchIntervalMs?: number;
-  /** How many pages' assets are kept, least recently used out first. Default 500. */
+  /** How many pages' assets are kept, least recently used out first. Default: DEFAULT_MAX_PAGES. */
   maxPages?: number;
-  /** Bounds of the CDN client's caches. Defaults: 2,000 version lists, 500 package maps, 500 metadata. */
+  /** Bounds of the CDN client's caches. Defaults: DEFAULT_CDN_CACHE_SIZES. */
   cdnCacheSizes?: CdnCacheSizes;
   /**
    * A generated service worker (docs/service-worker.md) that precaches every page's modules and

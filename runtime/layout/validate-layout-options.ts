@@ -1,6 +1,6 @@
 import { createConfigError } from '../shared/errors.ts';
 import { isHttpUrl } from '../shared/html.ts';
-import { isPackageName } from '../shared/validate-podmap-document.ts';
+import { isPackageName } from '../shared/is-package-name.ts';
 import { assertCspSource } from './render/content-security-policy.ts';
 import type { LayoutOptions } from './layout-options.ts';
 

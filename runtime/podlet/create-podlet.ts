@@ -62,13 +62,11 @@ export interface Podlet {
  * start-up, rather than in a user's browser.
  */
 export async function createPodlet(options: PodletOptions): Promise<Podlet> {
-  assertPodletName(options.name);
-  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as PodletPackage;
+  const pkg = readPodletPackage(options);
   const publicDir = path.join(options.packageDir, 'public');
   const files = createStaticFiles(publicDir);
   const versionedPrefix = `/public@${pkg.version}/`;
   const exposes = options.exposes ?? {};
-  assertExposesInPackage(options.name, pkg.name, exposes);
 
   const releaseBase =
     options.cdnUrl && !options.development ? await findRelease(options.cdnUrl, options.name, pkg.version, publicDir) : null;
@@ -94,14 +92,7 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
       if (options.development) description = await describe();
       return sendJson(res, 200, description, { ...common, 'cache-control': 'no-cache' });
     }
-    if (pathname === '/' || pathname === '/fallback') {
-      const html = pathname === '/' ? await options.content(req) : (options.fallback?.() ?? '');
-      const state = pathname === '/' ? await options.state?.(req) : undefined;
-      const stateHeader = state ? { 'podmap-state': asciiJson(state) } : {};
-      res.writeHead(200, { ...common, ...stateHeader, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : html);
-      return;
-    }
+    if (pathname === '/' || pathname === '/fallback') return sendFragment(req, res, options, pathname === '/', common);
     if (pathname.startsWith(versionedPrefix)) return files(req, res, pathname.slice(versionedPrefix.length), !options.development);
     if (pathname.startsWith('/public/')) return files(req, res, pathname.slice('/public/'.length), false);
     throw new PodmapError('PODMAP_ERR_NOT_FOUND', escapeHtml(pathname));
@@ -118,6 +109,29 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
       return listenOn(createServer(handle), port, host);
     },
   };
+}
+
+/** The podlet's package.json, once its Podium name and its exposed specifiers are checked against it (PODMAP_ERR_CONFIG_*). */
+function readPodletPackage(options: PodletOptions): PodletPackage {
+  assertPodletName(options.name);
+  const pkg = JSON.parse(readFileSync(path.join(options.packageDir, 'package.json'), 'utf8')) as PodletPackage;
+  assertExposesInPackage(options.name, pkg.name, options.exposes ?? {});
+  return pkg;
+}
+
+/** The content (`content`: true, with the page state as the `podmap-state` header) or the fallback, never cached. */
+async function sendFragment(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: PodletOptions,
+  content: boolean,
+  headers: Record<string, string>,
+): Promise<void> {
+  const html = content ? await options.content(req) : (options.fallback?.() ?? '');
+  const state = content ? await options.state?.(req) : undefined;
+  const stateHeader = state ? { 'podmap-state': asciiJson(state) } : {};
+  res.writeHead(200, { ...headers, ...stateHeader, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : html);
 }
 
 function assertExposesInPackage(podletName: string, packageName: string, exposes: Record<string, string>): void {

@@ -1,4 +1,5 @@
 import { PodmapError } from './errors.ts';
+import { isPackageName } from './is-package-name.ts';
 
 /**
  * What podmap needs from a podlet beyond Podium's manifest, served as `podmap.json` beside
@@ -42,14 +43,6 @@ const isRecordOf = (value: unknown, check: (v: unknown) => boolean): value is Re
   isObject(value) && Object.entries(value).every(([k, v]) => k.length > 0 && k.length <= PODMAP_LIMITS.stringLength && check(v));
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= PODMAP_LIMITS.stringLength;
 
-/**
- * True for a name npm accepts for a new package (lower case, URL-safe, `@scope/name`, ≤ 214
- * characters). A podlet's package name becomes import-map keys, so anything URL-like is refused.
- */
-export function isPackageName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 214 && /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name);
-}
-
 /** Throws PODMAP_ERR_PODMAP_TOO_LARGE before anything walks a document over PODMAP_LIMITS. */
 function checkLimits(doc: Record<string, unknown>): void {
   const tooMany = (field: 'needs' | 'exposes' | 'modules'): void => {
@@ -80,9 +73,10 @@ function checkLimits(doc: Record<string, unknown>): void {
  * Checks a podmap.json body fetched from a podlet. Throws PODMAP_ERR_PODMAP_TOO_LARGE when it is
  * over PODMAP_LIMITS (checked first, so an oversized document costs no more than counting its
  * keys), else PODMAP_ERR_PODMAP_INVALID naming the first thing that is wrong; the layout then
- * treats the podlet as a plain Podium podlet and logs the code. `package.name` must be a valid
- * npm name and every exposed specifier a bare one; which namespaces a podlet may expose under is
- * the layout's decision (runtime/import-map/grant-namespaces.ts), not the podlet's.
+ * treats the podlet as a plain Podium podlet and logs the code. `package.name` must pass
+ * isPackageName (the rule the CDN applies too) and every exposed specifier be a bare one; which
+ * namespaces a podlet may expose under is the layout's decision
+ * (runtime/import-map/grant-namespaces.ts), not the podlet's.
  */
 export function validatePodmapDocument(value: unknown): PodmapDocument {
   const fail = (what: string): never => {

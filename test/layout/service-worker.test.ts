@@ -174,6 +174,7 @@ test('createLayout({ serviceWorker }) - the update check - gets the script compr
   const br = await get({ 'accept-encoding': 'br, gzip' });
   assert.equal(br.headers['content-encoding'], 'br');
   assert.ok(br.bytes < plain.bytes / 2, `${br.bytes} B brotli against ${plain.bytes} B`);
+  assert.equal(br.headers.etag, String(plain.headers.etag).replace(/"$/, '-br"'), 'the brotli copy has its own strong ETag');
   const again = await get({ 'accept-encoding': 'br, gzip', 'if-none-match': String(br.headers.etag) });
   assert.equal(again.status, 304);
   assert.equal(again.bytes, 0);

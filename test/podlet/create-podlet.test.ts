@@ -87,11 +87,13 @@ test('createPodlet() - a versioned module - is immutable, typed, CORS-enabled an
   assert.equal(response.headers.get('content-encoding'), 'br'); // the file is over 512 bytes, so it is compressed
   assert.match(await response.text(), /export const format/);
   const etag = response.headers.get('etag')!;
-  assert.match(etag, /^"[^"]+"$/);
-  const again = await fetch(`${base}public@1.0.0/format.js`, { headers: { 'if-none-match': etag } });
+  assert.match(etag, /^"[^"]+-br"$/, 'the brotli copy has its own strong ETag');
+  const again = await fetch(`${base}public@1.0.0/format.js`, { headers: { 'accept-encoding': 'br', 'if-none-match': etag } });
   assert.equal(again.status, 304);
-  const gzip = await rawGet(base, '/public@1.0.0/format.js', { 'accept-encoding': 'gzip' });
+  const gzip = await rawGet(base, '/public@1.0.0/format.js', { 'accept-encoding': 'gzip', 'if-none-match': etag });
+  assert.equal(gzip.status, 200, "the brotli copy's ETag does not validate the gzip copy");
   assert.equal(gzip.headers['content-encoding'], 'gzip');
+  assert.equal(gzip.headers.etag, etag.replace(/-br"$/, '-gz"'));
 });
 
 test('createPodlet() - unversioned and other-version module URLs - revalidate, or 404', async (t) => {

@@ -102,8 +102,8 @@ export function readLog(channel: string, topic: string): BusMessage[] {
 }
 
 /**
- * Sets how many messages each topic keeps (default 50) for every copy of the runtime on the
- * page, and trims the logs at once. Throws a RangeError unless `limit` is an integer ≥ 1.
+ * Sets how many messages each topic keeps (default DEFAULT_LOG_LIMIT, in shared-state.ts) for
+ * every copy of the runtime on the page, and trims the logs at once. Throws a RangeError unless `limit` is an integer ≥ 1.
  */
 export function setLogLimit(limit: number): void;
 export function setLogLimit(limit: number): void {

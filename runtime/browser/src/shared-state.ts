@@ -6,6 +6,9 @@ import type { BusMessage, ChannelName } from './protocol.ts';
 /** The protocol version that every message carries as `v`. */
 export const PROTOCOL_VERSION: BusMessage['v'] = 1;
 
+/** Messages each topic keeps until setLogLimit() says otherwise. */
+export const DEFAULT_LOG_LIMIT = 50;
+
 /** The type of the `CustomEvent` on `window` whose `detail` is a message. */
 export const MESSAGE_EVENT = 'podmap:message';
 
@@ -31,7 +34,7 @@ export function checkNames(caller: string, ...names: unknown[]): void {
  * is part of the protocol: code without podmap may read it; only the bus writes it.
  */
 export interface BusState {
-  /** How many messages each topic keeps (≥ 1, default 50). */
+  /** How many messages each topic keeps (≥ 1, default DEFAULT_LOG_LIMIT). */
   limit: number;
   /** channel → topic → messages, oldest first. */
   logs: Map<string, Map<string, BusMessage[]>>;
@@ -48,7 +51,7 @@ export function getBusState(): BusState {
   const global = window as unknown as Record<symbol, BusState | undefined>;
   let state = global[STATE_KEY];
   if (!state) {
-    const created: BusState = { limit: 50, logs: new Map(), tabs: new Map() };
+    const created: BusState = { limit: DEFAULT_LOG_LIMIT, logs: new Map(), tabs: new Map() };
     state = global[STATE_KEY] = created;
     // One recorder per page, whichever copy comes first, so each message is logged once. A
     // capture listener on the target runs before the subscribers' non-capture listeners, so a

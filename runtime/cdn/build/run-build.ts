@@ -45,20 +45,9 @@ export async function runBuild(context: BuildContext, subpaths: string[]): Promi
   }
 }
 
+/** One esbuild run over `subpaths`; throws when esbuild fails. */
 async function buildOnce(context: BuildContext, subpaths: string[]): Promise<void> {
-  const virtual = new Map<string, string>();
-  const entryPoints: Array<{ in: string; out: string }> = [];
-  const outputs = new Map<string, string>();
-  for (const subpath of subpaths) {
-    const output = context.outputs.get(subpath)!;
-    if (outputs.has(output)) continue;
-    outputs.set(output, subpath);
-    const file = context.entries[subpath]!;
-    const wrapper = await cjsWrapper(context, file);
-    const input = wrapper ? `podmap-virtual:${subpath}` : path.join(context.packageDir, file);
-    if (wrapper) virtual.set(input, wrapper);
-    entryPoints.push({ in: input, out: output.replace(/\.js$/, '') });
-  }
+  const { virtual, entryPoints, outputs } = await prepareEntryPoints(context, subpaths);
   const mainOutput = subpaths.includes('.') ? null : (context.outputs.get('.') ?? null);
   const result = await build({
     ...BASE_OPTIONS,
@@ -83,16 +72,53 @@ async function buildOnce(context: BuildContext, subpaths: string[]): Promise<voi
     ],
   });
   const relative = (file: string) => path.relative(context.packageDir, file).split(path.sep).join('/');
-  for (const out of result.outputFiles ?? []) {
+  keepOutputFiles(context, result.outputFiles ?? [], outputs, entryPoints.length > 1, relative);
+  markUnavailable(context, result.metafile!, outputs, relative);
+}
+
+/**
+ * esbuild's entry points for `subpaths`, one per distinct output: the package's file, or a
+ * virtual ES-module wrapper of a CommonJS one (`virtual`: its id → source). `outputs` maps each
+ * output path to the subpath it was built for.
+ */
+async function prepareEntryPoints(context: BuildContext, subpaths: string[]) {
+  const virtual = new Map<string, string>();
+  const entryPoints: Array<{ in: string; out: string }> = [];
+  const outputs = new Map<string, string>();
+  for (const subpath of subpaths) {
+    const output = context.outputs.get(subpath)!;
+    if (outputs.has(output)) continue;
+    outputs.set(output, subpath);
+    const file = context.entries[subpath]!;
+    const wrapper = await cjsWrapper(context, file);
+    const input = wrapper ? `podmap-virtual:${subpath}` : path.join(context.packageDir, file);
+    if (wrapper) virtual.set(input, wrapper);
+    entryPoints.push({ in: input, out: output.replace(/\.js$/, '') });
+  }
+  return { virtual, entryPoints, outputs };
+}
+
+/**
+ * Keeps what esbuild wrote in `context.built`: each file with the star re-exports a shared chunk
+ * took from its entry point put back (`split` builds only), and the build's output markers
+ * replaced by URLs relative to the file.
+ */
+function keepOutputFiles(
+  context: BuildContext,
+  files: ReadonlyArray<{ path: string; text: string }>,
+  outputs: ReadonlyMap<string, string>,
+  split: boolean,
+  relative: (file: string) => string,
+): void {
+  for (const out of files) {
     const name = relative(out.path);
     const subpath = outputs.get(name);
-    const stars = subpath && entryPoints.length > 1 ? missingStarReexports(context, subpath, out.text) : '';
+    const stars = subpath && split ? missingStarReexports(context, subpath, out.text) : '';
     const text = (out.text + stars).replace(new RegExp(`"${OUTPUT_MARKER}([^"]*)"`, 'g'), (_, subpath: string) =>
       JSON.stringify(relativeUrl(name, context.outputs.get(subpath) ?? context.outputs.get('.')!)),
     );
     context.built.set(name, Buffer.from(text));
   }
-  markUnavailable(context, result.metafile!, outputs, relative);
 }
 
 /**

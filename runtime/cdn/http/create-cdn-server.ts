@@ -7,6 +7,13 @@ import { jsonErrorHeaders } from './handlers/cdn-context.ts';
 import { routeRequest } from './route-request.ts';
 import { ensureStoreIndex } from '../store/update-store-index.ts';
 import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
+import { DEFAULT_ALIAS_MAX_AGE_SECONDS } from '../../shared/cdn-protocol/cdn-urls.ts';
+
+/** The largest upload createCdnServer accepts unless `maxUploadBytes` says otherwise: far above any browser package. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** The time an upload may take unless `uploadTimeoutMs` says otherwise, in ms. */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 30_000;
 
 /** Settings of createCdnServer. */
 export interface CdnOptions {
@@ -14,13 +21,13 @@ export interface CdnOptions {
   storeDir: string;
   /** Bearer token for `PUT`; defaults to $PODMAP_CDN_TOKEN. Without one, publishing over HTTP is off. */
   publishToken?: string;
-  /** Seconds that alias redirects, version lists and package maps may be cached; default 300. */
+  /** Seconds that alias redirects, version lists and package maps may be cached; default DEFAULT_ALIAS_MAX_AGE_SECONDS. */
   aliasMaxAge?: number;
-  /** Largest accepted upload in bytes; default 50 MiB. */
+  /** Largest accepted upload in bytes; default DEFAULT_MAX_UPLOAD_BYTES. */
   maxUploadBytes?: number;
-  /** Time an upload may take in milliseconds; default 30 s. */
+  /** Time an upload may take in milliseconds; default DEFAULT_UPLOAD_TIMEOUT_MS. */
   uploadTimeoutMs?: number;
-  /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default 10 min. */
+  /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default staleStagingMs. */
   staleStagingMs?: number;
 }
 
@@ -36,10 +43,10 @@ export interface CdnOptions {
 export function createCdnServer(options: CdnOptions): Server {
   const ctx: CdnContext = {
     storeDir: options.storeDir,
-    aliasMaxAge: options.aliasMaxAge ?? 300,
+    aliasMaxAge: options.aliasMaxAge ?? DEFAULT_ALIAS_MAX_AGE_SECONDS,
     publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
-    maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
-    uploadTimeoutMs: options.uploadTimeoutMs ?? 30_000,
+    maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
   };
   cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
     console.error('podmap: could not clean the CDN store staging folder', error),

@@ -1,5 +1,6 @@
 import { PodmapError } from '../../shared/errors.ts';
 import { decodePathSegments } from '../../shared/http/decode-path-segments.ts';
+import { isSafeRelativePath } from '../../shared/files/is-safe-relative-path.ts';
 import { parseVersionRef, type VersionRef } from '../store/parse-version-ref.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 import { packageKinds, type PackageKind } from '../../shared/cdn-protocol/types.ts';
@@ -14,7 +15,8 @@ export type CdnRoute =
 
 /**
  * Parses a request target into a route, validating every part on the way: the path
- * (decodePathSegments), the name (validatePackageName) and the version (parseVersionRef).
+ * (decodePathSegments), the name (validatePackageName), the version (parseVersionRef) and the
+ * file (isSafeRelativePath).
  * Throws PODMAP_ERR_NOT_FOUND for paths outside the URL scheme and the 400 codes for malformed
  * parts. Pure; the server calls it before anything touches the disk.
  */
@@ -37,7 +39,10 @@ export function parseCdnPath(target: string): CdnRoute {
   if (!ref) throw notFound();
   const fileSegments = segments.slice(1 + used);
   if (fileSegments.length === 0) return { resource: 'version-root', kind, name, ref };
-  return { resource: 'file', kind, name, ref, file: fileSegments.join('/') };
+  const file = fileSegments.join('/');
+  // Past the file-path limits no stored file can match: the same rule the store applied when it wrote them.
+  if (!isSafeRelativePath(file)) throw new PodmapError('PODMAP_ERR_BAD_PATH', 'not a file path the store holds');
+  return { resource: 'file', kind, name, ref, file };
 }
 
 function readKind(segment: string | undefined): PackageKind {

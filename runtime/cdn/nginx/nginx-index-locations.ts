@@ -1,11 +1,12 @@
 import { IMMUTABLE_CACHE_CONTROL } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { packageKinds } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError, type ErrorCode } from '../../shared/errors.ts';
+import { PACKAGE_NAME_PART } from '../../shared/is-package-name.ts';
 
 // Stricter than the file location's patterns, because names and versions end up in JSON bodies
-// and in paths of the store index: a name part as validatePackageName allows it, an exact
-// version as parseVersionRef allows it (no build metadata), an alias as "3" or "0.1".
-const part = '[A-Za-z0-9_~-][A-Za-z0-9._~-]*';
+// and in paths of the store index: a name part as isPackageName allows it (PACKAGE_NAME_PART),
+// an exact version as parseVersionRef allows it (no build metadata), an alias as "3" or "0.1".
+const part = PACKAGE_NAME_PART;
 const kind = `(?<podmap_kind>${packageKinds.join('|')})`;
 const name = `(?<podmap_name>(?:@${part}/)?${part})`;
 const exact = '(?<podmap_version>[0-9]+\\.[0-9]+\\.[0-9]+(?:-[0-9A-Za-z.-]+)?)';
@@ -29,20 +30,27 @@ export interface NginxHeaders {
  * in them names a package, so publishing never calls for a new config.
  */
 export function nginxIndexLocations(headers: NginxHeaders): string {
-  const short = `add_header Cache-Control "public, max-age=${headers.aliasMaxAge}";`;
-  const known = '-f $document_root/-index/versions/$podmap_kind/$podmap_name.json';
-  const versionDetail = '$podmap_kind/$podmap_name@$podmap_version';
-  const unknownVersion = [
-    `if (${known}) { return 404 '${errorBody('PODMAP_ERR_CDN_VERSION_UNKNOWN', versionDetail)}'; }`,
-    `return 404 '${errorBody('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', versionDetail)}';`,
-  ];
+  // Regular-expression locations are tried in order; these patterns never overlap, and the
+  // named locations after them are only reached by try_files.
   return `    # Alias of a file: 302 to the same file of the newest exact version in that line.
     location ~ "^/${kind}/${name}@${line}/(?<podmap_file>.+)$" {
       # Group 4 is the file; a numbered capture is written percent-encoded when the request was.
       set $podmap_escaped_file $4;
 ${indent(aliasRedirect(headers, '', '/$podmap_file_location'), 6)}
     }
-    # GET /-/<kind>/<name>: the versions list, as the index holds it.
+${indexLookupLocations(headers)}    location ~ "^/-/${kind}/${name}@${line}$" {
+${indent(aliasRedirect(headers, '/-', ''), 6)}
+    }
+    location ~ "^/-/map/${kind}/${name}@${line}$" {
+${indent(aliasRedirect(headers, '/-/map', ''), 6)}
+    }
+${missingLocations(headers)}`;
+}
+
+/** The versions list, a version's metadata and its package map, each read from the store as it is. */
+function indexLookupLocations(headers: NginxHeaders): string {
+  const short = `add_header Cache-Control "public, max-age=${headers.aliasMaxAge}";`;
+  return `    # GET /-/<kind>/<name>: the versions list, as the index holds it.
     location ~ "^/-/${kind}/${name}$" {
 ${indent([...headers.shared, short], 6)}
       try_files /-index/versions/$podmap_kind/$podmap_name.json @podmap_package_unknown;
@@ -57,13 +65,18 @@ ${indent([...headers.shared, `add_header Cache-Control "${IMMUTABLE_CACHE_CONTRO
 ${indent([...headers.shared, short], 6)}
       try_files /-index/maps/$podmap_kind/$podmap_name@$podmap_version.json @podmap_map_failed;
     }
-    location ~ "^/-/${kind}/${name}@${line}$" {
-${indent(aliasRedirect(headers, '/-', ''), 6)}
-    }
-    location ~ "^/-/map/${kind}/${name}@${line}$" {
-${indent(aliasRedirect(headers, '/-/map', ''), 6)}
-    }
-    location @podmap_package_unknown {
+`;
+}
+
+/** The named locations the look-ups fall back to: podmap's JSON 404s, and a map's stored 409. */
+function missingLocations(headers: NginxHeaders): string {
+  const known = '-f $document_root/-index/versions/$podmap_kind/$podmap_name.json';
+  const versionDetail = '$podmap_kind/$podmap_name@$podmap_version';
+  const unknownVersion = [
+    `if (${known}) { return 404 '${errorBody('PODMAP_ERR_CDN_VERSION_UNKNOWN', versionDetail)}'; }`,
+    `return 404 '${errorBody('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', versionDetail)}';`,
+  ];
+  return `    location @podmap_package_unknown {
 ${indent([...headers.missing, `return 404 '${errorBody('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', '$podmap_kind/$podmap_name')}';`], 6)}
     }
     location @podmap_version_unknown {

@@ -33,39 +33,12 @@ export async function buildVersionMetadata(
   // Files are compressed a few at a time: zlib runs on libuv's thread pool, so this uses every
   // core instead of one (publishing lit and es-module-shims went from ~26 s to a few seconds).
   const paths = [...files.keys()].sort();
-  const describeFile = async (path: string) => {
-    const bytes = files.get(path)!;
-    const type = contentTypeFor(path);
-    const entry: FileEntry = {
-      size: bytes.length,
-      integrity: integrityOf(bytes),
-      type,
-    };
-    if (isJavaScriptModule(path)) entry.imports = listImports(bytes);
-    if (isCompressible(type) && bytes.length > 0) {
-      // Maximum brotli only for what pages load; source maps, declarations and docs, and files
-      // over 1 MiB (es-module-shims ships a 4.7 MB TypeScript build: 8 s at quality 11) get a
-      // cheaper setting.
-      // With a browser build, pages load only the built modules under +/: the files as published
-      // (CommonJS, development builds, declarations) are kept for anyone who asks, compressed
-      // cheaply. Quality 11 on react-dom's 1 MB development builds alone took 10 s.
-      const loadedByPages = build ? path.startsWith('+/') : /\.(m?js|css|html|svg)$/.test(path);
-      const best = loadedByPages && bytes.length <= 1024 * 1024;
-      const quality = best ? 11 : build ? 4 : 5;
-      const [br, gz] = await Promise.all([
-        brotli(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: quality, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
-        gzipAsync(bytes, { level: best ? 9 : 6 }),
-      ]);
-      // Keep the copies only when both are smaller: then a file has either both or neither, which
-      // the generated nginx config relies on.
-      if (br.length < bytes.length && gz.length < bytes.length) {
-        entry.encodings = { br: br.length, gzip: gz.length };
-        compressed.set(path, { br, gzip: gz });
-      }
-    }
+  const describe = async (path: string) => {
+    const { entry, copies } = await describeFile(path, files.get(path)!, build);
     entries[path] = entry;
+    if (copies) compressed.set(path, copies);
   };
-  for (let i = 0; i < paths.length; i += 8) await Promise.all(paths.slice(i, i + 8).map(describeFile));
+  for (let i = 0; i < paths.length; i += 8) await Promise.all(paths.slice(i, i + 8).map(describe));
   const sorted = Object.fromEntries(paths.map((p) => [p, entries[p]!]));
   const dependencies = { ...manifest.optionalDependencies, ...manifest.dependencies };
   // A podlet release is a folder of modules, not a package with an entry point; a package with a
@@ -79,6 +52,43 @@ export async function buildVersionMetadata(
   const metadata: VersionMetadata = { kind, name: manifest.name, version: manifest.version, dependencies, exports, files: sorted };
   if (build) metadata.build = build;
   return { metadata, compressed };
+}
+
+/** One file's metadata entry (size, integrity, type, imports, encodings) and its compressed copies, if it keeps any. */
+async function describeFile(
+  path: string,
+  bytes: Buffer,
+  build: PackageBuild | undefined,
+): Promise<{ entry: FileEntry; copies?: { br: Buffer; gzip: Buffer } }> {
+  const type = contentTypeFor(path);
+  const entry: FileEntry = { size: bytes.length, integrity: integrityOf(bytes), type };
+  if (isJavaScriptModule(path)) entry.imports = listImports(bytes);
+  if (!isCompressible(type) || bytes.length === 0) return { entry };
+  const copies = await compressForStore(path, bytes, build);
+  // Keep the copies only when both are smaller: then a file has either both or neither, which
+  // the generated nginx config relies on.
+  if (copies.br.length >= bytes.length || copies.gzip.length >= bytes.length) return { entry };
+  entry.encodings = { br: copies.br.length, gzip: copies.gzip.length };
+  return { entry, copies };
+}
+
+/**
+ * A file's brotli and gzip copies. Maximum brotli only for what pages load; source maps,
+ * declarations and docs, and files over 1 MiB (es-module-shims ships a 4.7 MB TypeScript build:
+ * 8 s at quality 11) get a cheaper setting. With a browser build, pages load only the built
+ * modules under +/: the files as published (CommonJS, development builds, declarations) are kept
+ * for anyone who asks, compressed cheaply. Quality 11 on react-dom's 1 MB development builds
+ * alone took 10 s.
+ */
+async function compressForStore(path: string, bytes: Buffer, build: PackageBuild | undefined): Promise<{ br: Buffer; gzip: Buffer }> {
+  const loadedByPages = build ? path.startsWith('+/') : /\.(m?js|css|html|svg)$/.test(path);
+  const best = loadedByPages && bytes.length <= 1024 * 1024;
+  const quality = best ? 11 : build ? 4 : 5;
+  const [br, gzip] = await Promise.all([
+    brotli(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: quality, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    gzipAsync(bytes, { level: best ? 9 : 6 }),
+  ]);
+  return { br, gzip };
 }
 
 /** Import-map entries of a built package: each available entry point to its built module. */

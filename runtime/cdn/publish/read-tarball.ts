@@ -10,13 +10,13 @@ import { readExportSubpaths } from '../build/read-export-subpaths.ts';
 
 /** What a tarball may unpack to; every limit is checked as the bytes arrive. */
 export interface TarballLimits {
-  /** Most bytes the gzip stream may inflate to (tar headers included); default 256 MiB. */
+  /** Most bytes the gzip stream may inflate to (tar headers included); default: defaultTarballLimits. */
   maxUnpackedBytes?: number;
-  /** Most tar entries (files, folders, links); default 50,000. */
+  /** Most tar entries (files, folders, links); default: defaultTarballLimits. */
   maxEntries?: number;
-  /** Largest single entry; default 64 MiB. */
+  /** Largest single entry; default: defaultTarballLimits. */
   maxEntryBytes?: number;
-  /** Largest package.json (PODMAP_ERR_CDN_MANIFEST_TOO_LARGE beyond); default 1 MiB. */
+  /** Largest package.json (PODMAP_ERR_CDN_MANIFEST_TOO_LARGE beyond); default: defaultTarballLimits. */
   maxManifestBytes?: number;
 }
 

@@ -80,44 +80,72 @@ export async function composePageMap(input: PageMapInput): Promise<PageMap> {
     for (const [name, why] of page.dropped)
       if (!fallbackOnly.has(name)) fallbackOnly.set(name, new PodmapError('PODMAP_ERR_NEED_UNSATISFIED', why));
     const { maps, refused } = await fetchPackageMaps(input.cdn, page.plan);
-    for (const { pkg, version, refusal } of refused) {
-      // Planned again without that version: its podlets get their fallback, nobody else gets it.
-      (excluded.get(pkg) ?? excluded.set(pkg, new Set()).get(pkg)!).add(version);
-      const users = Object.entries(page.plan.assigned).filter(([, versions]) => versions[pkg] === version);
-      for (const [name] of users) fallbackOnly.set(name, refusal.about(`${pkg}@${version}`));
-      if (users.length === 0) problems.push(`podmap: ${GLOBAL}: ${refusal.about(`${pkg}@${version}`).code}: ${refusal.message}`);
+    if (refused.length > 0) {
+      // Planned again without those versions: their podlets get their fallback, nobody else gets them.
+      excludeRefusedMaps(refused, page, excluded, fallbackOnly, problems);
+      continue;
     }
-    if (refused.length > 0) continue;
-    const passThrough = {
-      ...input.global.passThrough,
-      ...resolveGlobalPins(input.global.pins, page.plan.topLevel, maps, (pkg, version, file) =>
-        input.cdn.fileUrl('npm', pkg, version, file),
-      ),
-    };
-    const composed = await runSliced(
-      composeImportMapSteps(
-        { passThrough, plan: page.plan, packageMaps: maps, podlets: page.podlets, exposers: page.podlets },
-        { sort: false },
-      ),
-      input.slice,
-    );
+    const composed = await composeMap(input, page, maps);
     const graph = await loadModuleGraph(composed.map, graphRoots(input, page, composed.map, fallbackOnly), input.index, input.slice);
     const broken = await leaveOutBrokenGraphs(graph, composed.map, input.cdn, fallbackOnly);
     if (broken.leftOut) continue;
-    problems.push(...broken.globalProblems);
-    for (const issue of composed.issues) problems.push(`podmap: podlet "${issue.podlet}": ${issue.code}: ${issue.detail}`);
-    for (const need of page.plan.unsatisfied.filter((n) => n.podlet === null)) {
-      problems.push(
-        `podmap: ${GLOBAL}: PODMAP_ERR_NEED_UNSATISFIED: ${need.pkg}@${need.range} is not on the CDN or lost the top-level place`,
-      );
-    }
-    for (const [name, error] of fallbackOnly) problems.push(`podmap: podlet "${name}": ${error.code}: ${error.message}`);
-    for (const line of problems) (input.warn ?? console.warn)(line);
+    logProblems(problems, broken.globalProblems, composed.issues, page, fallbackOnly, input.warn ?? console.warn);
     const keep = [...globalSpecifiers(input.global), ...page.podlets.flatMap((p) => Object.keys(p.exposes))];
     await input.slice.pause();
     return { map: trimImportMap(composed.map, graph.uses, keep), graph, integrity: composed.map.integrity ?? {}, fallbackOnly };
   }
   throw new PodmapError('PODMAP_ERR_INTERNAL', `planning the page did not settle in ${MAX_ROUNDS} rounds`);
+}
+
+/** Leaves each refused package map's version out of the next round, and puts the podlets that were given it on their fallbacks. */
+function excludeRefusedMaps(
+  refused: Awaited<ReturnType<typeof fetchPackageMaps>>['refused'],
+  page: PagePlan,
+  excluded: Map<string, Set<string>>,
+  fallbackOnly: Map<string, PodmapError>,
+  problems: string[],
+): void {
+  for (const { pkg, version, refusal } of refused) {
+    (excluded.get(pkg) ?? excluded.set(pkg, new Set()).get(pkg)!).add(version);
+    const users = Object.entries(page.plan.assigned).filter(([, versions]) => versions[pkg] === version);
+    for (const [name] of users) fallbackOnly.set(name, refusal.about(`${pkg}@${version}`));
+    if (users.length === 0) problems.push(`podmap: ${GLOBAL}: ${refusal.about(`${pkg}@${version}`).code}: ${refusal.message}`);
+  }
+}
+
+/** The page's import map from its plan and package maps, with the global map's pins resolved against the plan. */
+async function composeMap(input: PageMapInput, page: PagePlan, maps: Awaited<ReturnType<typeof fetchPackageMaps>>['maps']) {
+  const passThrough = {
+    ...input.global.passThrough,
+    ...resolveGlobalPins(input.global.pins, page.plan.topLevel, maps, (pkg, version, file) => input.cdn.fileUrl('npm', pkg, version, file)),
+  };
+  return runSliced(
+    composeImportMapSteps(
+      { passThrough, plan: page.plan, packageMaps: maps, podlets: page.podlets, exposers: page.podlets },
+      { sort: false },
+    ),
+    input.slice,
+  );
+}
+
+/** Logs, once the page has settled, every problem of its build: the global map's, the composer's and each left-out podlet's. */
+function logProblems(
+  problems: string[],
+  globalProblems: readonly string[],
+  issues: ReadonlyArray<{ podlet: string; code: string; detail: string }>,
+  page: PagePlan,
+  fallbackOnly: ReadonlyMap<string, PodmapError>,
+  warn: (line: string) => void,
+): void {
+  problems.push(...globalProblems);
+  for (const issue of issues) problems.push(`podmap: podlet "${issue.podlet}": ${issue.code}: ${issue.detail}`);
+  for (const need of page.plan.unsatisfied.filter((n) => n.podlet === null)) {
+    problems.push(
+      `podmap: ${GLOBAL}: PODMAP_ERR_NEED_UNSATISFIED: ${need.pkg}@${need.range} is not on the CDN or lost the top-level place`,
+    );
+  }
+  for (const [name, error] of fallbackOnly) problems.push(`podmap: podlet "${name}": ${error.code}: ${error.message}`);
+  for (const line of problems) warn(line);
 }
 
 /** The version lists of every package in the plan; a package the CDN refuses takes its podlets out. */

@@ -9,6 +9,13 @@ import type { PageAssets } from './page-assets.ts';
 export const DEFAULT_MAX_PAGES = 500;
 
 /**
+ * How long a page's import map and preloads are served before they are rebuilt in the
+ * background, in ms, unless the layout's `assetsTtlMs` says otherwise: a new library version on
+ * the CDN reaches pages within about this time.
+ */
+export const DEFAULT_ASSETS_TTL_MS = 60_000;
+
+/**
  * How long a page whose first build failed (the CDN down, most often) is answered with that
  * failure before it is built again: 1 s, doubling with each failure in a row up to 30 s. Without
  * it every page request rebuilt, and with the CDN down made its own failing CDN requests.

@@ -65,24 +65,33 @@ function readErrorBody(body: string): { code?: string; message?: string } {
 
 /** The CDN client's cache bounds, in entries; see docs/resilience.md for what they cost in memory. */
 export interface CdnCacheSizes {
-  /** Version lists (default 2,000: a few hundred bytes to a few KB each). */
+  /** Version lists (a few hundred bytes to a few KB each); default: DEFAULT_CDN_CACHE_SIZES. */
   versions?: number;
-  /** Package maps (default 500: 2–70 KB of JSON each for lit's packages). */
+  /** Package maps (2–70 KB of JSON each for lit's packages); default: DEFAULT_CDN_CACHE_SIZES. */
   packageMaps?: number;
-  /** Per-file metadata of exact versions (default 500: 3–95 KB of JSON each for lit's packages). */
+  /** Per-file metadata of exact versions (3–95 KB of JSON each for lit's packages); default: DEFAULT_CDN_CACHE_SIZES. */
   metadata?: number;
 }
 
 /** The default bounds: far above the packages of any one layout's pages, so a bound is only ever reached by abuse or churn. */
 export const DEFAULT_CDN_CACHE_SIZES: Required<CdnCacheSizes> = { versions: 2000, packageMaps: 500, metadata: 500 };
 
+/** How long the layout waits for an answer from the CDN unless told otherwise, in ms. */
+export const DEFAULT_CDN_TIMEOUT_MS = 3000;
+
+/**
+ * How long version lists and package maps are kept unless told otherwise, in ms: a publish
+ * changes them, and a new minor reaches every page within this time without a redeploy.
+ */
+export const DEFAULT_VERSIONS_TTL_MS = 60_000;
+
 type Cache = LruCache<string, { at: number; value: Promise<unknown> }>;
 
 /**
  * The layout's connection to the asset CDN (docs/cdn.md). Per-file metadata of an exact version
  * never changes, so it is kept until evicted; version lists and package maps are kept for
- * `versionsTtlMs` (default 60 s), because a publish changes them: a new minor reaches every page
- * within that time without a redeploy. Each cache is an LRU bounded by `cacheSizes`, so package
+ * `versionsTtlMs` (default DEFAULT_VERSIONS_TTL_MS), because a publish changes them. Requests
+ * wait `timeoutMs` (default DEFAULT_CDN_TIMEOUT_MS). Each cache is an LRU bounded by `cacheSizes`, so package
  * names a layout sees once (or an attacker makes up) cannot grow it for ever. Failed look-ups
  * are not kept here: the page build that made them is (createAssetsCache's back-off). A 4xx answer throws a CdnRefusal (except a 404 for a version list or metadata,
  * which is null); a network failure, a time-out, a 5xx or a body that is not JSON throws
@@ -93,50 +102,58 @@ export function createCdnClient(
   options: { timeoutMs?: number; versionsTtlMs?: number; cacheSizes?: CdnCacheSizes } = {},
 ): CdnClient {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
-  const timeoutMs = options.timeoutMs ?? 3000;
-  const versionsTtlMs = options.versionsTtlMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CDN_TIMEOUT_MS;
+  const versionsTtlMs = options.versionsTtlMs ?? DEFAULT_VERSIONS_TTL_MS;
   const sizes = { ...DEFAULT_CDN_CACHE_SIZES, ...options.cacheSizes };
   const versionLists: Cache = createLruCache(sizes.versions);
   const packageMaps: Cache = createLruCache(sizes.packageMaps);
   const metadataCache: Cache = createLruCache(sizes.metadata);
 
-  async function getJson(url: string, notFound: 'null' | 'refuse'): Promise<unknown> {
-    const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE' });
-    if (response.status === 404 && notFound === 'null') return null;
-    if (response.status >= 400 && response.status < 500) throw new CdnRefusal(url, response.status, response.text);
-    if (response.status !== 200) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} answered ${response.status}`);
-    try {
-      return JSON.parse(response.text);
-    } catch {
-      throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} did not answer JSON`);
-    }
-  }
-
-  function cached<T>(cache: Cache, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    cache.set(key, { at: Date.now(), value });
-    value.catch(() => cache.get(key)?.value === value && cache.delete(key));
-    return value;
-  }
+  const getJson = (url: string, notFound: 'null' | 'refuse') => fetchCdnJson(url, timeoutMs, notFound);
 
   return {
     base,
     versions(name, kind = 'npm') {
       const url = cdnApiUrl(base, 'versions', kind, name);
-      return cached(versionLists, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
+      return cachedFor(versionLists, versionsTtlMs, url, () => getJson(url, 'null') as Promise<PackageVersions | null>);
     },
     packageMap(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'map', kind, name, version);
-      return cached(packageMaps, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
+      return cachedFor(packageMaps, versionsTtlMs, url, async () => absolutize((await getJson(url, 'refuse')) as ImportMap, base));
     },
     metadata(name, version, kind = 'npm') {
       const url = cdnApiUrl(base, 'metadata', kind, name, version);
-      return cached(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
+      return cachedFor(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
     },
     fileUrl: (kind, name, version, file = '') => cdnFileUrl(base, kind, name, version, file),
   };
+}
+
+/**
+ * GETs a CDN JSON endpoint: the parsed body of a 200; null for a 404 when `notFound` is "null";
+ * a CdnRefusal for any other 4xx; PODMAP_ERR_CDN_UNREACHABLE for a network failure, a time-out,
+ * another status or a body that is not JSON.
+ */
+async function fetchCdnJson(url: string, timeoutMs: number, notFound: 'null' | 'refuse'): Promise<unknown> {
+  const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE' });
+  if (response.status === 404 && notFound === 'null') return null;
+  if (response.status >= 400 && response.status < 500) throw new CdnRefusal(url, response.status, response.text);
+  if (response.status !== 200) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} answered ${response.status}`);
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} did not answer JSON`);
+  }
+}
+
+/** `load()`'s promise for `key`, from `cache` while younger than `ttlMs`; a rejected one leaves the cache at once. */
+function cachedFor<T>(cache: Cache, ttlMs: number, key: string, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
+  const value = load();
+  cache.set(key, { at: Date.now(), value });
+  value.catch(() => cache.get(key)?.value === value && cache.delete(key));
+  return value;
 }
 
 /**

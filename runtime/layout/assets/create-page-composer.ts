@@ -2,7 +2,7 @@ import type { ImportMap } from '../../import-map/index.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { buildPageAssets } from './build-page-assets.ts';
 import { createRepeatLimiter, REFUSAL_LOG_INTERVAL_MS } from './create-repeat-limiter.ts';
-import { createAssetsCache } from './create-assets-cache.ts';
+import { createAssetsCache, DEFAULT_ASSETS_TTL_MS } from './create-assets-cache.ts';
 import type { CircuitBreakerOptions } from '../podlets/create-circuit-breaker.ts';
 import { createCdnClient, type CdnCacheSizes, type CdnClient } from './create-cdn-client.ts';
 import { createPodletClients, type PodletClient } from '../podlets/create-podlet-client.ts';
@@ -16,18 +16,18 @@ export interface PageComposerOptions {
   importMap: ImportMap;
   /** Podlet name → manifest URL: every podlet a page may use. */
   podlets: Record<string, string>;
-  /** Per-podlet time-out for manifests and content, in ms. */
+  /** Per-podlet time-out for manifests and content, in ms; default DEFAULT_PODLET_TIMEOUT_MS. */
   timeoutMs?: number;
-  /** How long a page's assets are served before they are rebuilt in the background, in ms. */
-  assetsTtlMs: number;
+  /** How long a page's assets are served before they are rebuilt in the background, in ms; default DEFAULT_ASSETS_TTL_MS. */
+  assetsTtlMs?: number;
   shim?: ShimLocation | false;
-  /** Each podlet's circuit breaker (defaults: open after 5 failures, probed in the background every 500 ms while open). */
+  /** Each podlet's circuit breaker; defaults: DEFAULT_CIRCUIT_BREAKER. */
   circuitBreaker?: CircuitBreakerOptions;
-  /** The least time between two manifest refetches of one podlet that content versions trigger, in ms (default 1,000). */
+  /** The least time between two manifest refetches of one podlet that content versions trigger, in ms; default DEFAULT_REFETCH_INTERVAL_MS. */
   refetchIntervalMs?: number;
-  /** Pages whose assets are kept (default 500, least recently used goes first). */
+  /** Pages whose assets are kept, least recently used out first; default DEFAULT_MAX_PAGES. */
   maxPages?: number;
-  /** The CDN client's cache bounds (defaults 2,000 version lists, 500 package maps, 500 metadata). */
+  /** The CDN client's cache bounds; defaults: DEFAULT_CDN_CACHE_SIZES. */
   cdnCacheSizes?: CdnCacheSizes;
 }
 
@@ -45,7 +45,7 @@ export interface PageComposer {
    * The assets of a page of these podlets, built once and kept for `assetsTtlMs`. Stale assets
    * are served while new ones are built; if that build fails the old ones stay. When no assets
    * can be built, every podlet of the page gets its fallback and the error is logged, once: the
-   * failure is kept for a back-off (1 s doubling to 30 s) before the page is built again.
+   * failure is kept for a back-off (DEFAULT_FAILURE_BACKOFF) before the page is built again.
    */
   assetsFor(podletNames: readonly string[]): Promise<PageAssets>;
   /** Fetches every manifest now and drops every page's assets. */
@@ -61,7 +61,7 @@ export interface PageComposer {
  */
 export function createPageComposer(options: PageComposerOptions): PageComposer {
   const cdn = createCdnClient(options.cdnUrl, { cacheSizes: options.cdnCacheSizes });
-  const cachedAssets = createAssetsCache(build, options.assetsTtlMs, options.maxPages);
+  const cachedAssets = createAssetsCache(build, options.assetsTtlMs ?? DEFAULT_ASSETS_TTL_MS, options.maxPages);
   const podlets = createPodletClients(options.podlets, {
     timeoutMs: options.timeoutMs,
     circuitBreaker: options.circuitBreaker,
@@ -70,12 +70,9 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     onChange: () => cachedAssets.clear(),
   });
   const shim = options.shim === false ? undefined : (options.shim ?? DEFAULT_SHIM);
-  // A failed build is answered from the cache during its back-off: log it once, not per page.
-  const logged = new WeakSet<object>();
+  const fallBack = createFailureFallback();
   // A page's refusals and problems are re-derived at every build: each distinct line once a minute.
   const warnRefusal = createRepeatLimiter(REFUSAL_LOG_INTERVAL_MS);
-  let firstFetch: Promise<void> | null = null;
-  let firstDone = false;
 
   function build(names: readonly string[]): Promise<PageAssets> {
     return buildPageAssets({
@@ -92,25 +89,12 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
   return {
     podlets,
     cdn,
-    async ensureManifests() {
-      // Every request that arrives while the first fetch runs waits for it too: before, only the
-      // first one did, and a burst of first requests served every podlet's (empty) fallback.
-      if (!firstFetch) {
-        firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
-          firstDone = true;
-        });
-      }
-      if (!firstDone) return firstFetch;
-      for (const client of podlets.values()) if (!client.state) void client.refresh();
-    },
+    ensureManifests: createManifestFetcher(podlets),
     async assetsFor(names) {
       try {
         return await cachedAssets(names);
       } catch (error) {
-        const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
-        if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
-        logged.add(podmapError);
-        return fallbackAssets(names, podmapError);
+        return fallBack(names, error);
       }
     },
     async refresh() {
@@ -120,5 +104,40 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
     close() {
       for (const client of podlets.values()) client.close();
     },
+  };
+}
+
+/**
+ * What assetsFor answers when a page's assets cannot be built: every podlet on its fallback, and
+ * the error logged the first time it is seen. A failed build is answered from the cache during
+ * its back-off, so the same error comes back for every page until then: logged once, not per page.
+ */
+function createFailureFallback(): (names: readonly string[], error: unknown) => PageAssets {
+  const logged = new WeakSet<object>();
+  return (names, error) => {
+    const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));
+    if (!logged.has(podmapError)) console.error(`podmap: page of ${names.join(', ')}: ${podmapError.code}: ${podmapError.message}`);
+    logged.add(podmapError);
+    return fallbackAssets(names, podmapError);
+  };
+}
+
+/**
+ * PageComposer.ensureManifests for these clients: the first call fetches every manifest and
+ * every call made while that runs waits for it too (before, only the first one did, and a burst
+ * of first requests served every podlet's empty fallback); later calls start fetches for the
+ * podlets still without a manifest and return at once.
+ */
+function createManifestFetcher(podlets: ReadonlyMap<string, PodletClient>): () => Promise<void> {
+  let firstFetch: Promise<void> | null = null;
+  let firstDone = false;
+  return async () => {
+    if (!firstFetch) {
+      firstFetch = Promise.all([...podlets.values()].map((c) => c.refresh())).then(() => {
+        firstDone = true;
+      });
+    }
+    if (!firstDone) return firstFetch;
+    for (const client of podlets.values()) if (!client.state) void client.refresh();
   };
 }

@@ -56,32 +56,33 @@ export function parseOverridesCookie(
   }
   const allowedHosts = new Set((options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS).map((h) => h.toLowerCase()));
   for (const kind of ['imports', 'podlets'] as const) {
-    for (const [key, value] of Object.entries(sections[kind])) {
-      const reject = (reason: string) => void result.rejected.push({ key, value: String(value).slice(0, 200), reason });
-      if (typeof value !== 'string') {
-        reject('the URL is not a string');
-        continue;
-      }
-      const keyProblem = kind === 'imports' ? checkSpecifier(key) : checkPodletName(key, options.podlets);
-      if (keyProblem) {
-        reject(keyProblem);
-        continue;
-      }
-      const url = checkUrl(value, allowedHosts);
-      if (typeof url !== 'string') {
-        reject(url.reason);
-        continue;
-      }
-      if (kind === 'podlets') {
-        result.podlets[key] = url.endsWith('/') ? url : `${url}/`;
-      } else if (key.endsWith('/') && !url.endsWith('/')) {
-        reject('a specifier that ends in "/" needs a URL that ends in "/" (the browser would ignore it)');
-      } else {
-        result.imports[key] = url;
-      }
-    }
+    for (const [key, value] of Object.entries(sections[kind])) addOverride(result, kind, key, value, allowedHosts, options.podlets);
   }
   return result;
+}
+
+/** Adds one entry of the cookie to `result`, normalised, or records in `result.rejected` why it was ignored. */
+function addOverride(
+  result: ImportMapOverrides,
+  kind: 'imports' | 'podlets',
+  key: string,
+  value: unknown,
+  allowedHosts: ReadonlySet<string>,
+  podlets: ReadonlySet<string>,
+): void {
+  const reject = (reason: string) => void result.rejected.push({ key, value: String(value).slice(0, 200), reason });
+  if (typeof value !== 'string') return reject('the URL is not a string');
+  const keyProblem = kind === 'imports' ? checkSpecifier(key) : checkPodletName(key, podlets);
+  if (keyProblem) return reject(keyProblem);
+  const url = checkUrl(value, allowedHosts);
+  if (typeof url !== 'string') return reject(url.reason);
+  if (kind === 'podlets') {
+    result.podlets[key] = url.endsWith('/') ? url : `${url}/`;
+  } else if (key.endsWith('/') && !url.endsWith('/')) {
+    reject('a specifier that ends in "/" needs a URL that ends in "/" (the browser would ignore it)');
+  } else {
+    result.imports[key] = url;
+  }
 }
 
 function checkUrl(value: string, allowedHosts: ReadonlySet<string>): string | { reason: string } {

@@ -1,10 +1,17 @@
 /** Thresholds of a podlet's circuit breaker; see createCircuitBreaker(). */
 export interface CircuitBreakerOptions {
-  /** Consecutive failed or timed-out content requests that open the circuit (default 5). */
+  /** Consecutive failed or timed-out content requests that open the circuit; default: DEFAULT_CIRCUIT_BREAKER. */
   failureThreshold?: number;
-  /** While the circuit is open, the podlet is probed in the background this often, one probe at a time, in ms (default 500). */
+  /** While the circuit is open, the podlet is probed in the background this often, one probe at a time, in ms; default: DEFAULT_CIRCUIT_BREAKER. */
   probeIntervalMs?: number;
 }
+
+/**
+ * The thresholds a circuit breaker has unless told otherwise: five failures in a row is a podlet
+ * that is down, not one that had a bad request; a probe every half second brings it back into
+ * pages soon after it recovers, at two requests a second to a podlet that is down (docs/resilience.md).
+ */
+export const DEFAULT_CIRCUIT_BREAKER: Required<CircuitBreakerOptions> = { failureThreshold: 5, probeIntervalMs: 500 };
 
 /** What to do with one content request: send it, or serve the fallback without a request. */
 export type CircuitDecision = 'request' | 'open';
@@ -43,31 +50,20 @@ export interface CircuitBreakerHooks {
  * Timers are unref'd, so an open circuit never keeps a process alive; `stop()` ends them.
  */
 export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBreakerHooks): CircuitBreaker {
-  const threshold = options.failureThreshold ?? 5;
-  const intervalMs = options.probeIntervalMs ?? 500;
+  const threshold = options.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold;
+  const intervalMs = options.probeIntervalMs ?? DEFAULT_CIRCUIT_BREAKER.probeIntervalMs;
   let failures = 0;
   let state: CircuitBreaker['state'] = 'closed';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-
-  const scheduleProbe = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      options
-        .probe()
-        .catch(() => false)
-        .then((ok) => {
-          if (stopped || state !== 'open') return;
-          if (!ok) return scheduleProbe();
-          state = 'closed';
-          failures = 0;
-          options.onClose?.();
-        });
-    }, intervalMs);
-    timer.unref?.();
-  };
-
+  const probes = createProbeLoop(
+    intervalMs,
+    options.probe,
+    () => state === 'open',
+    () => {
+      state = 'closed';
+      failures = 0;
+      options.onClose?.();
+    },
+  );
   return {
     get state() {
       return state;
@@ -81,8 +77,41 @@ export function createCircuitBreaker(options: CircuitBreakerOptions & CircuitBre
       if (failures < threshold) return;
       state = 'open';
       options.onOpen?.(failures, intervalMs);
-      scheduleProbe();
+      probes.start();
     },
+    stop: () => probes.stop(),
+  };
+}
+
+/**
+ * Runs `probe` `intervalMs` after `start()`, and again `intervalMs` after each probe that failed
+ * (a rejection is a failure), until one succeeds while `wanted()` holds (then `onSuccess`), or
+ * `stop()`. One probe at a time, however slow; timers are unref'd.
+ */
+function createProbeLoop(
+  intervalMs: number,
+  probe: () => Promise<boolean>,
+  wanted: () => boolean,
+  onSuccess: () => void,
+): { start(): void; stop(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const start = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      probe()
+        .catch(() => false)
+        .then((ok) => {
+          if (stopped || !wanted()) return;
+          if (!ok) return start();
+          onSuccess();
+        });
+    }, intervalMs);
+    timer.unref?.();
+  };
+  return {
+    start,
     stop() {
       stopped = true;
       clearTimeout(timer);

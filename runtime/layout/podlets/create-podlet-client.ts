@@ -1,12 +1,23 @@
 import { assertPodletName } from '../../shared/assert-podlet-name.ts';
 import { PodmapError } from '../../shared/errors.ts';
-import { fetchText } from '../../shared/http/fetch-text.ts';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './create-circuit-breaker.ts';
 import { createRefetchLimiter } from './create-refetch-limiter.ts';
 import { fetchPodletState } from './fetch-podlet-state.ts';
 import type { PodletState } from './podlet-state.ts';
 import { USER_HEADER } from './podlet-context.ts';
-import { PAGE_STATE_HEADER, readPageState } from './read-page-state.ts';
+import { fetchPodletContent } from './fetch-podlet-content.ts';
+
+/** How long each manifest, fallback and content request may take unless the layout says otherwise (`timeoutMs`), in ms. */
+export const DEFAULT_PODLET_TIMEOUT_MS = 1000;
+
+/** The least time between two manifest refetches that new releases trigger unless the layout says otherwise (`refetchIntervalMs`), in ms. */
+export const DEFAULT_REFETCH_INTERVAL_MS = 1000;
+
+/**
+ * How long after a failed manifest fetch a podlet without a manifest is asked again at the
+ * earliest, in ms: a podlet that is down costs a request every few seconds, not one per page.
+ */
+export const MANIFEST_RETRY_MS = 2000;
 
 /** The layout's connection to one registered podlet; see createPodletClient(). */
 export interface PodletClient {
@@ -15,8 +26,8 @@ export interface PodletClient {
   /** The cached state, or null while no valid manifest has been seen. */
   readonly state: PodletState | null;
   /**
-   * Fetches the manifest again (at most one fetch at a time, and after a failure not more often
-   * than every 2 s unless `force`). Resolves with the state, or null if there is none.
+   * Fetches the manifest again (at most one fetch at a time, and while there is no state not more
+   * often than every MANIFEST_RETRY_MS unless `force`). Resolves with the state, or null if there is none.
    */
   refresh(force?: boolean): Promise<PodletState | null>;
   /** Fetches the content with these request headers; on time-out, error or a non-2xx status, or while its circuit is open (no request), answers the cached fallback. */
@@ -35,14 +46,14 @@ export interface ContentResult {
 
 /** Options of createPodletClient(); createPodletClients() passes all but name and URL through. */
 export interface PodletClientOptions {
-  /** Time-out of each manifest, fallback and content request, in ms (default 1,000). */
+  /** Time-out of each manifest, fallback and content request, in ms; default DEFAULT_PODLET_TIMEOUT_MS. */
   timeoutMs?: number;
   /** Called when a fetched manifest or podmap.json differs from the cached one (not on every refetch). */
   onChange?: () => void;
   log?: (error: PodmapError, podlet: string) => void;
-  /** The circuit breaker's thresholds (defaults: open after 5 failures, probed in the background every 500 ms while open). */
+  /** The circuit breaker's thresholds; defaults: DEFAULT_CIRCUIT_BREAKER. */
   circuitBreaker?: CircuitBreakerOptions;
-  /** The least time between two manifest refetches that content responses' versions trigger, in ms (default 1,000). */
+  /** The least time between two manifest refetches that content responses' versions trigger, in ms; default DEFAULT_REFETCH_INTERVAL_MS. */
   refetchIntervalMs?: number;
 }
 
@@ -57,57 +68,39 @@ export interface PodletClientOptions {
  * gets a map for the new release.
  */
 export function createPodletClient(options: PodletClientOptions & { name: string; manifestUrl: string }): PodletClient {
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PODLET_TIMEOUT_MS;
+  const refetchIntervalMs = options.refetchIntervalMs ?? DEFAULT_REFETCH_INTERVAL_MS;
   const log = options.log ?? ((error, podlet) => console.warn(`podmap: podlet "${podlet}": ${error.code}: ${error.message}`));
   const say = (code: PodmapError['code'], detail: string) => log(new PodmapError(code, detail), options.name);
-  let state: PodletState | null = null;
-  let refreshing: Promise<PodletState | null> | null = null;
-  let lastAttempt = 0;
+  const held: HeldState = { state: null, refreshing: null, lastAttempt: 0 };
   const probed = createProbedBreaker(options.circuitBreaker, timeoutMs, {
     name: options.name,
-    state: () => state,
+    state: () => held.state,
     versionSeen: () => refetches.versionSeen(),
     say,
   });
   const refetches = createRefetchLimiter({
-    intervalMs: options.refetchIntervalMs ?? 1000,
+    intervalMs: refetchIntervalMs,
     refetch: () => client.refresh(true),
-    onLimited: () =>
-      say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${options.refetchIntervalMs ?? 1000} ms`),
+    onLimited: () => say('PODMAP_ERR_REFETCH_LIMITED', `podlet-version changes faster than once per ${refetchIntervalMs} ms`),
   });
 
   const load = () =>
-    fetchPodletState(options.manifestUrl, { timeoutMs, previousFallbackHtml: state?.fallbackHtml ?? '', log: (e) => log(e, options.name) });
+    fetchPodletState(options.manifestUrl, {
+      timeoutMs,
+      previousFallbackHtml: held.state?.fallbackHtml ?? '',
+      log: (e) => log(e, options.name),
+    });
 
   const client: PodletClient = {
     name: options.name,
     manifestUrl: options.manifestUrl,
     get state(): PodletState | null {
-      return state;
+      return held.state;
     },
-    refresh(force = false): Promise<PodletState | null> {
-      if (refreshing) return refreshing;
-      if (!force && state === null && Date.now() - lastAttempt < 2000) return Promise.resolve(null);
-      lastAttempt = Date.now();
-      refreshing = load()
-        .then((next) => {
-          // Only a real change drops the pages' assets: a refetch that finds the same release must not.
-          const changed = state === null || fingerprint(state) !== fingerprint(next);
-          state = next;
-          if (changed) options.onChange?.();
-          return state;
-        })
-        .catch((error: PodmapError) => {
-          log(error, options.name);
-          return state;
-        })
-        .finally(() => {
-          refreshing = null;
-        });
-      return refreshing;
-    },
+    refresh: (force = false) => refreshState(held, force, load, options.onChange, (error) => log(error, options.name)),
     async content(headers: Record<string, string> = {}): Promise<ContentResult> {
-      const current = state;
+      const current = held.state;
       if (!current) return { html: '', error: new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', options.manifestUrl) };
       return contentThrough(probed, current, headers, timeoutMs, {
         name: options.name,
@@ -118,6 +111,46 @@ export function createPodletClient(options: PodletClientOptions & { name: string
     close: () => probed.breaker.stop(),
   };
   return client;
+}
+
+/** What a podlet client holds between calls: its state, the manifest fetch running, when the last one started. */
+interface HeldState {
+  state: PodletState | null;
+  refreshing: Promise<PodletState | null> | null;
+  lastAttempt: number;
+}
+
+/**
+ * PodletClient.refresh: one `load()` at a time (a call while one runs gets its promise); while
+ * there is no state, not again within MANIFEST_RETRY_MS of the last attempt unless `force`. A
+ * failure is logged and keeps the old state; `onChange` is called only when the state really
+ * changed, so a refetch that finds the same release drops no page's assets.
+ */
+function refreshState(
+  held: HeldState,
+  force: boolean,
+  load: () => Promise<PodletState>,
+  onChange: (() => void) | undefined,
+  log: (error: PodmapError) => void,
+): Promise<PodletState | null> {
+  if (held.refreshing) return held.refreshing;
+  if (!force && held.state === null && Date.now() - held.lastAttempt < MANIFEST_RETRY_MS) return Promise.resolve(null);
+  held.lastAttempt = Date.now();
+  held.refreshing = load()
+    .then((next) => {
+      const changed = held.state === null || fingerprint(held.state) !== fingerprint(next);
+      held.state = next;
+      if (changed) onChange?.();
+      return held.state;
+    })
+    .catch((error: PodmapError) => {
+      log(error);
+      return held.state;
+    })
+    .finally(() => {
+      held.refreshing = null;
+    });
+  return held.refreshing;
 }
 
 /** A podlet client's circuit breaker, and where it learns the headers its probes send. */
@@ -144,7 +177,7 @@ function createProbedBreaker(
       const current = on.state();
       if (!current) return false;
       const headers = Object.fromEntries(Object.entries(lastHeaders).filter(([name]) => name.toLowerCase() !== USER_HEADER));
-      const result = await fetchContent(current, headers, timeoutMs, on.name);
+      const result = await fetchPodletContent(current, headers, timeoutMs, on.name);
       if (result.version && result.version !== current.version) on.versionSeen();
       return !result.error;
     },
@@ -178,7 +211,7 @@ async function contentThrough(
     // Not logged per request: the opening was, once.
     return { html: current.fallbackHtml, error: new PodmapError('PODMAP_ERR_CIRCUIT_OPEN', current.contentUrl) };
   }
-  const result = await fetchContent(current, headers, timeoutMs, on.name);
+  const result = await fetchPodletContent(current, headers, timeoutMs, on.name);
   breaker.record(!result.error);
   // A response from another release than the cached manifest: learn the new one for the next page.
   if (result.version && result.version !== current.version) on.versionSeen();
@@ -199,31 +232,4 @@ export function createPodletClients(podlets: Record<string, string>, options: Po
     clients.set(name, createPodletClient({ name, manifestUrl, ...options }));
   }
   return clients;
-}
-
-/** One content request; on time-out, error or a non-2xx status, the cached fallback with the reason. */
-async function fetchContent(
-  current: PodletState,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  name: string,
-): Promise<{ html: string; error?: PodmapError; version?: string; pageState?: string | null | PodmapError }> {
-  let version: string | undefined;
-  try {
-    const response = await fetchText(current.contentUrl, {
-      timeoutMs,
-      headers,
-      failCode: 'PODMAP_ERR_CONTENT_FAILED',
-      timeoutCode: 'PODMAP_ERR_CONTENT_TIMEOUT',
-    });
-    const header = response.headers['podlet-version'];
-    version = typeof header === 'string' ? header : undefined;
-    if (response.status < 200 || response.status > 299) {
-      throw new PodmapError('PODMAP_ERR_CONTENT_FAILED', `${current.contentUrl} answered ${response.status}`);
-    }
-    return { html: response.text, version, pageState: readPageState(name, response.headers[PAGE_STATE_HEADER]) };
-  } catch (error) {
-    const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CONTENT_FAILED', String(error));
-    return { html: current.fallbackHtml, error: podmapError, version };
-  }
 }

@@ -19,22 +19,7 @@ export async function fetchPodletState(
   options: { timeoutMs: number; previousFallbackHtml: string; log: (error: PodmapError) => void },
 ): Promise<PodletState> {
   const { timeoutMs, log } = options;
-  const manifestResponse = await fetchText(manifestUrl, {
-    timeoutMs,
-    maxBytes: MANIFEST_MAX_BYTES,
-    failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
-    tooLargeCode: 'PODMAP_ERR_MANIFEST_TOO_LARGE',
-  });
-  if (manifestResponse.status !== 200)
-    throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${manifestUrl} answered ${manifestResponse.status}`);
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(manifestResponse.text);
-  } catch {
-    throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl} is not JSON`);
-  }
-  const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
-  if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
+  const value = await fetchManifest(manifestUrl, timeoutMs);
   const at = (u: string) => httpUrl(u, manifestUrl);
   // The layout sends its request context to the content URL and puts what the fallback URL
   // answers into pages: both must be the podlet's own, never another host's (security).
@@ -59,17 +44,41 @@ export async function fetchPodletState(
     fallbackHtml: options.previousFallbackHtml,
   };
   if (podmap instanceof PodmapError) next.podmapRefused = podmap;
-  if (next.fallbackUrl) {
-    try {
-      const fallback = await fetchText(next.fallbackUrl, { timeoutMs, failCode: 'PODMAP_ERR_FALLBACK_FAILED' });
-      if (fallback.status < 200 || fallback.status > 299)
-        throw new PodmapError('PODMAP_ERR_FALLBACK_FAILED', `${next.fallbackUrl} answered ${fallback.status}`);
-      next.fallbackHtml = fallback.text;
-    } catch (error) {
-      log(error as PodmapError); // keep the fallback cached from before
-    }
-  }
+  if (next.fallbackUrl) next.fallbackHtml = await fetchFallback(next.fallbackUrl, timeoutMs, options.previousFallbackHtml, log);
   return next;
+}
+
+/** The manifest at `manifestUrl`, validated with Podium's schema; throws PODMAP_ERR_MANIFEST_UNREACHABLE, _TOO_LARGE or _INVALID. */
+async function fetchManifest(manifestUrl: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const response = await fetchText(manifestUrl, {
+    timeoutMs,
+    maxBytes: MANIFEST_MAX_BYTES,
+    failCode: 'PODMAP_ERR_MANIFEST_UNREACHABLE',
+    tooLargeCode: 'PODMAP_ERR_MANIFEST_TOO_LARGE',
+  });
+  if (response.status !== 200) throw new PodmapError('PODMAP_ERR_MANIFEST_UNREACHABLE', `${manifestUrl} answered ${response.status}`);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(response.text);
+  } catch {
+    throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl} is not JSON`);
+  }
+  const { value, error } = validateManifest(manifest as never) as { value: Record<string, unknown>; error?: unknown };
+  if (error) throw new PodmapError('PODMAP_ERR_MANIFEST_INVALID', `${manifestUrl}: ${JSON.stringify(error).slice(0, 300)}`);
+  return value;
+}
+
+/** The fallback's HTML; on an error, a time-out or a non-2xx status, `previous`, with the failure logged. */
+async function fetchFallback(url: string, timeoutMs: number, previous: string, log: (error: PodmapError) => void): Promise<string> {
+  try {
+    const fallback = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_FALLBACK_FAILED' });
+    if (fallback.status < 200 || fallback.status > 299)
+      throw new PodmapError('PODMAP_ERR_FALLBACK_FAILED', `${url} answered ${fallback.status}`);
+    return fallback.text;
+  } catch (error) {
+    log(error as PodmapError); // keep the fallback cached from before
+    return previous;
+  }
 }
 
 async function fetchPodmapDocument(

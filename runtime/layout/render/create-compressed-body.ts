@@ -17,7 +17,7 @@ type Send = (text: string, last: boolean) => void;
 const { constants: z } = zlib;
 const BROTLI_PARAMS = {
   [z.BROTLI_PARAM_QUALITY]: 5,
-  // A page is ~10–20 KB: a 64 KB window holds all of it. A zlib stream with the default 4 MB
+  // A page is ~10–20 KB: a 64 KB window holds all of it. A zlib stream with the stock 4 MB
   // window cost twice the CPU per page (bench/layout.ts).
   [z.BROTLI_PARAM_LGWIN]: 16,
   [z.BROTLI_PARAM_MODE]: z.BROTLI_MODE_TEXT,

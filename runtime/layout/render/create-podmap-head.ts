@@ -11,9 +11,9 @@ export interface PodmapHeadOptions {
   importMap: ImportMap;
   /** Podlet name → manifest URL: every podlet a page may use. */
   podlets: Record<string, string>;
-  /** Per-podlet time-out for manifests, in ms. Default 1000. */
+  /** Per-podlet time-out for manifests, in ms; default DEFAULT_PODLET_TIMEOUT_MS. */
   timeoutMs?: number;
-  /** How long a page's assets are kept before they are rebuilt in the background, in ms. Default 60 000. */
+  /** How long a page's assets are kept before they are rebuilt in the background, in ms; default DEFAULT_ASSETS_TTL_MS. */
   assetsTtlMs?: number;
   shim?: ShimLocation | false;
 }
@@ -40,7 +40,7 @@ export interface PodmapHead {
  * PODMAP_ERR_CONFIG_UNKNOWN_PODLET.
  */
 export function createPodmapHead(options: PodmapHeadOptions): PodmapHead {
-  const composer = createPageComposer({ ...options, assetsTtlMs: options.assetsTtlMs ?? 60_000 });
+  const composer = createPageComposer(options);
 
   async function assets(names: string[]): Promise<PageAssets> {
     const unknown = names.filter((n) => !composer.podlets.has(n));

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { ifNoneMatchHits } from '../../shared/http/if-none-match-hits.ts';
-import { negotiateEncoding } from '../../shared/http/negotiate-encoding.ts';
+import { compressFile, sendCompressedFile, type CompressedFile } from '../../shared/http/answer-compressed-file.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import type { PageComposer } from '../assets/create-page-composer.ts';
 import type { LayoutPage } from '../assets/layout-page.ts';
@@ -42,47 +39,24 @@ export function createWorkerScript(
       }
     }
     const config = buildWorkerConfig(withAssets, settings);
-    const script = await scriptFor(config, scripts);
-    const headers: Record<string, string> = {
-      'content-type': 'text/javascript; charset=utf-8',
+    // `no-cache` with an ETag: the browser's update check at every navigation gets a 304, not 12 KB.
+    sendCompressedFile(req, res, await scriptFor(config, scripts), {
       'cache-control': 'no-cache',
       // The scope is the layout's root even when the script lives deeper.
       'service-worker-allowed': '/',
       'x-content-type-options': 'nosniff',
-      etag: script.etag,
-      vary: 'Accept-Encoding',
-    };
-    // The browser's update check at every navigation: unchanged pages answer 304, not 12 KB.
-    if (ifNoneMatchHits(req.headers['if-none-match'], script.etag)) {
-      res.writeHead(304, headers);
-      return void res.end();
-    }
-    const encoding = negotiateEncoding(req.headers['accept-encoding']);
-    const body = encoding === 'br' ? script.br : encoding === 'gzip' ? script.gzip : script.plain;
-    if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    headers['content-length'] = String(body.length);
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    });
   };
 }
 
-interface WorkerScript {
-  etag: string;
-  plain: Buffer;
-  br: Buffer;
-  gzip: Buffer;
-}
-
 /** A layout's last script, with its compressed copies: rebuilt only when the configuration changes. */
-type ScriptCache = { last?: { version: string; script: Promise<WorkerScript> } };
+type ScriptCache = { last?: { version: string; script: Promise<CompressedFile> } };
 
-function scriptFor(config: WorkerConfig, cache: ScriptCache): Promise<WorkerScript> {
+function scriptFor(config: WorkerConfig, cache: ScriptCache): Promise<CompressedFile> {
   if (cache.last?.version !== config.version) {
-    const script = readWorkerSource().then((source) => {
-      const plain = Buffer.from(`self.podmapWorker = ${JSON.stringify(config)};\n${source}`);
-      const etag = `"${createHash('sha256').update(plain).digest('base64url').slice(0, 22)}"`;
-      return { etag, plain, br: brotliCompressSync(plain), gzip: gzipSync(plain) };
-    });
+    const script = readWorkerSource().then((source) =>
+      compressFile(Buffer.from(`self.podmapWorker = ${JSON.stringify(config)};\n${source}`), 'text/javascript; charset=utf-8'),
+    );
     cache.last = { version: config.version, script };
   }
   return cache.last.script;

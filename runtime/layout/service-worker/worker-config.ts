@@ -4,16 +4,16 @@ import type { PageAssets } from '../assets/page-assets.ts';
 
 /** createLayout's `serviceWorker` option, when it is an object (docs/service-worker.md). */
 export interface ServiceWorkerOptions {
-  /** Where the layout serves the worker script; its scope is the layout's root. Default "/podmap-sw.js". */
+  /** Where the layout serves the worker script; its scope is the layout's root. Default: DEFAULT_SERVICE_WORKER. */
   path?: string;
-  /** How long a navigation waits for the network before the kept copy of the page is served, in ms. Default 3,000. */
+  /** How long a navigation waits for the network before the kept copy of the page is served, in ms. Default: DEFAULT_SERVICE_WORKER. */
   navigationTimeoutMs?: number;
-  /** Keep a copy of each page a browser visits, to show it offline. Default true. */
+  /** Keep a copy of each page a browser visits, to show it offline. Default: DEFAULT_SERVICE_WORKER. */
   offlinePages?: boolean;
   /**
    * The kill switch: pages unregister the worker, and the worker script itself becomes one that
    * deletes podmap's caches and unregisters, for browsers that check for an update before they
-   * load a page. Default false.
+   * load a page. Default: DEFAULT_SERVICE_WORKER.
    */
   unregister?: boolean;
 }
@@ -21,6 +21,7 @@ export interface ServiceWorkerOptions {
 /** The option with its defaults, as the layout uses it. */
 export type ResolvedServiceWorker = Required<ServiceWorkerOptions>;
 
+/** The options a worker has unless the layout says otherwise (docs/service-worker.md). */
 export const DEFAULT_SERVICE_WORKER: ResolvedServiceWorker = {
   path: '/podmap-sw.js',
   navigationTimeoutMs: 3000,

@@ -19,6 +19,13 @@ export const CDN_NAME_PATTERN = '(?:@[^/@]+/)?[^/@]+';
  */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
+/**
+ * Seconds that alias redirects, version lists and package maps may be cached unless the CDN is
+ * told otherwise (`aliasMaxAge`): a new version reaches pages within this time. podmap's server
+ * and the nginx config it generates both default to it.
+ */
+export const DEFAULT_ALIAS_MAX_AGE_SECONDS = 300;
+
 /** An exact version in a URL path (the aliases "3" or "0.4" never match it). */
 export const CDN_EXACT_VERSION_PATTERN = '[0-9]+\\.[0-9]+\\.[0-9]+[^/]*';
 

@@ -1,4 +1,4 @@
-// validate-npm-package-name ships no types; this is the part of its API the CDN uses.
+// validate-npm-package-name ships no types; this is the part of its API is-package-name.ts uses.
 declare module 'validate-npm-package-name' {
   interface ValidationResult {
     validForNewPackages: boolean;
