@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { openPage, rendered, signIn } from './open-page.ts';
 
@@ -36,10 +37,7 @@ test('csp - home - every script and preload carries the response nonce, which ch
   assert.notEqual(second, policy, 'a fresh nonce for every response');
 });
 
-for (const [pathname, podlets] of [
-  ['/', ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']],
-  ['/search', ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer']],
-] as const) {
+for (const [pathname, podlets] of Object.entries(demoElements)) {
   test(`csp - ${pathname} - every podlet renders in Chromium with no violation reported`, async () => {
     const load = await openPage(browser, new URL(pathname, demo.urls.layout).href);
     await rendered(load.page, [...podlets]);

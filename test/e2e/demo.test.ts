@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { rendered, signIn, submitSignIn } from './open-page.ts';
 
@@ -70,7 +71,7 @@ function report(name: string, result: Load) {
 
 test('demo - home - all five podlets render from unbundled modules, cleanly', async () => {
   const result = await load('/');
-  const text = await rendered(result.page, ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']);
+  const text = await rendered(result.page, demoElements['/']);
   assert.match(text['podlet-header']!, /Podmap Travel/);
   assert.match(text['podlet-auth']!, /Sign in/);
   assert.match(text['podlet-geo']!, /Your location/);
@@ -83,7 +84,7 @@ test('demo - home - all five podlets render from unbundled modules, cleanly', as
 
 test('demo - search - header, search, geo and footer render, cleanly', async () => {
   const result = await load('/search');
-  const text = await rendered(result.page, ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer']);
+  const text = await rendered(result.page, demoElements['/search']);
   assert.match(text['podlet-search']!, /6 results/);
   assert.equal(await result.page.$('podlet-auth'), null);
   assertClean(result);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startInProcessDemo, type InProcessDemo, type LoggedRequest } from '../helpers/demo-in-process.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { engineNames, launchEngine, type Engine, type EngineTab } from '../helpers/engine-driver.ts';
 
 // The demo in the three engines users have (issue 13): Chromium, Firefox ESR and WebKitGTK, the
@@ -16,10 +17,7 @@ before(async () => {
 });
 after(() => demo?.close());
 
-const pages = {
-  '/': ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer'],
-  '/search': ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer'],
-} as const;
+const pages = demoElements;
 
 /**
  * Waits until each custom element has rendered into its shadow root. When it times out, the error

@@ -11,6 +11,7 @@ import type { RunningDemo } from '../../layouts/demo.ts';
 import { demoPodletNames } from '../../layouts/demo-wiring.ts';
 import { createDemoLayout } from '../../layouts/server.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { openPage, rendered, signIn } from './open-page.ts';
 import { startPodletDevServer, type DevServer } from './podlet-dev-server.ts';
@@ -65,7 +66,7 @@ const cookieFor = (podlets: Record<string, string>) => [
 
 test('overrides on - a cookie points footer at a local server - Chromium runs the changed module and shows the notice', async () => {
   const load = await openPage(browser, demo.urls.layout!, { cookies: cookieFor({ footer: devBase }) });
-  const text = await rendered(load.page, ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']);
+  const text = await rendered(load.page, demoElements['/']);
   assert.match(text['podlet-footer']!, /Changed on my machine/);
   assert.ok(load.requests.some((r) => r.url === `${devBase}footer.js`));
   assert.ok(!load.requests.some((r) => /\/public@[^/]+\/footer\.js$/.test(r.url)), 'the released footer is not loaded');

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import semver from 'semver';
 import { launchChromium } from '../helpers/chromium.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { startInProcessDemo, type InProcessDemo } from '../helpers/demo-in-process.ts';
 
 // The generated service worker (issue 12) with the demo in Chromium: its podlets and layout, in
@@ -26,8 +27,7 @@ after(async () => {
   await demo?.close();
 });
 
-const homeTags = ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer'];
-const searchTags = ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer'];
+const [homeTags, searchTags] = [demoElements['/'], demoElements['/search']];
 
 /** Waits until each custom element has rendered its shadow DOM. */
 async function rendered(tags: string[]): Promise<void> {

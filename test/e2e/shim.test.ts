@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import type { RunningDemo } from '../../layouts/demo.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { demoElements } from '../helpers/demo-elements.ts';
 import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { openPage, rendered } from './open-page.ts';
 
@@ -39,10 +40,7 @@ test('shim mode - home - the head is written for es-module-shims', async () => {
   assert.match(html, /<link rel="modulepreload-shim" href=/);
 });
 
-for (const [pathname, podlets] of [
-  ['/', ['podlet-header', 'podlet-auth', 'podlet-geo', 'podlet-image', 'podlet-footer']],
-  ['/search', ['podlet-header', 'podlet-search', 'podlet-geo', 'podlet-footer']],
-] as const) {
+for (const [pathname, podlets] of Object.entries(demoElements)) {
   test(`shim mode - ${pathname} - every podlet renders, cleanly, each module fetched once`, async () => {
     const load = await openPage(browser, new URL(pathname, demo.urls.layout).href);
     const text = await rendered(load.page, [...podlets]);

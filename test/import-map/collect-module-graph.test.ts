@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectModuleGraph } from '../../runtime/import-map/collect-module-graph.ts';
-import { composePage, demoPodlets, root } from './fixtures.ts';
+import { composePage, demoModuleGraph, demoModules, demoPodlets, root } from './fixtures.ts';
 
 const { map } = composePage(demoPodlets(), { global: [{ podlet: null, pkg: 'lit', range: '3.x' }] });
-const header = 'http://127.0.0.1:7100/static/header.js';
-const geo = 'http://127.0.0.1:7400/static/geo.js';
-const lit3 = root('lit', '3.3.3');
-const lit2 = root('lit', '2.8.0');
-
-/** The demo's modules and their imports as written, like podmap.json and the CDN metadata list them. */
-const graph: Record<string, string[]> = {
-  [header]: ['lit', './util.js', '@podlets/auth/session.js'],
-  'http://127.0.0.1:7100/static/util.js': [],
-  'http://127.0.0.1:7300/static/session.js': ['@podmap/browser'],
-  [geo]: ['lit', 'lit/decorators.js'],
-  [`${lit3}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
-  [`${lit2}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
-  [`${lit2}decorators.js`]: ['@lit/reactive-element/decorators/property.js'],
-};
+const { header, geo, lit3, lit2 } = demoModules;
+const graph = demoModuleGraph;
 
 test('collectModuleGraph() - the header podlet - lists its graph breadth-first by the URLs the map gives', () => {
   const { modules, unresolved } = collectModuleGraph([header], map, (url) => graph[url]);

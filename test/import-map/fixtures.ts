@@ -124,3 +124,22 @@ export function composePage(
   });
   return { plan, map, issues };
 }
+
+/** The demo's entry modules of header and geo, and lit 3's and lit 2's folders on the CDN. */
+export const demoModules = {
+  header: 'http://127.0.0.1:7100/static/header.js',
+  geo: 'http://127.0.0.1:7400/static/geo.js',
+  lit3: root('lit', '3.3.3'),
+  lit2: root('lit', '2.8.0'),
+};
+
+/** The demo's modules and their imports as written, like podmap.json and the CDN metadata list them. */
+export const demoModuleGraph: Record<string, string[]> = {
+  [demoModules.header]: ['lit', './util.js', '@podlets/auth/session.js'],
+  'http://127.0.0.1:7100/static/util.js': [],
+  'http://127.0.0.1:7300/static/session.js': ['@podmap/browser'],
+  [demoModules.geo]: ['lit', 'lit/decorators.js'],
+  [`${demoModules.lit3}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
+  [`${demoModules.lit2}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
+  [`${demoModules.lit2}decorators.js`]: ['@lit/reactive-element/decorators/property.js'],
+};

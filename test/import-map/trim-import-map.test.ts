@@ -10,24 +10,11 @@ import {
 } from '../../runtime/import-map/index.ts';
 import { resolveSpecifier } from '../../runtime/import-map/resolve-specifier.ts';
 import { checkImportMap } from './check-import-map.ts';
-import { composePage, demoPodlets, litPackageMaps, root } from './fixtures.ts';
+import { composePage, demoModuleGraph, demoModules, demoPodlets, litPackageMaps, root } from './fixtures.ts';
 
 const { map, plan } = composePage(demoPodlets(), { global: [{ podlet: null, pkg: 'lit', range: '3.x' }] });
-const header = 'http://127.0.0.1:7100/static/header.js';
-const geo = 'http://127.0.0.1:7400/static/geo.js';
-const lit3 = root('lit', '3.3.3');
-const lit2 = root('lit', '2.8.0');
-
-/** The demo's modules and their imports as written, like podmap.json and the CDN metadata list them. */
-const graph: Record<string, string[]> = {
-  [header]: ['lit', './util.js', '@podlets/auth/session.js'],
-  'http://127.0.0.1:7100/static/util.js': [],
-  'http://127.0.0.1:7300/static/session.js': ['@podmap/browser'],
-  [geo]: ['lit', 'lit/decorators.js'],
-  [`${lit3}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
-  [`${lit2}index.js`]: ['@lit/reactive-element', 'lit-html', 'lit-element/lit-element.js'],
-  [`${lit2}decorators.js`]: ['@lit/reactive-element/decorators/property.js'],
-};
+const { header, geo, lit3, lit2 } = demoModules;
+const graph = demoModuleGraph;
 const importsOf = (url: string) => graph[url];
 
 test('trimImportMap() - the demo page - keeps only the entries its graph used, and every import resolves as before', () => {
