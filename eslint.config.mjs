@@ -89,7 +89,7 @@ const sizeLimit = (files, maxFunctionLines) => ({
 const sizeLimits = [sizeLimit(['runtime/**/*.{ts,js}'], 45), sizeLimit(['bench/**/*.ts', 'test/helpers/**'], 60)];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/public/**', 'store/**', 'bench/results/**', '.cache/**'] },
+  { ignores: ['**/node_modules/**', '**/public/**', '**/dist/**', 'store/**', 'bench/results/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { publishInstalledPackages, publishPodletRelease } from '@podmap/runtime/cdn';
+import { publishInstalledPackages, publishPodletRelease } from '@podmap/cdn';
 import { demoPodletNames } from './demo-wiring.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

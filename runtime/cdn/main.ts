@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PodmapError } from '../shared/errors.ts';
 import { isMain } from '../shared/cli/is-main.ts';
 import { listenFromEnv } from '../shared/cli/listen-from-env.ts';
 import { listenOn } from '../shared/listen-on.ts';
@@ -17,24 +17,27 @@ import {
 /** The port the CDN serves on when PODMAP_CDN_PORT does not say otherwise. */
 export const DEFAULT_CDN_PORT = 7700;
 
-const usage = `usage: npm run cdn -- [command]
-  (no command)                              serve the store on PODMAP_CDN_PORT (default ${DEFAULT_CDN_PORT})
-  publish <file.tgz>                        publish an npm tarball (npm pack output)
+/** `podmap cdn --help`. */
+export const cdnUsage = `usage: podmap cdn <command>
+  serve                                     serve the store on PODMAP_CDN_PORT (default ${DEFAULT_CDN_PORT})
+  publish <file.tgz>                        publish an npm tarball (npm pack output) into the store
   publish <folder>                          publish the packages that folder's package.json depends on, as installed
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
   nginx-config <port>                       print an nginx.conf that serves the store like this server
   reindex                                   rebuild the store index (versions lists, aliases, maps)
-The store is PODMAP_STORE_DIR (default store/ in the project); PUT publishing needs PODMAP_CDN_TOKEN.`;
+The store is PODMAP_STORE_DIR (default: store/ in the current folder). Publishing over HTTP
+(PUT, podmap publish) needs PODMAP_CDN_TOKEN, a token that may publish anything.`;
 
 /**
- * The asset CDN's command line: serve a store, publish into it, print an nginx config for it or
- * rebuild its index. Every publish is atomic, refuses a version that exists
- * (PODMAP_ERR_CDN_VERSION_EXISTS) and updates the store index that nginx serves from.
+ * The asset CDN's command line (`podmap cdn …`): serve a store, publish into it directly, print
+ * an nginx config for it or rebuild its index. Every publish is atomic, refuses a version that
+ * exists (PODMAP_ERR_CDN_VERSION_EXISTS) and updates the store index that nginx serves from.
+ * Throws PODMAP_ERR_CLI_USAGE for a command line it does not know.
  */
-export async function runCdnCommand(args: string[]): Promise<void> {
-  const storeDir = process.env.PODMAP_STORE_DIR || path.join(fileURLToPath(new URL('../..', import.meta.url)), 'store');
-  const [command, ...rest] = args;
-  if (command === undefined) {
+export async function runCdnCommand(args: string[], log: (line: string) => void = console.log): Promise<void> {
+  const storeDir = path.resolve(process.env.PODMAP_STORE_DIR || 'store');
+  const [command = 'serve', ...rest] = args;
+  if (command === 'serve' && rest.length === 0) {
     const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
     await listenFromEnv(
       { listen: (port, host) => listenOn(server, port, host) },
@@ -44,27 +47,27 @@ export async function runCdnCommand(args: string[]): Promise<void> {
     const target = path.resolve(rest[0]!);
     if ((await stat(target)).isDirectory()) {
       const result = await publishInstalledPackages(storeDir, target);
-      console.log(`published: ${result.published.join(', ') || 'nothing new'}; already there: ${result.skipped.length}`);
+      log(`published: ${result.published.join(', ') || 'nothing new'}; already there: ${result.skipped.length}`);
     } else {
       const { name, version } = await publishTarball(storeDir, target);
-      console.log(`published ${name}@${version}`);
+      log(`published ${name}@${version}`);
     }
   } else if (command === 'publish-podlet' && rest.length === 3) {
     await publishPodletRelease(storeDir, rest[0]!, rest[1]!, path.resolve(rest[2]!));
-    console.log(`published podlet ${rest[0]}@${rest[1]}`);
+    log(`published podlet ${rest[0]}@${rest[1]}`);
   } else if (command === 'nginx-config' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
     // The config serves the index; a store published before the index existed gets one now.
     await ensureStoreIndex(storeDir);
     process.stdout.write(generateNginxConfig({ storeDir, port: Number(rest[0]) }));
   } else if (command === 'reindex' && rest.length === 0) {
     await reindexStore(storeDir);
-    console.log(`reindexed ${storeDir}`);
+    log(`reindexed ${storeDir}`);
   } else {
-    console.error(usage);
-    process.exitCode = 2;
+    throw new PodmapError('PODMAP_ERR_CLI_USAGE', `podmap cdn ${args.join(' ')}\n${cdnUsage}`);
   }
 }
 
+// The demo launcher starts this file as a process of its own.
 if (isMain(import.meta.url)) {
   await runCdnCommand(process.argv.slice(2)).catch((error: Error & { code?: string }) => {
     console.error(`podmap: ${error.code ? `${error.code}: ` : ''}${error.message}`);
