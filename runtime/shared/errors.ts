@@ -177,6 +177,48 @@ export const errorCatalogue = {
     message: 'A Content-Security-Policy source or report URI holds a space, ";" or ",", which would add sources or directives.',
   },
 
+  // ── The podmap command: exit code 2 for usage, 1 for the rest ─────────────────────────────
+  PODMAP_ERR_CLI_USAGE: {
+    status: 400,
+    message:
+      'The command line is wrong: an unknown command or option, or a missing or extra argument; `podmap <command> --help` shows its usage.',
+  },
+  PODMAP_ERR_CLI_NEEDS_PACKAGE: {
+    status: 500,
+    message:
+      'This command needs a package that is not installed next to @podmap/runtime; the message names it and the npm install that adds it.',
+  },
+  PODMAP_ERR_PUBLISH_PACKAGE_JSON: {
+    status: 400,
+    message: 'The folder has no readable package.json, or it lacks a valid name and an exact semver version.',
+  },
+  PODMAP_ERR_PUBLISH_NO_PUBLIC: {
+    status: 400,
+    message: 'The podlet has no compiled public/ folder with a JavaScript module in it; run its build (tsc) first.',
+  },
+  PODMAP_ERR_PUBLISH_BUNDLED: {
+    status: 400,
+    message:
+      "A file in public/ is not tsc's unbundled output: it holds a bundler's runtime, or it has no source in assets/. Podlets ship one module per source file.",
+  },
+  PODMAP_ERR_PUBLISH_NO_CDN: {
+    status: 400,
+    message: "Publishing needs the CDN's URL (--cdn or PODMAP_CDN_URL) and a token (PODMAP_CDN_TOKEN).",
+  },
+  PODMAP_ERR_PUBLISH_UNREACHABLE: {
+    status: 502,
+    message: 'The CDN could not be reached, or it did not answer in time; nothing was published.',
+  },
+  PODMAP_ERR_INIT_BAD_NAME: {
+    status: 400,
+    message:
+      'A podlet name is 2–50 lowercase letters, digits and "-", starting with a letter (it becomes a package name and a custom element podlet-<name>).',
+  },
+  PODMAP_ERR_INIT_EXISTS: {
+    status: 409,
+    message: 'The target folder exists and is not empty; choose another name or --dir.',
+  },
+
   // ── Asset CDN ────────────────────────────────────────────────────────────────────────────
   // (the CDN adds its codes below this line)
   PODMAP_ERR_CDN_BAD_NAME: {

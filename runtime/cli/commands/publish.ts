@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { packFiles } from '../../shared/files/pack-files.ts';
+import { kilobytes, parseCommandLine, type CliCommand } from '../cli-io.ts';
+import { publishTarget, putToCdn } from '../put-to-cdn.ts';
+import { readPodletRelease } from '../read-podlet-release.ts';
+
+const usage = `usage: podmap publish [--cdn URL] [--dry-run] [folder]
+Publishes the podlet in this folder (or the one given) to an asset CDN as the immutable release
+podlet/<name>@<version>: package.json gives the name (its unscoped part, or "podmap.name") and
+the version; the release is the compiled public/ folder, checked first: one module per source
+in assets/, nothing bundled.
+  --cdn URL     the CDN (default PODMAP_CDN_URL); the token is PODMAP_CDN_TOKEN
+  --dry-run     check and pack, print what would be published, upload nothing`;
+
+/** `podmap publish`: the podlet's release, over HTTP, with the team's token. */
+export const publishCommand: CliCommand = {
+  summary: "publish this podlet's compiled public/ to the CDN as an immutable release",
+  usage,
+  async run(args, io) {
+    const options = { cdn: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const;
+    const { values, positionals } = parseCommandLine(args, options, usage, { min: 0, max: 1 });
+    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const target = values['dry-run'] ? undefined : publishTarget(values.cdn, io.env);
+    const release = await readPodletRelease(dir);
+    const id = `${release.name}@${release.version}`;
+    const tarball = packFiles([...release.files].map(([file, bytes]) => ({ path: file, bytes })));
+    io.out(`podmap publish: ${id}, ${release.files.size} files (${kilobytes(release.bytes)}, ${kilobytes(tarball.length)} packed)`);
+    if (!target) {
+      for (const file of release.files.keys()) io.out(`  ${file}`);
+      io.out('dry run: checks passed, nothing was uploaded');
+      return;
+    }
+    io.out(`uploading to ${target.cdn} …`);
+    await putToCdn(target, `podlet/${release.name}@${release.version}`, tarball);
+    io.out(`published ${id}: ${new URL(`podlet/${id}/`, target.cdn).href}`);
+  },
+};
