@@ -11,3 +11,5 @@ export { buildPackageMap, type PackageImportMap } from './store/build-package-ma
 export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
 export { generateNginxConfig } from './nginx/generate-nginx-config.ts';
 export { ensureStoreIndex, reindexStore, updateStoreIndex } from './store/update-store-index.ts';
+export { createTeamToken } from './tokens/create-team-token.ts';
+export type { TeamTokenEntry } from './tokens/team-token.ts';

@@ -249,11 +249,13 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CDN_UNAUTHORIZED: {
     status: 401,
-    message: 'Publishing needs the header "Authorization: Bearer <token>" with the token the CDN was started with (PODMAP_CDN_TOKEN).',
+    message:
+      'Publishing needs the header "Authorization: Bearer <token>" with a token the CDN was started with (PODMAP_CDN_TOKEN, or one whose sha256 is in PODMAP_CDN_TOKENS_FILE).',
   },
   PODMAP_ERR_CDN_PUBLISH_DISABLED: {
     status: 403,
-    message: 'Publishing over HTTP is disabled because the CDN has no publish token; set PODMAP_CDN_TOKEN or the publishToken option.',
+    message:
+      'Publishing over HTTP is disabled because the CDN has no publish token; set PODMAP_CDN_TOKEN or PODMAP_CDN_TOKENS_FILE (the publishToken or tokensFile option).',
   },
   PODMAP_ERR_CDN_UPLOAD_TOO_LARGE: {
     status: 413,
@@ -265,7 +267,8 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CDN_TARBALL_INVALID: {
     status: 400,
-    message: 'The upload is not a gzipped npm tarball with a package.json, or an entry in it has an unsafe path.',
+    message:
+      'The upload is not a gzipped tarball the CDN accepts (an npm tarball with a package.json, or a podlet release: files and folders under package/), or an entry in it has an unsafe path or a type it may not have (a link in a release).',
   },
   PODMAP_ERR_CDN_STORE_FAILED: {
     status: 500,
@@ -291,6 +294,16 @@ export const errorCatalogue = {
   PODMAP_ERR_CDN_PUBLISH_MISMATCH: {
     status: 400,
     message: "The tarball's package.json names another package or version than the URL it was sent to.",
+  },
+  PODMAP_ERR_CDN_FORBIDDEN: {
+    status: 403,
+    message:
+      "The token is valid but its scope does not cover this package; the message names the token's team and scope. Ask for a token with that scope.",
+  },
+  PODMAP_ERR_CDN_TOKENS_FILE: {
+    status: 500,
+    message:
+      'The CDN tokens file (PODMAP_CDN_TOKENS_FILE, the tokensFile option) or a token entry is malformed: unreadable, not JSON, an entry without a team, a 64-hex-digit sha256 or a known scope form, or two entries with one hash; the message names the entry. The server does not start.',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

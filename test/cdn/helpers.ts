@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,4 +52,21 @@ export function manifestOf(name: string, version: string, extra: Record<string, 
 /** GET without following redirects. */
 export function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { redirect: 'manual', headers });
+}
+
+/**
+ * Every folder, file (its bytes, base64) and link (its target) below `root`, `.staging/` and the index
+ * included, by relative path; {} for a missing folder. Two equal snapshots: a store unchanged.
+ */
+export async function snapshotStore(root: string, prefix = ''): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  const entries = await readdir(join(root, prefix)).catch(() => [] as string[]);
+  for (const entry of entries.sort()) {
+    const path = prefix ? `${prefix}/${entry}` : entry;
+    const info = await lstat(join(root, path));
+    if (info.isSymbolicLink()) found[path] = `-> ${await readlink(join(root, path))}`;
+    else if (info.isDirectory()) Object.assign(found, { [`${path}/`]: 'folder' }, await snapshotStore(root, path));
+    else found[path] = (await readFile(join(root, path))).toString('base64');
+  }
+  return found;
 }

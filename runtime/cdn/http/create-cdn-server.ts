@@ -8,6 +8,7 @@ import { routeRequest } from './route-request.ts';
 import { ensureStoreIndex } from '../store/update-store-index.ts';
 import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
 import { DEFAULT_ALIAS_MAX_AGE_SECONDS } from '../../shared/cdn-protocol/cdn-urls.ts';
+import { loadPublishTokens } from '../tokens/load-publish-tokens.ts';
 
 /** The largest upload createCdnServer accepts unless `maxUploadBytes` says otherwise: far above any browser package. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -19,8 +20,14 @@ export const DEFAULT_UPLOAD_TIMEOUT_MS = 30_000;
 export interface CdnOptions {
   /** The store folder (see store-paths.ts); the demo uses `store/` in the project root. */
   storeDir: string;
-  /** Bearer token for `PUT`; defaults to $PODMAP_CDN_TOKEN. Without one, publishing over HTTP is off. */
+  /** Bearer token for `PUT` of anything (scope `*`); defaults to $PODMAP_CDN_TOKEN. */
   publishToken?: string;
+  /**
+   * A tokens file: one token per team, each with its scope, stored as hashes (docs/cdn.md);
+   * defaults to $PODMAP_CDN_TOKENS_FILE. With `publishToken` too, both are accepted; with
+   * neither, publishing over HTTP is off. A malformed file throws PODMAP_ERR_CDN_TOKENS_FILE.
+   */
+  tokensFile?: string;
   /** Seconds that alias redirects, version lists and package maps may be cached; default DEFAULT_ALIAS_MAX_AGE_SECONDS. */
   aliasMaxAge?: number;
   /** Largest accepted upload in bytes; default DEFAULT_MAX_UPLOAD_BYTES. */
@@ -38,13 +45,17 @@ export interface CdnOptions {
  * published before the store index existed (ensureStoreIndex); requests wait for that. At
  * creation it removes, in the background, what crashed publishes left in `.staging/`
  * (cleanStaleStaging: only entries unchanged for `staleStagingMs`, so a publisher running now in
- * another process keeps its folder); requests do not wait for that.
+ * another process keeps its folder); requests do not wait for that. Throws, before anything
+ * else, a TypeError with PODMAP_ERR_CDN_TOKENS_FILE when the tokens file is malformed.
  */
 export function createCdnServer(options: CdnOptions): Server {
   const ctx: CdnContext = {
     storeDir: options.storeDir,
     aliasMaxAge: options.aliasMaxAge ?? DEFAULT_ALIAS_MAX_AGE_SECONDS,
-    publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
+    tokens: loadPublishTokens({
+      publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
+      tokensFile: options.tokensFile ?? (process.env.PODMAP_CDN_TOKENS_FILE || undefined),
+    }),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
   };

@@ -38,7 +38,11 @@ const maxTrailingBytes = 1024 * 1024;
 /** The most bytes a tarball may unpack to by default; guards against a small upload that inflates hugely. */
 export const maxUnpackedBytes = defaultTarballLimits.maxUnpackedBytes;
 
+/** `npm`: an npm tarball, its package.json read and checked. `release`: a podlet release (readReleaseTarball). */
+type TarballKind = 'npm' | 'release';
+
 interface ReadState {
+  kind: TarballKind;
   limits: Required<TarballLimits>;
   files: Map<string, Buffer>;
   entries: number;
@@ -62,7 +66,34 @@ interface ReadState {
  * memory never holds more than the kept files (at most maxUnpackedBytes).
  */
 export async function readTarball(source: Buffer | Readable, limits: TarballLimits = {}): Promise<PackageContents> {
-  const state: ReadState = { limits: { ...defaultTarballLimits, ...limits }, files: new Map(), entries: 0, declared: 0, failure: null };
+  const files = await readTarballFiles(source, limits, 'npm');
+  return { manifest: readManifest(files), files };
+}
+
+/**
+ * Reads a podlet release's tarball (the format is in docs/cdn.md: gzipped ustar, the release's
+ * files under `package/`, as packFiles writes it) into memory, under the same streaming limits
+ * and path rules as readTarball, minus package.json, which a release does not need. Stricter
+ * than an npm tarball, as nothing but podmap writes one: an entry that is not a regular file or
+ * a folder (a link, a device) or lies outside `package/` refuses the whole tarball with
+ * PODMAP_ERR_CDN_TARBALL_INVALID, and so does a tarball without files. Dotfiles and
+ * node_modules are skipped, as publishPodletRelease's folder walk skips them.
+ */
+export async function readReleaseTarball(source: Buffer | Readable, limits: TarballLimits = {}): Promise<Map<string, Buffer>> {
+  const files = await readTarballFiles(source, limits, 'release');
+  if (files.size === 0) throw invalid('no files under package/');
+  return files;
+}
+
+async function readTarballFiles(source: Buffer | Readable, limits: TarballLimits, kind: TarballKind): Promise<Map<string, Buffer>> {
+  const state: ReadState = {
+    kind,
+    limits: { ...defaultTarballLimits, ...limits },
+    files: new Map(),
+    entries: 0,
+    declared: 0,
+    failure: null,
+  };
   // zstd off, and a nested gzip refused below: only the outer gzip is inflated, and it is counted.
   const parser = new Parser({ strict: true, zstd: false, onReadEntry: (entry: ReadEntry) => readEntry(entry, state) });
   try {
@@ -71,7 +102,7 @@ export async function readTarball(source: Buffer | Readable, limits: TarballLimi
     throw error instanceof PodmapError ? error : invalid((error as Error).message);
   }
   if (state.failure) throw state.failure;
-  return { manifest: readManifest(state), files: state.files };
+  return state.files;
 }
 
 /** The sink between gunzip and the tar parser: counts inflated bytes and stops at the first failure. */
@@ -119,9 +150,9 @@ function readEntry(entry: ReadEntry, state: ReadState): void {
   if (state.entries > limits.maxEntries) state.failure ??= tooLarge(`it has more than ${limits.maxEntries} entries`);
   if (state.declared > limits.maxUnpackedBytes) state.failure ??= tooLarge(`it unpacks to more than ${limits.maxUnpackedBytes} bytes`);
   if (size > limits.maxEntryBytes) state.failure ??= tooLarge(`${JSON.stringify(entry.path)} is larger than ${limits.maxEntryBytes} bytes`);
+  if (state.kind === 'release') state.failure ??= findReleaseEntryProblem(entry);
   const path = stripTopFolder(entry.path);
-  const keep = entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile';
-  if (state.failure || !keep || path === null) {
+  if (state.failure || !isRegularFile(entry) || path === null) {
     entry.resume();
     return;
   }
@@ -129,7 +160,7 @@ function readEntry(entry: ReadEntry, state: ReadState): void {
   if (entry.path.startsWith('/') || !isSafeRelativePath(path)) {
     state.failure ??= invalid(`unsafe entry path ${JSON.stringify(entry.path)}`);
   }
-  if (path === 'package.json' && size > limits.maxManifestBytes) {
+  if (state.kind === 'npm' && path === 'package.json' && size > limits.maxManifestBytes) {
     state.failure ??= new PodmapError(
       'PODMAP_ERR_CDN_MANIFEST_TOO_LARGE',
       `package.json has ${size} bytes (at most ${limits.maxManifestBytes})`,
@@ -144,7 +175,23 @@ function readEntry(entry: ReadEntry, state: ReadState): void {
   entry.on('end', () => state.files.set(path, Buffer.concat(chunks)));
 }
 
-function readManifest({ files }: ReadState): PackageManifest {
+/** A release holds files and folders under `package/`, nothing else: anything more was not written by packFiles. */
+function findReleaseEntryProblem(entry: ReadEntry): PodmapError | null {
+  if (!isRegularFile(entry) && entry.type !== 'Directory') {
+    return invalid(`${JSON.stringify(entry.path)} is a ${entry.type} entry; a release holds only files and folders`);
+  }
+  const path = entry.path.replace(/^\.\//, '');
+  if (!path.startsWith('package/')) return invalid(`${JSON.stringify(entry.path)} is not under package/`);
+  const inside = path.slice('package/'.length).replace(/\/$/, '');
+  if (inside !== '' && !isSafeRelativePath(inside)) return invalid(`unsafe entry path ${JSON.stringify(entry.path)}`);
+  return null;
+}
+
+function isRegularFile(entry: ReadEntry): boolean {
+  return entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile';
+}
+
+function readManifest(files: ReadonlyMap<string, Buffer>): PackageManifest {
   const manifestBytes = files.get('package.json');
   if (!manifestBytes) throw invalid('no package.json in the top folder');
   let manifest: PackageManifest;

@@ -1,11 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { TeamToken } from '../../tokens/team-token.ts';
 
 /** Server settings every handler may read; built once by createCdnServer. */
 export interface CdnContext {
   storeDir: string;
   aliasMaxAge: number;
-  publishToken: string | undefined;
+  /** The tokens `PUT` accepts (loadPublishTokens); empty: publishing is off. */
+  tokens: readonly TeamToken[];
   maxUploadBytes: number;
   uploadTimeoutMs: number;
 }
