@@ -70,7 +70,9 @@ export function createAssetTranspiler(podletDir: string): AssetTranspiler {
     const hit = cache.get(file);
     if (hit?.key === key) return hit.code;
     const source = await readFile(file, 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: file });
+    const { outputText, diagnostics = [] } = ts.transpileModule(source, { compilerOptions, fileName: file, reportDiagnostics: true });
+    // Syntax errors only (transpiling does not type-check); the browser would report a vaguer one.
+    for (const d of diagnostics) console.warn(`podmap dev: ${file}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     cache.set(file, { key, code: outputText });
     return outputText;
   };

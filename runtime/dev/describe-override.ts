@@ -29,7 +29,7 @@ export function describeOverride(options: { name: string; devUrl: string; layout
   return [
     `To load podlet "${options.name}" from this dev server in the layout at ${layout.href}:`,
     `  1. The layout must run with overrides on (createLayout({ overrides: true }); the demo: PODMAP_OVERRIDES=1)`,
-    `     and allow the host ${new URL(base).host} (allowedHosts; the default allows localhost, 127.0.0.1 and [::1]).`,
+    `     and allow the host ${new URL(base).hostname} (allowedHosts; the default allows localhost, 127.0.0.1 and [::1]).`,
     `  2. Open ${layout.href} and run in the browser's console:`,
     `       podmapOverrides.set('podlet', '${options.name}', '${base}')`,
     `     which writes the ${OVERRIDES_COOKIE} cookie and reloads; or set that cookie yourself on ${layout.origin}:`,
