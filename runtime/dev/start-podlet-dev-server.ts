@@ -15,13 +15,16 @@ import { startPodletModule } from './start-podlet-module.ts';
 /** The dev server's port when neither `port` nor PODMAP_DEV_PORT says otherwise. */
 export const DEFAULT_DEV_PORT = 8000;
 
+/** The dev server's host when `host` does not say otherwise: loopback, this machine only. */
+export const DEFAULT_DEV_HOST = '127.0.0.1';
+
 /** What startPodletDevServer() takes. */
 export interface PodletDevServerOptions {
   /** The podlet's folder: package.json, server.js or server.ts, assets/ (TypeScript) and public/ (built). */
   podletDir: string;
   /** Default: PODMAP_DEV_PORT, else DEFAULT_DEV_PORT; 0 picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default DEFAULT_DEV_HOST. */
   host?: string;
   /** A live layout to try the podlet in: the result's `overrideHelp` says how. */
   layoutUrl?: string;
@@ -58,7 +61,7 @@ function portOf(port: number | undefined): number {
 export async function startPodletDevServer(options: PodletDevServerOptions): Promise<PodletDevServer> {
   const podletDir = path.resolve(options.podletDir);
   const port = portOf(options.port);
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_DEV_HOST;
   // Checked before anything starts, so a wrong option leaves nothing running.
   if (options.layoutUrl !== undefined) describeOverride({ name: 'x', devUrl: 'http://127.0.0.1/', layoutUrl: options.layoutUrl });
   const transpile = existsSync(path.join(podletDir, 'assets')) ? createAssetTranspiler(podletDir) : null;
