@@ -219,6 +219,22 @@ export const errorCatalogue = {
     message: 'The target folder exists and is not empty; choose another name or --dir.',
   },
 
+  // ── Dev server (podmap dev): thrown at start-up as PodmapError; the status is nominal ──────
+  PODMAP_ERR_DEV_TYPESCRIPT_MISSING: {
+    status: 500,
+    message:
+      'The podlet cannot resolve the "typescript" package, which the dev server compiles its assets/ with; install typescript in the podlet (npm install --save-dev typescript).',
+  },
+  PODMAP_ERR_DEV_TSCONFIG: {
+    status: 500,
+    message: "The podlet's tsconfig.json (or a file it extends) cannot be read or parsed; the message has TypeScript's diagnostic.",
+  },
+  PODMAP_ERR_DEV_SERVER_MODULE: {
+    status: 500,
+    message:
+      "The podlet's server module (server.js, or server.ts under tsx) is missing, fails to load, or does not export `podlet`, the result of createPodlet(); the message says which, with the cause (often: run the build first).",
+  },
+
   // ── Asset CDN ────────────────────────────────────────────────────────────────────────────
   // (the CDN adds its codes below this line)
   PODMAP_ERR_CDN_BAD_NAME: {

@@ -14,7 +14,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { demoElements } from '../helpers/demo-elements.ts';
 import { startTestDemo } from '../helpers/start-test-demo.ts';
 import { openPage, rendered, signIn } from './open-page.ts';
-import { startPodletDevServer, type DevServer } from './podlet-dev-server.ts';
+import { startRepositoryPodlet, type PodletDevServer } from './podlet-dev-server.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -22,7 +22,7 @@ let devServer: Server;
 let devBase: string;
 let plainLayout: Server;
 let plainLayoutUrl: string;
-let authDev: { server: DevServer; base: string };
+let authDev: PodletDevServer;
 
 const listenOn = (server: Server) =>
   new Promise<string>((resolve) =>
@@ -46,14 +46,14 @@ before(async () => {
   const podlets = Object.fromEntries(demoPodletNames.map((n) => [n, `${demo.urls[n]}manifest.json`]));
   plainLayout = await createDemoLayout({ overrides: false, urls: { cdn: demo.urls.cdn, podlets } }).listen(0);
   plainLayoutUrl = `http://127.0.0.1:${(plainLayout.address() as AddressInfo).port}/`;
-  authDev = await startPodletDevServer('auth');
+  authDev = await startRepositoryPodlet('auth');
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await demo?.stop();
-  await authDev?.server.stop();
+  await authDev?.close();
   devServer?.closeAllConnections();
   devServer?.close();
   plainLayout?.closeAllConnections();
@@ -136,14 +136,14 @@ test('overrides off - the same cookie does nothing', async () => {
 });
 
 test('overrides on - auth from its dev server (npm run dev) - renders from TypeScript, and header shares its session module', async () => {
-  const load = await openPage(browser, demo.urls.layout!, { cookies: cookieFor({ auth: `${authDev.base}public/` }) });
+  const load = await openPage(browser, demo.urls.layout!, { cookies: cookieFor({ auth: `${authDev.url}public/` }) });
   await rendered(load.page, ['podlet-header', 'podlet-auth']);
-  assert.ok(load.requests.some((r) => r.url === `${authDev.base}public/auth.js`));
+  assert.ok(load.requests.some((r) => r.url === `${authDev.url}public/auth.js`));
   // header imports @podlets/auth/session.js through the map; auth imports ./session.ts. Both must
   // reach one URL on the dev server, or there are two session modules and sign-in is not seen.
   assert.deepEqual(
     load.requests.filter((r) => r.url.includes('session')).map((r) => r.url),
-    [`${authDev.base}public/session.js`],
+    [`${authDev.url}public/session.js`],
   );
   await signIn(load.page, 'Ada');
   assert.deepEqual(load.cspViolations, []);
