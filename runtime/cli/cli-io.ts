@@ -22,12 +22,12 @@ export interface CliCommand {
  * node:util's parseArgs with podmap's errors: an unknown option, a missing value or a wrong
  * number of positionals throws PODMAP_ERR_CLI_USAGE with the command's usage in the message.
  */
-export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandLine(
   args: string[],
-  options: T,
+  options: NonNullable<ParseArgsConfig['options']>,
   usage: string,
   positionals: { min: number; max: number },
-) {
+): { values: Record<string, string | boolean | Array<string | boolean> | undefined>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -46,3 +46,6 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
 
 /** Kilobytes with one decimal, for progress lines. */
 export const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** A string option's value (parseArgs gives booleans for flags). */
+export const textOption = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

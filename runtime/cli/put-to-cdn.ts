@@ -3,8 +3,14 @@ import { PodmapError } from '../shared/errors.ts';
 /** How long one upload may take, from the first byte sent to the CDN's answer. */
 export const PUBLISH_TIMEOUT_MS = 120_000;
 
+/** Where a command publishes, and with which token. */
+export interface PublishTarget {
+  cdn: string;
+  token: string;
+}
+
 /** Where and with what a command publishes: --cdn or PODMAP_CDN_URL, and PODMAP_CDN_TOKEN. */
-export function publishTarget(cdnOption: string | undefined, env: Record<string, string | undefined>): { cdn: string; token: string } {
+export function publishTarget(cdnOption: string | undefined, env: Record<string, string | undefined>): PublishTarget {
   const cdn = cdnOption ?? env.PODMAP_CDN_URL;
   const token = env.PODMAP_CDN_TOKEN;
   if (!cdn || !token) throw new PodmapError('PODMAP_ERR_PUBLISH_NO_CDN', !cdn ? 'no --cdn URL' : 'PODMAP_CDN_TOKEN is not set');
@@ -20,7 +26,7 @@ export function publishTarget(cdnOption: string | undefined, env: Record<string,
  * throws an error carrying the CDN's own code and message (PODMAP_ERR_CDN_FORBIDDEN,
  * PODMAP_ERR_CDN_VERSION_EXISTS, …), or PODMAP_ERR_PUBLISH_UNREACHABLE when there is no answer.
  */
-export async function putToCdn(target: { cdn: string; token: string }, urlPath: string, tarball: Buffer): Promise<Record<string, unknown>> {
+export async function putToCdn(target: PublishTarget, urlPath: string, tarball: Buffer): Promise<Record<string, unknown>> {
   const url = new URL(urlPath, target.cdn);
   let response: Response;
   try {

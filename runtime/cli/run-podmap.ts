@@ -21,7 +21,7 @@ const usage = () =>
     ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(16)} ${command.summary}`),
     '',
     '`podmap <command> --help` shows a command\'s options. Errors print as "podmap: <code>: <message>";',
-    "the codes are listed in @podmap/runtime's docs/errors.md.",
+    "podmap's docs/errors.md explains each code.",
   ].join('\n');
 
 const processIo: CliIo = {
@@ -59,8 +59,9 @@ export async function runPodmap(args: string[], io: CliIo = processIo): Promise<
     await command.run(rest, io);
     return 0;
   } catch (error) {
-    const { code, message } = error as Error & { code?: string };
-    io.err(`podmap: ${code ? `${code}: ` : ''}${message}`);
+    const { code, message, detail } = error as Error & { code?: string; detail?: string };
+    // A usage error's own words and the usage say more than the catalogue's general sentence.
+    io.err(`podmap: ${code ? `${code}: ` : ''}${code === 'PODMAP_ERR_CLI_USAGE' && detail ? detail : message}`);
     return code === 'PODMAP_ERR_CLI_USAGE' ? 2 : 1;
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startPodletDevServer } from '../../dev/index.ts';
-import { parseCommandLine, type CliCommand } from '../cli-io.ts';
+import { parseCommandLine, textOption, type CliCommand } from '../cli-io.ts';
 
 const usage = `usage: podmap dev [--port N] [--layout URL] [folder]
 Runs in a podlet's folder (or the one given): a preview page of the podlet's fragment at
@@ -19,10 +19,10 @@ export const devCommand: CliCommand = {
       min: 0,
       max: 1,
     });
-    const portText = values.port ?? io.env.PODMAP_DEV_PORT;
+    const portText = textOption(values.port) ?? io.env.PODMAP_DEV_PORT;
     const port = portText === undefined ? undefined : Number(portText);
     const podletDir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const server = await startPodletDevServer({ podletDir, port, layoutUrl: values.layout });
+    const server = await startPodletDevServer({ podletDir, port, layoutUrl: textOption(values.layout) });
     io.out(`podmap dev: ${path.basename(podletDir)} on ${server.url}`);
     if (server.overrideHelp) io.out(server.overrideHelp);
     io.out('Ctrl+C stops it.');

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PodmapError } from '../../shared/errors.ts';
-import { parseCommandLine, type CliCommand } from '../cli-io.ts';
+import { parseCommandLine, textOption, type CliCommand } from '../cli-io.ts';
 import { podletTemplate } from '../podlet-template.ts';
 import { readOwnPackage } from '../read-own-package.ts';
 
@@ -21,7 +21,7 @@ export const initCommand: CliCommand = {
     const [kind, name] = positionals as [string, string];
     if (kind !== 'podlet') throw new PodmapError('PODMAP_ERR_CLI_USAGE', `podmap init makes podlets, not "${kind}"\n${usage}`);
     if (!PODLET_NAME.test(name) || name.endsWith('-')) throw new PodmapError('PODMAP_ERR_INIT_BAD_NAME', JSON.stringify(name));
-    const dir = path.resolve(io.cwd, values.dir ?? name);
+    const dir = path.resolve(io.cwd, textOption(values.dir) ?? name);
     const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw error;

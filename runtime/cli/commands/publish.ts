@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { packFiles } from '../../shared/files/pack-files.ts';
-import { kilobytes, parseCommandLine, type CliCommand } from '../cli-io.ts';
+import { kilobytes, parseCommandLine, textOption, type CliCommand } from '../cli-io.ts';
 import { publishTarget, putToCdn } from '../put-to-cdn.ts';
 import { readPodletRelease } from '../read-podlet-release.ts';
 
@@ -20,7 +20,7 @@ export const publishCommand: CliCommand = {
     const options = { cdn: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const;
     const { values, positionals } = parseCommandLine(args, options, usage, { min: 0, max: 1 });
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const target = values['dry-run'] ? undefined : publishTarget(values.cdn, io.env);
+    const target = values['dry-run'] ? undefined : publishTarget(textOption(values.cdn), io.env);
     const release = await readPodletRelease(dir);
     const id = `${release.name}@${release.version}`;
     const tarball = packFiles([...release.files].map(([file, bytes]) => ({ path: file, bytes })));

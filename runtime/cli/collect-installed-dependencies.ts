@@ -1,0 +1,46 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { PodmapError } from '../shared/errors.ts';
+
+/** The folder of package `name` as Node finds it from `fromDir`: the nearest node_modules/<name> up the tree. */
+function findInstalled(name: string, fromDir: string): string | undefined {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The package folders `folders` need at run time, as installed: each folder's `dependencies`
+ * (and theirs, transitively, once each), resolved the way Node resolves them. The folders given
+ * are not in the result. Throws PODMAP_ERR_PUBLISH_PACKAGE_JSON naming a dependency that is not
+ * installed; an optional dependency that is missing is skipped.
+ */
+export function collectInstalledDependencies(folders: string[]): string[] {
+  const given = new Set(folders.map((folder) => realpathSync(folder)));
+  const found = new Set<string>();
+  const queue = [...given];
+  for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name?: string;
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    const optional = new Set(Object.keys(pkg.optionalDependencies ?? {}));
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      const installed = findInstalled(name, dir);
+      if (!installed) {
+        if (optional.has(name)) continue;
+        throw new PodmapError(
+          'PODMAP_ERR_PUBLISH_PACKAGE_JSON',
+          `${pkg.name ?? dir} depends on ${name}, which is not installed (npm install)`,
+        );
+      }
+      if (given.has(installed) || found.has(installed)) continue;
+      found.add(installed);
+      queue.push(installed);
+    }
+  }
+  return [...found];
+}
