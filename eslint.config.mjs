@@ -7,14 +7,18 @@ import noOnlyTests from 'eslint-plugin-no-only-tests';
 import { noImportCycle } from './eslint-rules/no-import-cycle.mjs';
 
 // The runtime's dependency rule: shared ← import-map ← {podlet, layout, cdn}, and none of those
-// three imports another, so each service can be read, tested and deployed on its own.
+// three imports another, so each service can be read, tested and deployed on its own. The
+// command line sits on top: cli ← dev ← shared; it reaches the CDN only through @podmap/cdn, a
+// package of its own that a podlet team does not install.
 const services = ['podlet', 'layout', 'cdn'];
 const forbiddenFrom = {
-  shared: ['import-map', ...services, 'dev', 'browser'],
-  'import-map': [...services, 'dev', 'browser'],
-  podlet: ['layout', 'cdn', 'dev'],
-  layout: ['podlet', 'cdn', 'dev'],
-  cdn: ['podlet', 'layout', 'dev'],
+  shared: ['import-map', ...services, 'dev', 'cli', 'browser'],
+  'import-map': [...services, 'dev', 'cli', 'browser'],
+  podlet: ['layout', 'cdn', 'dev', 'cli'],
+  layout: ['podlet', 'cdn', 'dev', 'cli'],
+  cdn: ['podlet', 'layout', 'dev', 'cli'],
+  dev: [...services, 'cli'],
+  cli: services,
 };
 const folderPatterns = (folder) => [
   {

@@ -137,7 +137,7 @@ test('repository - no file cites a design document outside the repository', asyn
   const offenders: string[] = [];
   for (const dir of ['runtime', 'test', 'bench', 'layouts', 'podlets', 'docs']) {
     for (const file of await walkFiles(`${root}${dir}`)) {
-      if (!/\.(ts|js|mjs|md|json)$/.test(file) || file.includes('public/')) continue;
+      if (!/\.(ts|js|mjs|md|json)$/.test(file) || /(^|\/)(public|dist)\//.test(file)) continue;
       const text = await readFile(`${root}${dir}/${file}`, 'utf8');
       if (/\b(DESIGN|STYLE)\.md\b/.test(text)) offenders.push(`${dir}/${file}`);
     }

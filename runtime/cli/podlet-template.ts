@@ -58,7 +58,7 @@ customElements.define('podlet-${name}', ${className});
 `;
 
 const server = (name: string) => `// The ${name} podlet's server: its fragment, its Podium manifest and its compiled modules.
-// \`npm start\` runs it on PORT (default 7100); a layout registers its /manifest.json.
+// \`npm start\` runs it on $PORT, or on 7100; a layout registers its /manifest.json.
 import { fileURLToPath } from 'node:url';
 import { createPodlet } from '@podmap/runtime/podlet';
 

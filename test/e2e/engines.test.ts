@@ -55,6 +55,18 @@ function snapshotPage(names: string[]) {
     }),
     errors: (window as unknown as { __podmapErrors?: string[] }).__podmapErrors ?? null,
     controller: navigator.serviceWorker?.controller?.state ?? null,
+    navigation: (() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return (
+        n && {
+          type: n.type,
+          workerStart: Math.round(n.workerStart),
+          responseStart: Math.round(n.responseStart),
+          responseEnd: Math.round(n.responseEnd),
+        }
+      );
+    })(),
+    scripts: [...document.scripts].map((script) => `${script.type || 'classic'} ${script.src || `inline ${script.text.length} chars`}`),
     resources: performance
       .getEntriesByType('resource')
       .map((e) => `${(e as PerformanceResourceTiming).name} ${Math.round(e.duration)}ms`)
