@@ -88,7 +88,10 @@ describe('runPodmap() - command lines it does not understand', () => {
       assert.equal(run.code, 2);
       assert.equal(printedCode(run), 'PODMAP_ERR_CLI_USAGE');
       assert.match(run.err[0]!, new RegExp(rest.find((arg) => arg.startsWith('-'))!));
-      assert.ok(run.err.some((line) => line.startsWith(`usage: podmap ${command} `)), run.all);
+      assert.ok(
+        run.err.some((line) => line.startsWith(`usage: podmap ${command} `)),
+        run.all,
+      );
       assert.deepEqual(await listFiles(cwd), [], 'nothing written');
     });
   }
@@ -117,7 +120,10 @@ describe('runPodmap() - command lines it does not understand', () => {
       assert.equal(run.code, 2, run.all);
       assert.equal(printedCode(run), 'PODMAP_ERR_CLI_USAGE');
       assert.match(run.err[0]!, message);
-      assert.ok(run.err.some((line) => line.startsWith(`usage: podmap ${args[0]} `)), run.all);
+      assert.ok(
+        run.err.some((line) => line.startsWith(`usage: podmap ${args[0]} `)),
+        run.all,
+      );
       assert.deepEqual(await listFiles(cwd), [], 'nothing written');
     });
   }
