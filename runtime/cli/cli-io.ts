@@ -38,7 +38,7 @@ export function parseCommandLine(
   if (count < positionals.min || count > positionals.max) {
     throw new PodmapError(
       'PODMAP_ERR_CLI_USAGE',
-      `${count === 0 ? 'an argument is missing' : `unexpected "${parsed.positionals.join(' ')}"`}\n${usage}`,
+      `${count < positionals.min ? 'an argument is missing' : `unexpected "${parsed.positionals.join(' ')}"`}\n${usage}`,
     );
   }
   return parsed;

@@ -53,6 +53,10 @@ async function readPodletPackage(dir: string): Promise<{ name: string; version: 
   } catch (error) {
     throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `${path.join(dir, 'package.json')}: ${(error as Error).message}`);
   }
+  // JSON that is not an object (null, an array, a string) has no fields to read below.
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
+    throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `${path.join(dir, 'package.json')} is not a JSON object`);
+  }
   const name = pkg.podmap?.name ?? (typeof pkg.name === 'string' ? pkg.name.replace(/^@[^/]+\//, '') : undefined);
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
     throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `no podlet name: "name" (or "podmap.name") is ${JSON.stringify(name)}`);

@@ -24,8 +24,13 @@ export function readTarballManifest(tarball: Buffer, label: string): { name: str
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const fullName = field(345, 155) ? `${field(345, 155)}/${name}` : name;
     if (fullName === 'package/package.json' && ['0', ''].includes(field(156, 1))) {
-      const manifest = JSON.parse(tar.toString('utf8', offset + 512, offset + 512 + size)) as { name?: unknown; version?: unknown };
-      if (typeof manifest.name === 'string' && typeof manifest.version === 'string')
+      let manifest: { name?: unknown; version?: unknown } | null;
+      try {
+        manifest = JSON.parse(tar.toString('utf8', offset + 512, offset + 512 + size)) as typeof manifest;
+      } catch (error) {
+        throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `${label}: package/package.json: ${(error as Error).message}`);
+      }
+      if (typeof manifest?.name === 'string' && typeof manifest.version === 'string')
         return { name: manifest.name, version: manifest.version };
       break;
     }

@@ -60,8 +60,11 @@ export async function runPodmap(args: string[], io: CliIo = processIo): Promise<
     return 0;
   } catch (error) {
     const { code, message, detail } = error as Error & { code?: string; detail?: string };
-    // A usage error's own words and the usage say more than the catalogue's general sentence.
-    io.err(`podmap: ${code ? `${code}: ` : ''}${code === 'PODMAP_ERR_CLI_USAGE' && detail ? detail : message}`);
+    const prefix = `podmap: ${code ? `${code}: ` : ''}`;
+    // A usage error's own words and the usage say more than the catalogue's general sentence;
+    // a configuration error (createConfigError) carries the prefix in its message already.
+    const text = code === 'PODMAP_ERR_CLI_USAGE' && detail ? detail : message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    io.err(`${prefix}${text}`);
     return code === 'PODMAP_ERR_CLI_USAGE' ? 2 : 1;
   }
 }

@@ -24,6 +24,8 @@ export const initCommand: CliCommand = {
     const dir = path.resolve(io.cwd, textOption(values.dir) ?? name);
     const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
+      // A file where the folder would go is as much in the way as a folder with files in it.
+      if (error.code === 'ENOTDIR') throw new PodmapError('PODMAP_ERR_INIT_EXISTS', `${dir} is a file`);
       throw error;
     });
     if (existing.length > 0) throw new PodmapError('PODMAP_ERR_INIT_EXISTS', dir);

@@ -37,7 +37,9 @@ async function packFolder(folder: string): Promise<Buffer> {
 
 /** One tarball or folder to the CDN; a version already there is only a failure when it was asked for by name. */
 async function publishOne(target: PublishTarget, file: string, label: string, existingIsFine: boolean, io: CliIo): Promise<void> {
-  const tarball = (await stat(file)).isDirectory() ? await packFolder(file) : await readFile(file);
+  const found = await stat(file).catch(() => undefined);
+  if (!found) throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `${file}: no such tarball or folder`);
+  const tarball = found.isDirectory() ? await packFolder(file) : await readFile(file);
   const { name, version } = readTarballManifest(tarball, label);
   io.out(`podmap publish-package: ${name}@${version} (${kilobytes(tarball.length)}) to ${target.cdn} …`);
   try {
