@@ -11,6 +11,21 @@ function findInstalled(name: string, fromDir: string): string | undefined {
   }
 }
 
+/** A package folder's package.json, or PODMAP_ERR_PUBLISH_PACKAGE_JSON naming it. */
+function readManifest(dir: string): {
+  name?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+} {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    if (pkg !== null && typeof pkg === 'object' && !Array.isArray(pkg)) return pkg;
+    throw new Error('not a JSON object');
+  } catch (error) {
+    throw new PodmapError('PODMAP_ERR_PUBLISH_PACKAGE_JSON', `${path.join(dir, 'package.json')}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * The package folders `folders` need at run time, as installed: each folder's `dependencies`
  * (and theirs, transitively, once each), resolved the way Node resolves them. The folders given
@@ -22,11 +37,7 @@ export function collectInstalledDependencies(folders: string[]): string[] {
   const found = new Set<string>();
   const queue = [...given];
   for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-      name?: string;
-      dependencies?: Record<string, string>;
-      optionalDependencies?: Record<string, string>;
-    };
+    const pkg = readManifest(dir);
     const optional = new Set(Object.keys(pkg.optionalDependencies ?? {}));
     for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
       const installed = findInstalled(name, dir);

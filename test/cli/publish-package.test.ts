@@ -125,6 +125,21 @@ describe('podmap publish-package --with-dependencies', () => {
     assert.ok(!(await onCdn(cdn, 'app-main@1.0.0')));
   });
 
+  test('podmap publish-package --with-dependencies - an installed dependency whose package.json is broken - coded error naming it, nothing published', async (t) => {
+    const { cdn, env } = await okCdn(t);
+    const cwd = await makeTempDir(t);
+    await writeFiles(cwd, {
+      'app/package.json': manifestOf('app-main', '1.0.0', { main: 'index.js', dependencies: { 'tiny-dep': '^1.0.0' } }),
+      'app/index.js': "export * from 'tiny-dep';\n",
+      'app/node_modules/tiny-dep/package.json': '{ "name": "tiny-dep", ',
+    });
+    const run = await runCli(['publish-package', '--with-dependencies', 'app'], cwd, env);
+    assert.equal(run.code, 1, run.all);
+    assert.equal(printedCode(run), 'PODMAP_ERR_PUBLISH_PACKAGE_JSON');
+    assert.match(run.err[0]!, /tiny-dep[/\\]package\.json/);
+    assert.ok(!(await onCdn(cdn, 'app-main@1.0.0')));
+  });
+
   test('podmap publish-package --with-dependencies - an installed dependency - both published; again, the dependency is reported as there', async (t) => {
     const { cdn, env } = await okCdn(t);
     const cwd = await makeTempDir(t);
