@@ -24,10 +24,11 @@ export interface SeenTimes {
  * - `__benchRendered` `{ at, podlets }`: bench:page's "rendered", as before: the first poll after
  *   the document was parsed at which every `section[data-podlet]`'s custom element has a shadow
  *   root with text.
- * - `__benchSeen` `{ content, interactive }`: per section, the first poll that saw its element's
+ * - `__benchSeen` `{ content?, interactive? }`: per section, the first poll that saw its element's
  *   shadow root with text (content), and the first that saw that element :defined too
  *   (interactive); each figure is the latest over the sections, set once the document is parsed
- *   (only then are all sections known). A server-rendered (declarative) shadow root counts for
+ *   (only then are all sections known), each on its own (an element never defined leaves
+ *   interactive unset and the polling going). A server-rendered (declarative) shadow root counts for
  *   content as soon as it is there, but for interactive only once its element is upgraded. Polled
  *   on a timer (Chromium clamps it to ~4 ms), so a moment is the poll that saw it, not its paint.
  * - `__benchPaint` `{ fcp, lcp, lcpSupported }`: from PerformanceObservers (buffered) on `paint`
@@ -42,6 +43,7 @@ export const pageProbe = `(() => {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) paint.lcp = e.startTime;
     }).observe({ type: 'largest-contentful-paint', buffered: true });
+  const seen = (window.__benchSeen = {});
   const content = new Map();
   const interactive = new Map();
   const elementOf = (s) => [...s.children].find((e) => e.localName.includes('-') && (e.shadowRoot?.textContent ?? '').trim().length > 0);
@@ -57,9 +59,10 @@ export const pageProbe = `(() => {
     if (document.readyState === 'loading' || sections.length === 0) return false;
     if (window.__benchRendered === undefined && sections.every((s) => elementOf(s)))
       window.__benchRendered = { at: now, podlets: sections.length };
-    const seen = { content: latest(content, sections), interactive: latest(interactive, sections) };
-    if (seen.content !== undefined && seen.interactive !== undefined) window.__benchSeen = seen;
-    return window.__benchRendered !== undefined && window.__benchSeen !== undefined;
+    // Each figure on its own: a podlet never upgraded leaves interactive unset, not content.
+    seen.content ??= latest(content, sections);
+    seen.interactive ??= latest(interactive, sections);
+    return window.__benchRendered !== undefined && seen.content !== undefined && seen.interactive !== undefined;
   };
   const poll = () => { if (!check()) setTimeout(poll, 1); };
   poll();
@@ -70,7 +73,7 @@ export async function readSeenTimes(page: Page): Promise<SeenTimes> {
   const seen = await page.evaluate(() => {
     const w = window as unknown as {
       __benchPaint?: { fcp?: number; lcp?: number };
-      __benchSeen?: { content: number; interactive: number };
+      __benchSeen?: { content?: number; interactive?: number };
     };
     return {
       fcpMs: w.__benchPaint?.fcp,
