@@ -79,7 +79,13 @@ async function activate(): Promise<void> {
     await worker.registration.unregister();
     return;
   }
-  await worker.registration.navigationPreload?.enable();
+  // WebKit (Safari's engine; not Chromium, whose user agent names AppleWebKit too) sometimes sends
+  // the preload and then loads the page once more, and the page it shows ran none of its scripts,
+  // not even the inline ones with the nonce: one response's CSP over the other's body is the
+  // explanation that fits (docs/engines.md). There the worker fetches each page itself.
+  const webKit = /AppleWebKit\//.test(navigator.userAgent) && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
+  if (webKit) await worker.registration.navigationPreload?.disable();
+  else await worker.registration.navigationPreload?.enable();
   const modules = await openModules();
   for (const request of await modules.keys()) if (!entries.has(request.url)) await modules.delete(request);
   const pages = await caches.open(PAGES);
@@ -210,9 +216,8 @@ async function hasIntegrity(bytes: ArrayBuffer, integrity: string | undefined): 
  * (with its headers, CSP included); a page never visited gets the offline page.
  */
 async function navigate(event: FetchEvent, path: string): Promise<Response> {
-  // The preload is taken while the event is being dispatched, before any await. Read after one,
-  // WebKit sometimes gave undefined for a preload it had sent; the worker then asked for the page
-  // a second time, and in that page no script ran, not even the inline ones that carry its nonce.
+  // The preload is taken while the event is being dispatched, before any await, as the spec's
+  // examples do: read later, an engine may already have given up on it.
   const preload = Promise.resolve(event.preloadResponse);
   event.waitUntil(preload.catch(() => undefined));
   const pages = await caches.open(PAGES);
