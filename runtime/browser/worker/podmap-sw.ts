@@ -1,7 +1,6 @@
-// podmap's service worker (docs/service-worker.md). A layout serves it at its worker path with
-// its configuration written first (`self.podmapWorker = {…}`), so the script's bytes change
-// whenever any page's modules do, and the browser's own update check installs the new worker.
-// It is a classic script with full URLs only: workers see no import map.
+// podmap's service worker (docs/service-worker.md). A layout serves it with its configuration
+// first (`self.podmapWorker = {…}`), so its bytes change whenever any page's modules do, and the
+// browser's update check installs the new worker. A classic script: workers see no import map.
 
 interface PrecacheEntry {
   url: string;
@@ -79,10 +78,8 @@ async function activate(): Promise<void> {
     await worker.registration.unregister();
     return;
   }
-  // WebKit (Safari's engine; not Chromium, whose user agent names AppleWebKit too) sometimes sends
-  // the preload and then loads the page once more, and the page it shows ran none of its scripts,
-  // not even the inline ones with the nonce: one response's CSP over the other's body is the
-  // explanation that fits (docs/engines.md). There the worker fetches each page itself.
+  // WebKit (not Chromium, whose user agent names AppleWebKit too) sometimes loads a preloaded page
+  // twice and runs none of its scripts (docs/engines.md): there the worker fetches pages itself.
   const webKit = /AppleWebKit\//.test(navigator.userAgent) && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
   if (webKit) await worker.registration.navigationPreload?.disable();
   else await worker.registration.navigationPreload?.enable();
@@ -127,9 +124,8 @@ interface KeptResponse {
   headers: Array<[string, string]>;
 }
 
-// Answering from memory is what keeps a page with the worker as fast as one without: a Cache
-// Storage read per module costs a page about as much as the HTTP cache saves. Bounded, and
-// empty again whenever the browser stops the idle worker.
+// Answering from memory keeps a page with the worker as fast as one without (a Cache Storage
+// read per module costs about what the HTTP cache saves). Bounded; emptied when the worker stops.
 const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
 const memory = new Map<string, KeptResponse>();
 let memoryBytes = 0;
@@ -211,13 +207,12 @@ async function hasIntegrity(bytes: ArrayBuffer, integrity: string | undefined): 
 }
 
 /**
- * A page of the layout: the network first, through navigation preload. When the network fails,
- * or takes longer than navigationTimeoutMs while a copy is kept, the last good copy of the page
- * (with its headers, CSP included); a page never visited gets the offline page.
+ * A page of the layout: the network first (through navigation preload where it is on). When the
+ * network fails, or takes longer than navigationTimeoutMs while a copy is kept, the last good
+ * copy (with its headers, CSP included); a page never visited gets the offline page.
  */
 async function navigate(event: FetchEvent, path: string): Promise<Response> {
-  // The preload is taken while the event is being dispatched, before any await, as the spec's
-  // examples do: read later, an engine may already have given up on it.
+  // Taken while the event is dispatched, before any await: later, an engine may have dropped it.
   const preload = Promise.resolve(event.preloadResponse);
   event.waitUntil(preload.catch(() => undefined));
   const pages = await caches.open(PAGES);
