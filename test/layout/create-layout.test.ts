@@ -231,10 +231,13 @@ test('createLayout() - a podlet deploys a new version - the manifest is fetched 
   let current = await createPodlet({ name: 'moving', packageDir: dir, entries: ['moving.js'], content: () => '<p>v1</p>' });
   let asked = 0;
   const manifests = new EventEmitter<{ asked: [] }>();
-  const url = await listen(t, (req, res) => {
+  // While set, a manifest request is held here unanswered: the refetch is then certainly running.
+  let hold: Promise<void> | null = null;
+  const url = await listen(t, async (req, res) => {
     if (req.url === '/manifest.json') {
       asked++;
       manifests.emit('asked');
+      if (hold) await hold;
     }
     current.handle(req, res);
   });
@@ -243,13 +246,20 @@ test('createLayout() - a podlet deploys a new version - the manifest is fetched 
   const { writeFile } = await import('node:fs/promises');
   await writeFile(`${dir}/package.json`, JSON.stringify({ name: '@podlets/moving', version: '1.1.0', dependencies: { lit: '^3.0.0' } }));
   current = await createPodlet({ name: 'moving', packageDir: dir, entries: ['moving.js'], content: () => '<p>v2</p>' });
+  let release = () => {};
+  hold = new Promise<void>((resolve) => (release = resolve));
   const refetched = once(manifests, 'asked');
   const askedBefore = asked;
   await get(); // content says podlet-version 1.1.0: the layout refetches the manifest, on its own
   await refetched;
-  // The podlet has the request and has not answered yet: refresh() hands back that running
-  // refetch, which settles once the new state is in, and asks for nothing more.
-  await layout.podlets.get('moving')!.refresh();
+  // The podlet has the request and has not answered it (it is held above): refresh() hands back
+  // that running refetch, which settles once the new state is in, and asks for nothing more.
+  // (Without the hold, the refetch could finish before refresh() was called, which then rightly
+  // fetched again: the cause of this test's rare failure.)
+  const refreshing = layout.podlets.get('moving')!.refresh();
+  hold = null;
+  release();
+  await refreshing;
   assert.equal(asked - askedBefore, 1, "one manifest request: the layout's own refetch");
   assert.match((await get()).html, /public@1\.1\.0\/moving\.js/);
 });
