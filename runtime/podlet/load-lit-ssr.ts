@@ -53,8 +53,17 @@ export async function loadLitSsr(podletName: string, packageDir: string, publicD
   const { RenderResultReadable } = (await load('lib/render-result-readable.js')) as {
     RenderResultReadable: new (result: Iterable<unknown>) => Readable;
   };
+  // Its _read is async and lets a throwing render reject with nobody listening; the error must
+  // end the stream instead, where sendRenderedFragment sees it.
+  class GuardedReadable extends RenderResultReadable {
+    override _read(size: number): void {
+      Promise.resolve((RenderResultReadable.prototype._read as (size: number) => unknown).call(this, size)).catch((error: unknown) =>
+        this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+  }
   return {
-    renderToStream: (value) => new RenderResultReadable(render(value)),
+    renderToStream: (value) => new GuardedReadable(render(value)),
     styleHashes: () =>
       [
         ...new Set(
