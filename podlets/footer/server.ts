@@ -6,6 +6,7 @@ import { html } from 'lit';
 
 const packageDir = fileURLToPath(new URL('.', import.meta.url));
 const litVersion = readLitVersion();
+const render = (process.env.PODMAP_FOOTER_RENDER as RenderMode | undefined) || 'ssr-only';
 
 /**
  * The footer podlet: rendered on the server into declarative shadow DOM, so it shows before any
@@ -18,8 +19,11 @@ export const podlet = await createPodlet({
   packageDir,
   cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['footer.js'],
-  render: (process.env.PODMAP_FOOTER_RENDER as RenderMode | undefined) || 'ssr-only',
-  content: () => html`<podlet-footer rendered-with="lit@${litVersion}, rendered on the server"></podlet-footer>`,
+  render,
+  content: () =>
+    render === 'client'
+      ? '<podlet-footer><small>© 2026 Podmap Travel</small></podlet-footer>'
+      : html`<podlet-footer rendered-with="lit@${litVersion}, rendered on the server"></podlet-footer>`,
   fallback: () => '<footer class="podlet-fallback"><small>© 2026 Podmap Travel</small></footer>',
 });
 

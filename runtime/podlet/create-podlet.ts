@@ -20,6 +20,9 @@ import { sendRenderedFragment } from './send-rendered-fragment.ts';
  */
 export type RenderMode = 'client' | 'ssr-only' | 'hydrate';
 
+/** How long a server render may run when the podlet names no `renderTimeoutMs`: 5 s. */
+export const DEFAULT_RENDER_TIMEOUT_MS = 5000;
+
 /** A lit TemplateResult, from the podlet's own lit: what `content` may return when the podlet renders on the server. */
 export interface LitTemplate {
   readonly ['_$litType$']: unknown;
@@ -44,7 +47,7 @@ export interface PodletOptions {
   content(req: IncomingMessage): string | LitTemplate | Promise<string | LitTemplate>;
   /** Where the fragment is rendered; default 'client'. See RenderMode. */
   render?: RenderMode;
-  /** How long a server render may run before the response is cut (the layout then serves the fallback). Default: 5000 ms. */
+  /** How long a server render may run before the response is cut (the layout then serves the fallback). Default: DEFAULT_RENDER_TIMEOUT_MS. */
   renderTimeoutMs?: number;
   /** What a layout shows when the podlet cannot answer; cached by layouts. */
   fallback?(): string;
@@ -163,7 +166,7 @@ async function startRenderer(options: PodletOptions, publicDir: string): Promise
     const error = new PodmapError('PODMAP_ERR_STYLE_UNDECLARED', `'${hash}' is not in podmap.json's styleHashes; a page's CSP blocks it`);
     console.warn(`podmap: podlet "${options.name}": ${error.code}: ${error.message}`);
   };
-  const timeoutMs = options.renderTimeoutMs ?? 5000;
+  const timeoutMs = options.renderTimeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
   return {
     styleHashes,
     send: (req, res, template, headers) =>

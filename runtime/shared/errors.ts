@@ -37,7 +37,8 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_RENDER_FAILED: {
     status: 500,
-    message: "The podlet's server render threw, or its content was a lit template while it renders on the client; the layout serves its fallback.",
+    message:
+      "The podlet's server render threw, or its content was a lit template while it renders on the client; the layout serves its fallback.",
   },
   PODMAP_ERR_RENDER_TIMEOUT: {
     status: 504,
@@ -186,7 +187,8 @@ export const errorCatalogue = {
   },
   PODMAP_ERR_CONFIG_SSR_MISSING: {
     status: 500,
-    message: "A podlet renders on the server ('ssr-only' or 'hydrate') but @lit-labs/ssr is not installed in its folder; run npm install @lit-labs/ssr there.",
+    message:
+      "A podlet renders on the server ('ssr-only' or 'hydrate') but @lit-labs/ssr is not installed in its folder; run npm install @lit-labs/ssr there.",
   },
   PODMAP_ERR_CONFIG_UNDECLARED_IMPORT: {
     status: 500,
