@@ -33,6 +33,15 @@
  * and U+P 150 ms, one cold home each, 30 s, every module pending), where Chromium has no other
  * way to add latency here; those stay in the Failures list, out of the figures.
  *
+ * What a person sees (issue 19), beside "rendered", for every variant and scenario, in Chromium and
+ * Firefox, from a probe each page runs before any of its content (bench/lib/page-probe.ts): first
+ * and largest contentful paint from the page's PerformanceObservers (buffered, read after render
+ * and the stragglers; "n/a" where the browser has no LCP); "content", every podlet's shadow root
+ * with text, server-rendered or not; "interactive", every podlet's custom element defined and its
+ * shadow root with text. Every podlet renders on the client today, so the last two equal
+ * "rendered"; a server-rendered variant would show content before it is interactive. A load that
+ * rendered without FCP, content or interactive is listed under Failures (its figures still count).
+ *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
  *   U+P        podmap as shipped
@@ -150,6 +159,8 @@ async function runChromium(visitor: Visitor) {
             const expected = pages[scenario === 'home → search' ? 'search' : 'home'].length;
             if (r.podlets !== expected && !r.failed)
               failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: ${r.podlets} podlets, expected ${expected}`);
+            const missing = r.failed ? [] : (['fcpMs', 'contentMs', 'interactiveMs'] as const).filter((key) => r[key] === undefined);
+            if (missing.length > 0) failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: no ${missing.join(', ')}`);
             samples.push({ variant, scenario, latencyMs, rep, ...r });
           }
         } catch (error) {

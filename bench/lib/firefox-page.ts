@@ -1,6 +1,6 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { firefoxPath } from '../../test/helpers/engines.js';
-import { renderProbe } from './record-page-load.ts';
+import { pageProbe, readSeenTimes, type SeenTimes } from './page-probe.ts';
 import { shuffled } from './stats.ts';
 
 export const firefoxVariants = ['U+P', 'B'] as const;
@@ -8,8 +8,8 @@ export type FirefoxVariant = (typeof firefoxVariants)[number];
 export const firefoxScenarios = ['cold home', 'home → search'] as const;
 export type FirefoxScenario = (typeof firefoxScenarios)[number];
 
-/** One load in Firefox, as the page's own timing saw it (WebDriver BiDi has no CDP network events). */
-export interface FirefoxSample {
+/** One load in Firefox, as the page's own timing saw it (WebDriver BiDi has no CDP network events); SeenTimes as in Chromium, LCP where this Firefox has it. */
+export interface FirefoxSample extends SeenTimes {
   variant: FirefoxVariant;
   scenario: FirefoxScenario;
   rep: number;
@@ -83,7 +83,7 @@ async function visitInFirefox(
   const context = await browser.createBrowserContext();
   try {
     const tab = await context.newPage();
-    await tab.evaluateOnNewDocument(renderProbe);
+    await tab.evaluateOnNewDocument(pageProbe);
     for (const [scenario, path] of [
       ['cold home', '/'],
       ['home → search', '/search'],
@@ -94,6 +94,8 @@ async function visitInFirefox(
       const expected = scenario === 'cold home' ? options.pages.home : options.pages.search;
       if (load.podlets !== expected)
         failures.push(`Firefox ${variant} ${scenario} rep ${rep}: ${load.podlets} podlets, expected ${expected}`);
+      const missing = (['fcpMs', 'contentMs', 'interactiveMs'] as const).filter((key) => load[key] === undefined);
+      if (missing.length > 0) failures.push(`Firefox ${variant} ${scenario} rep ${rep}: no ${missing.join(', ')}`);
       if (rep > 0) samples.push({ variant, scenario, rep, ...load });
     }
   } finally {
@@ -101,7 +103,7 @@ async function visitInFirefox(
   }
 }
 
-/** One navigation until every podlet rendered, as the page's own timing saw it; stragglers get a quiet moment. */
+/** One navigation until every podlet rendered, as the page's own timing saw it (page-probe.ts); stragglers get a quiet moment. */
 async function loadInFirefox(tab: Page, url: string): Promise<Omit<FirefoxLoad, 'serverModules'>> {
   await tab.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
   await tab.waitForFunction(() => (window as unknown as { __benchRendered?: unknown }).__benchRendered !== undefined, {
@@ -126,5 +128,6 @@ async function loadInFirefox(tab: Page, url: string): Promise<Omit<FirefoxLoad, 
   });
   // Stragglers (modules after render) still reach the servers: counted after a quiet moment.
   await new Promise((r) => setTimeout(r, 300));
-  return seen;
+  // After render and that moment: LCP's last candidate by then.
+  return { ...seen, ...(await readSeenTimes(tab)) };
 }

@@ -1,8 +1,11 @@
 import { firefoxScenarios, firefoxVariants, type FirefoxSample, type FirefoxScenario, type FirefoxVariant } from './firefox-page.ts';
+import { seen, seenIntroduction, seenRatios } from './page-markdown.ts';
+import { seenKeys, seenOf, type SeenKey } from './page-summary.ts';
 import { markdownTable, spreadOf, spreadText, type describeMachine, type Spread } from './stats.ts';
 import { writeResults } from './write-results.ts';
 
-export interface FirefoxRow {
+/** One variant in one scenario: medians (and spreads) over its samples; what a person sees as in Chromium's rows. */
+export interface FirefoxRow extends Record<SeenKey, Spread> {
   scenario: FirefoxScenario;
   variant: FirefoxVariant;
   n: number;
@@ -15,8 +18,10 @@ export interface FirefoxRow {
   bytes: Spread;
   serverModules: Spread;
   protocols: string[];
+  seenVsB: Record<SeenKey, number>;
 }
 
+/** Every variant's row per scenario, B's medians the base of the ratios. */
 export function summariseFirefox(samples: FirefoxSample[]): FirefoxRow[] {
   const rows: FirefoxRow[] = [];
   for (const scenario of firefoxScenarios) {
@@ -39,6 +44,7 @@ export function summariseFirefox(samples: FirefoxSample[]): FirefoxRow[] {
         bytes: spreadOf(list.map((s) => s.bytes)),
         serverModules: spreadOf(list.map((s) => s.serverModules)),
         protocols: [...new Set(list.flatMap((s) => s.protocols))].sort(),
+        ...seenOf(list, of('B')),
       });
     }
   }
@@ -68,17 +74,37 @@ export function firefoxMarkdown(
     `${meta.version} over WebDriver BiDi (puppeteer-core), headless, certificate accepted with acceptInsecureCerts. ${meta.reps} repetitions, U+P and B shuffled in each; ` +
       'a visit is a cold home in a new context, then search in the same tab. Time: the same render probe as above (median, min–max). ' +
       'Requests, cached, KB: resource timing of the document and everything fetched before render (transferSize; cached: transferSize 0). ' +
-      'Server mods: JavaScript requests from the browser counted at the servers during the load.',
+      'Server mods: JavaScript requests from the browser counted at the servers during the load. ' +
+      seenIntroduction,
     '',
     firefoxEmulation,
     '',
     markdownTable(
-      ['scenario', 'variant', 'rendered ms', '× B', 'TTFB ms', 'HTML done ms', 'requests', 'cached', 'KB', 'server mods', 'protocol'],
+      [
+        'scenario',
+        'variant',
+        'rendered ms',
+        '× B',
+        'FCP ms',
+        'LCP ms',
+        'content ms',
+        'interactive ms',
+        '× B (FCP / LCP / content / interactive)',
+        'TTFB ms',
+        'HTML done ms',
+        'requests',
+        'cached',
+        'KB',
+        'server mods',
+        'protocol',
+      ],
       rows.map((r) => [
         r.scenario,
         r.variant,
         ms(r.renderedMs),
         Number.isNaN(r.timeVsB) ? '–' : r.timeVsB.toFixed(2),
+        ...seenKeys.map((key) => seen(r[key])),
+        seenRatios(r.seenVsB),
         r.ttfbMs.toFixed(0),
         r.htmlDoneMs.toFixed(0),
         String(r.requests),

@@ -1,10 +1,15 @@
 import { pageBench, scenarios } from './page-options.ts';
-import type { Row } from './page-summary.ts';
+import { seenKeys, type Row, type SeenKey } from './page-summary.ts';
 import { markdownTable, spreadText, type describeMachine, type Spread } from './stats.ts';
 
 const ms = (s: Spread) => spreadText(s);
 const kb = (bytes: number) => (Number.isNaN(bytes) ? '–' : (bytes / 1024).toFixed(1));
 const num = (x: number, digits = 0) => (Number.isNaN(x) ? '–' : x.toFixed(digits));
+/** A figure of what a person sees: "n/a" where the browser gave none (LCP in a Firefox without it). */
+export const seen = (s: Spread) => (s.n === 0 ? 'n/a' : spreadText(s));
+/** Those figures' ratios to B's, in seenKeys' order: "1.02 / 0.98 / 1.10 / 1.10". */
+export const seenRatios = (ratios: Record<SeenKey, number>) =>
+  seenKeys.map((key) => (Number.isNaN(ratios[key]) ? '–' : ratios[key].toFixed(2))).join(' / ');
 const range = (s: Spread) => (s.n === 0 ? '–' : s.min === s.max ? String(s.min) : `${s.median} (${s.min}–${s.max})`);
 
 /** What the page's header says about the run. */
@@ -16,6 +21,16 @@ export interface PageRunMeta {
   chromiumS: number;
   failures: string[];
 }
+
+/** What the seen columns mean (here and in the Firefox section). */
+export const seenIntroduction =
+  'What a person sees, in the same tab and from the same navigation start: FCP and LCP from the page’s own PerformanceObservers ' +
+  '(`paint`, `largest-contentful-paint`, buffered), read after the page rendered and its network went quiet (LCP: its last candidate by then; ' +
+  '“n/a” where the browser has no such entry). Content: every podlet’s shadow root has text, server-rendered or not; interactive: ' +
+  'every podlet’s custom element is defined and its shadow root has text (a server-rendered shadow root not yet upgraded does not count). ' +
+  'Both from a probe the page runs before any of its content, polling on a ~4 ms timer: per podlet the first poll that saw it, the latest of those. ' +
+  'Every podlet renders on the client today, so content and interactive come out equal to rendered; a server-rendered variant would part them. ' +
+  '× B (FCP / LCP / content / interactive): each median over B’s. ';
 
 /** bench/results/page.md: how the run was made, U+P against U+P SW, then every scenario at every latency. */
 export function renderPageMarkdown(rows: Row[], meta: PageRunMeta): string {
@@ -40,6 +55,7 @@ function introduction(meta: PageRunMeta): string[] {
       '0 ms without any emulation (no cap either: with Chromium’s emulation, cold loads at 0 ms stalled, page-stall.md). ' +
       'Every variant but U+P SW runs without the service worker. ' +
       'Time: performance.now() when every podlet element has rendered into its shadow root (median, min–max). ' +
+      seenIntroduction +
       'Requests and KB: from the network only (cache hits and responses a service worker served counted apart), encodedDataLength with headers, ' +
       'the page’s requests plus those the service worker made itself (its script: body bytes as the layout sent them). Module KB: of those, JavaScript modules. ' +
       'CDN mods: module requests from the browser counted at the CDN (U+P and U+P SW only). ' +
@@ -66,6 +82,11 @@ const scenarioHeader = [
   'variant',
   'rendered ms',
   '× B',
+  'FCP ms',
+  'LCP ms',
+  'content ms',
+  'interactive ms',
+  '× B (FCP / LCP / content / interactive)',
   'HTML done ms',
   'last byte ms',
   'requests',
@@ -91,6 +112,8 @@ function scenarioTable(selected: Row[]): string {
       r.variant,
       ms(r.renderedMs),
       num(r.timeVsB, 2),
+      ...seenKeys.map((key) => seen(r[key])),
+      seenRatios(r.seenVsB),
       num(r.htmlDoneMs),
       num(r.lastResourceMs),
       num(r.requests),

@@ -37,9 +37,34 @@ export interface Row {
   updateCdnModules?: Spread;
   updateScriptFetches?: number;
   updateScriptBytes?: number;
+  /** What a person sees (page-probe.ts): medians and spreads over the samples that have the figure (LCP: none in a browser without it). */
+  fcpMs: Spread;
+  lcpMs: Spread;
+  contentMs: Spread;
+  interactiveMs: Spread;
   /** Median render time and median bytes, each over B's (NaN where B has no such scenario). */
   timeVsB: number;
   bytesVsB: number;
+  /** Each of what a person sees, its median over B's (NaN where B has no such scenario or figure). */
+  seenVsB: Record<SeenKey, number>;
+}
+
+/** The figures of what a person sees, in the order the tables give them. */
+export const seenKeys = ['fcpMs', 'lcpMs', 'contentMs', 'interactiveMs'] as const;
+export type SeenKey = (typeof seenKeys)[number];
+
+/** A spread over the samples that have `key` (a browser without LCP gives an empty one: "n/a", never a made-up number). */
+export const seenSpread = <S extends Partial<Record<SeenKey, number>>>(list: S[], key: SeenKey): Spread =>
+  spreadOf(list.flatMap((s) => (typeof s[key] === 'number' ? [s[key]] : [])));
+
+/** Each figure of what a person sees in `list`, and its median over `baseline`'s. */
+export function seenOf<S extends Partial<Record<SeenKey, number>>>(list: S[], baseline: S[]) {
+  const spreads = Object.fromEntries(seenKeys.map((key) => [key, seenSpread(list, key)])) as Record<SeenKey, Spread>;
+  const seenVsB = Object.fromEntries(seenKeys.map((key) => [key, spreads[key].median / seenSpread(baseline, key).median])) as Record<
+    SeenKey,
+    number
+  >;
+  return { ...spreads, seenVsB };
 }
 
 /** The figures a row gives as the median over its samples. */
@@ -79,7 +104,11 @@ export function summarise(samples: Sample[]): Row[] {
       const all = (variant: Variant) =>
         samples.filter((s) => s.scenario === scenario && s.latencyMs === latencyMs && s.variant === variant);
       const base = all('B').filter((s) => !s.failed);
-      const baseline = { time: spreadOf(base.map((s) => s.renderedMs)).median, bytes: spreadOf(base.map((s) => s.bytes)).median };
+      const baseline = {
+        time: spreadOf(base.map((s) => s.renderedMs)).median,
+        bytes: spreadOf(base.map((s) => s.bytes)).median,
+        samples: base,
+      };
       for (const variant of variants) {
         if (all(variant).length > 0) rows.push(rowOf(scenario, latencyMs, variant, all(variant), baseline));
       }
@@ -89,7 +118,13 @@ export function summarise(samples: Sample[]): Row[] {
 }
 
 /** One row from a variant's samples (`all`, failed loads included) against B's medians. */
-function rowOf(scenario: Scenario, latencyMs: number, variant: Variant, all: Sample[], baseline: { time: number; bytes: number }): Row {
+function rowOf(
+  scenario: Scenario,
+  latencyMs: number,
+  variant: Variant,
+  all: Sample[],
+  baseline: { time: number; bytes: number; samples: Sample[] },
+): Row {
   const list = all.filter((s) => !s.failed);
   const median = (key: MedianKey) => spreadOf(list.map((s) => s[key])).median;
   const optional = (key: OptionalKey) => spreadOf(list.flatMap((s) => (s[key] === undefined ? [] : [s[key]])));
@@ -124,6 +159,7 @@ function rowOf(scenario: Scenario, latencyMs: number, variant: Variant, all: Sam
           updateScriptBytes: optional('updateScriptBytes').median,
         }
       : {}),
+    ...seenOf(list, baseline.samples),
     timeVsB: renderedMs.median / baseline.time,
     bytesVsB: bytes.median / baseline.bytes,
   };

@@ -48,6 +48,10 @@ export interface PageRow {
   timeVsB: number | null;
   bytesVsB: number | null;
   cdnModules: { median: number | null };
+  /** What a person sees (bench/lib/page-probe.ts); an empty spread where the browser gave none; ratios to B null where B has none. */
+  fcpMs?: Spread;
+  lcpMs?: Spread;
+  seenVsB?: { fcpMs: number | null; lcpMs: number | null };
   /** U+P SW only: the worker's install after home's load, its update after a release. */
   installAfterLoadMs?: Spread;
   updateWaitMs?: Spread;

@@ -7,6 +7,7 @@
  */
 import { day, kb, listOf, ms, pageRow, range, table, times, wrapProse } from './format-figures.ts';
 import type { BenchResults, FirefoxResults, Machine, PackagesResults, PageResults, PageRow, StallResults } from './read-bench-results.ts';
+import type { Spread } from './stats.ts';
 import { renderServerFigures } from './server-figures.ts';
 
 /** Section name → its Markdown, for every section the README may mark. */
@@ -59,8 +60,29 @@ function renderPage(page: PageResults): string {
     return variant === 'U+P' && relative != null ? `${value(row)} (${times(relative)} B)` : value(row);
   };
   const rendered = (row: PageRow) => ms(row.renderedMs.median);
+  const painted = (spread: Spread | undefined) => (spread && spread.n > 0 ? ms(spread.median) : 'n/a');
   const rows: Array<[string, (variant: string) => string]> = [
     ['cold home, rendered', (v) => cell('cold home', v, rendered, (r) => r.timeVsB)],
+    [
+      'cold home, first paint (FCP)',
+      (v) =>
+        cell(
+          'cold home',
+          v,
+          (r) => painted(r.fcpMs),
+          (r) => r.seenVsB?.fcpMs ?? null,
+        ),
+    ],
+    [
+      'cold home, largest paint (LCP)',
+      (v) =>
+        cell(
+          'cold home',
+          v,
+          (r) => painted(r.lcpMs),
+          (r) => r.seenVsB?.lcpMs ?? null,
+        ),
+    ],
     ['cold home, requests / KB', (v) => cell('cold home', v, (r) => `${r.requests} / ${kb(r.bytes.median)}`)],
     ['home → search, rendered', (v) => cell('home → search', v, rendered, (r) => r.timeVsB)],
     [

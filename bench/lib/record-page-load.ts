@@ -1,11 +1,12 @@
 import type { CDPSession, Page } from 'puppeteer-core';
 import { trackNetwork, type NetworkEntry, type NetworkSource } from './network-entries.ts';
 import { setOffline as setLinkOffline, startNetwork } from './network-emulation.ts';
+import { pageProbe, readSeenTimes, type SeenTimes } from './page-probe.ts';
 import { collectProblems, settleLoad, waitForQuietNetwork } from './settle-load.ts';
 
-/** What one page load cost, as the browser saw it. */
-export interface LoadRecord {
-  /** performance.now() (ms since navigation start) when every podlet element had rendered. */
+/** What one page load cost, as the browser saw it; and what a person saw of it (SeenTimes: FCP, LCP, content, interactive). */
+export interface LoadRecord extends SeenTimes {
+  /** performance.now() (ms since navigation start) when every podlet element had rendered (page-probe.ts). */
   renderedMs: number;
   /** Podlet elements that rendered (home 5, search 4). */
   podlets: number;
@@ -41,27 +42,8 @@ export interface LoadRecord {
 }
 
 /**
- * Reports, from inside the page, the moment every podlet has rendered: each
- * `section[data-podlet]`'s custom element has a shadow root with text. Polled on a timer (Chromium
- * clamps it to ~4 ms), from the start of the document. A string, because tsx would wrap named
- * inner functions in a helper the page does not have.
- */
-export const renderProbe = `(() => {
-  const check = () => {
-    if (document.readyState === 'loading') return false;
-    const sections = [...document.querySelectorAll('section[data-podlet]')];
-    if (sections.length === 0) return false;
-    const ready = sections.every((s) => [...s.children].some((e) => e.localName.includes('-') && (e.shadowRoot?.textContent ?? '').trim().length > 0));
-    if (ready) window.__benchRendered = { at: performance.now(), podlets: sections.length };
-    return ready;
-  };
-  const poll = () => { if (!check()) setTimeout(poll, 1); };
-  poll();
-})();`;
-
-/**
  * Attaches a recorder to a tab: network emulation (`latencyMs`, 10 Mbit/s both ways; none at
- * 0 ms) and the render probe. Call `load(url)` for each navigation in that tab (or `reload()`); it
+ * 0 ms) and the page probe (page-probe.ts). Call `load(url)` for each navigation in that tab (or `reload()`); it
  * resolves once every podlet has rendered and the network has been quiet for 100 ms, the page's and
  * `extra`'s (a service worker's requests) alike.
  */
@@ -79,7 +61,7 @@ export async function attachRecorder(
   let entries = new Map<string, NetworkEntry>();
   trackNetwork(cdp, () => entries, false);
   await startNetwork(cdp, latencyMs);
-  await page.evaluateOnNewDocument(renderProbe);
+  await page.evaluateOnNewDocument(pageProbe);
   const problems = collectProblems(page);
   const measure = async (navigate: () => Promise<unknown>, url: string): Promise<LoadRecord> => {
     entries = new Map();
@@ -94,7 +76,8 @@ export async function attachRecorder(
       return { ...r, ttfb: nav.responseStart, htmlDone: nav.responseEnd, lastResource: Math.max(0, ...before.map((e) => e.responseEnd)) };
     });
     await waitForQuietNetwork(all);
-    return figuresOf(all(), url, rendered);
+    // After render and the stragglers: LCP's last candidate by then.
+    return { ...figuresOf(all(), url, rendered), ...(await readSeenTimes(page)) };
   };
   return {
     load: (url) => measure(() => page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 }), url),

@@ -24,8 +24,7 @@ const pages = demoElements;
  * says what the page had reached and what the servers answered meanwhile, so a failure in CI can
  * be diagnosed from its log alone.
  */
-async function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_000): Promise<void> {
-  const since = demo.requests.length;
+async function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_000, since = demo.requests.length): Promise<void> {
   try {
     await tab.waitFor(
       (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
@@ -34,7 +33,9 @@ async function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_
     );
   } catch (error) {
     const page = await tab.evaluate(snapshotPage, [...tags]).catch((e: unknown) => `(the page could not be read: ${String(e)})`);
-    const answered = demo.requests.slice(since).map((r) => `${r.status} ${r.server}${r.path} (${r.dest || 'no dest'})`);
+    const answered = demo.requests
+      .slice(since)
+      .map((r) => `${r.status} ${r.server}${r.path} (${r.dest || 'no dest'}${r.preload ? ', preload' : ''})`);
     throw new Error(
       `${(error as Error).message}\nThe page: ${JSON.stringify(page)}\nWhat the servers answered since: ${answered.join(', ')}`,
       {
@@ -212,7 +213,12 @@ for (const name of engineNames) {
         demo.requests.length = 0;
         await tab.reload();
         // A loaded CI machine once took WebKit past 15 s here; the worker answers every module.
-        await rendered(tab, pages['/'], 30_000);
+        // What the servers answered since the reload began, the page's own request included.
+        await rendered(tab, pages['/'], 30_000, 0);
+        const documents = demo.requests.filter((r) => r.server === 'layout' && r.path === '/');
+        t.diagnostic(
+          `${name}: the reload asked the layout for the page: ${documents.map((r) => (r.preload ? 'preload' : r.dest || 'fetch')).join(', ')}`,
+        );
         assert.deepEqual([...downloads(demo.requests.filter((r) => r.browser))], [], 'the second visit fetched no module');
         assert.deepEqual(await errorsOf(tab), []);
       } finally {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DemoLayoutOptions } from '../../layouts/server.ts';
+import { demoPages } from '../../layouts/demo-wiring.ts';
 import { publishDemoAssets } from '../../layouts/publish-demo.ts';
 import { createCdnServer } from '../../runtime/cdn/index.ts';
 import { ensureTestStore } from './cdn-with-lit.ts';
@@ -19,14 +20,19 @@ export interface LoggedRequest {
   browser: boolean;
   /** Its Sec-Fetch-Dest: "script" for a module, "empty" for a fetch() (a service worker's precache, es-module-shims). */
   dest: string;
+  /** A service worker's navigation preload (the Service-Worker-Navigation-Preload header). */
+  preload: boolean;
 }
 
 async function serve(handler: Handler, name = '', log?: LoggedRequest[]): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const browser = (req.headers['user-agent'] ?? '').startsWith('Mozilla/');
     const dest = String(req.headers['sec-fetch-dest'] ?? '');
+    const preload = req.headers['service-worker-navigation-preload'] !== undefined;
     if (log)
-      res.once('finish', () => log.push({ server: name, path: (req.url ?? '/').split('?')[0]!, status: res.statusCode, browser, dest }));
+      res.once('finish', () =>
+        log.push({ server: name, path: (req.url ?? '/').split('?')[0]!, status: res.statusCode, browser, dest, preload }),
+      );
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -129,7 +135,11 @@ function countedCdn(storeDir: string, cdnRequests: Map<string, number>, tampered
   };
 }
 
-const isPage = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/html') && req.method === 'GET';
+// A page is what a browser navigates to (it asks for HTML), and any GET of a page's path: the
+// service worker keeps its offline copies with fetch(), which asks for */*, and a copy it serves
+// must record its errors too.
+const isPage = (req: IncomingMessage) =>
+  req.method === 'GET' && ((req.headers.accept ?? '').includes('text/html') || Object.hasOwn(demoPages, (req.url ?? '').split('?')[0]!));
 
 /**
  * Records what goes wrong in a page the same way in every engine, for the engines whose console

@@ -210,8 +210,13 @@ async function hasIntegrity(bytes: ArrayBuffer, integrity: string | undefined): 
  * (with its headers, CSP included); a page never visited gets the offline page.
  */
 async function navigate(event: FetchEvent, path: string): Promise<Response> {
+  // The preload is taken while the event is being dispatched, before any await. Read after one,
+  // WebKit sometimes gave undefined for a preload it had sent; the worker then asked for the page
+  // a second time, and in that page no script ran, not even the inline ones that carry its nonce.
+  const preload = Promise.resolve(event.preloadResponse);
+  event.waitUntil(preload.catch(() => undefined));
   const pages = await caches.open(PAGES);
-  const network = Promise.resolve(event.preloadResponse).then((preloaded: Response | undefined) => preloaded ?? fetch(event.request));
+  const network = preload.then((preloaded: Response | undefined) => preloaded ?? fetch(event.request));
   const keep = network.then((response) => {
     if (config.offlinePages && response.ok && !response.redirected) return pages.put(path, response.clone());
     return undefined;
