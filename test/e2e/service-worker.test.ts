@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import semver from 'semver';
 import { launchChromium } from '../helpers/chromium.ts';
 import { demoElements } from '../helpers/demo-elements.ts';
@@ -52,18 +52,39 @@ async function workerReady(): Promise<void> {
 /** The URLs the worker holds in its module cache. */
 const cachedUrls = () => page.evaluate(async () => (await (await caches.open('podmap-modules')).keys()).map((r) => r.url));
 
-/** Switches the network off (or on) for the page and for every service worker, as DevTools' "Offline" does. */
+// The DevTools sessions that hold service workers offline, until setOffline(false) detaches them.
+const offlineSessions: CDPSession[] = [];
+
+/**
+ * Switches the network off (or on) for the page and for every service worker, as DevTools' "Offline"
+ * does. Back online, each worker's session is detached, not left open: a worker stopped and started
+ * again while a DevTools session is attached to it waits for that debugger before running its script
+ * (it never answers a fetch), and the session would keep it offline too.
+ */
 async function setOffline(offline: boolean): Promise<void> {
   await page.setOfflineMode(offline);
+  if (!offline) {
+    for (const session of offlineSessions.splice(0)) await session.detach().catch(() => {});
+    return;
+  }
   for (const target of browser.targets().filter((t) => t.type() === 'service_worker')) {
     // A worker that was replaced or unregistered may linger as a target that no longer answers.
     const emulate = async () => {
       const session = await target.createCDPSession();
+      offlineSessions.push(session);
       await session.send('Network.enable');
       await session.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     };
     await Promise.race([emulate().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
   }
+}
+
+/** Stops every service worker, as DevTools' "Stop" does: the next request starts the worker again. */
+async function stopWorkers(): Promise<void> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
 }
 
 test('service worker - a first visit to home - registers after load, precaches every page of the layout, and downloads every module at most once', async () => {
@@ -101,6 +122,24 @@ test('service worker - offline after one visit - home reloads with all five podl
     assert.deepEqual(offline, { marked: true, links: [['/', 'Podmap Travel']] });
   } finally {
     await setOffline(false);
+  }
+});
+
+test('service worker - back online after the offline case, the worker stopped - it starts again, runs its script and is online (no DevTools session holds it)', async () => {
+  await stopWorkers();
+  await page.goto(demo.layoutUrl, { waitUntil: 'load', timeout: 10_000 });
+  await rendered(homeTags);
+  const [target] = browser.targets().filter((t) => t.type() === 'service_worker');
+  assert.ok(target, 'a service worker runs');
+  const session = await target.createCDPSession();
+  try {
+    const { result } = await session.send('Runtime.evaluate', {
+      expression: '[typeof self.podmapWorker?.version, navigator.onLine]',
+      returnByValue: true,
+    });
+    assert.deepEqual(result.value, ['string', true], 'the restarted worker ran its script, and is online');
+  } finally {
+    await session.detach();
   }
 });
 
@@ -152,10 +191,7 @@ test('service worker - a tampered module in its cache - is never served: the pag
   }, victim);
   // The worker keeps checked modules in memory while it runs: stop it, so the next page's
   // requests reach its Cache Storage, where the tampered copy is.
-  const cdp = await page.createCDPSession();
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
+  await stopWorkers();
   // A new tab: a reload may take the module from the old document's memory cache, never asking the worker.
   const previous = page;
   page = await previous.browserContext().newPage();
