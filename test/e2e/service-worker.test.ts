@@ -152,17 +152,18 @@ test('service worker - home → /search online - every podlet of search renders,
 });
 
 test("service worker - a podlet releases - the next visit installs a new worker that fetches only that podlet's new modules and drops its old ones", async () => {
-  // The footer's release as the demo runs it, and the patch after it.
-  const { version } = JSON.parse(readFileSync(new URL('../../podlets/footer/package.json', import.meta.url), 'utf8')) as {
+  // The header's release as the demo runs it, and the patch after it: the header, whose modules the
+  // page loads, not the footer, which the demo renders on the server only (its page loads none).
+  const { version } = JSON.parse(readFileSync(new URL('../../podlets/header/package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const next = semver.inc(version, 'patch')!;
-  const [oldPath, newPath] = [`/podlet/footer@${version}/`, `/podlet/footer@${next}/`];
-  const oldFooter = (await cachedUrls()).filter((url) => url.includes(oldPath));
-  assert.ok(oldFooter.length > 0, `the worker cached ${oldPath}`);
-  await demo.releaseFooter(next, 'new');
+  const [oldPath, newPath] = [`/podlet/header@${version}/`, `/podlet/header@${next}/`];
+  const oldHeader = (await cachedUrls()).filter((url) => url.includes(oldPath));
+  assert.ok(oldHeader.length > 0, `the worker cached ${oldPath}`);
+  await demo.releasePodlet('header', next, 'new');
   demo.cdnRequests.clear();
-  // The layout learns the release from the footer's podlet-version on the next page it composes.
+  // The layout learns the release from the header's podlet-version on the next page it composes.
   await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
   await page.waitForFunction(
     async (next: string, old: string) =>
@@ -180,7 +181,7 @@ test("service worker - a podlet releases - the next visit installs a new worker 
   );
   await page.reload({ waitUntil: 'networkidle0' });
   await rendered(homeTags);
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.footerRelease), 'new', 'the new release runs');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.headerRelease), 'new', 'the new release runs');
 });
 
 test('service worker - a tampered module in its cache - is never served: the page gets the real one, and the cache is mended (security)', async () => {
