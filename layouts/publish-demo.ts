@@ -4,6 +4,8 @@ import { publishInstalledPackages, publishPodletRelease } from '@podmap/cdn';
 import { demoPodletNames } from './demo-wiring.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** Podlet dependencies that only their servers load. */
+const SERVER_ONLY = new Set(['@lit-labs/ssr']);
 
 /**
  * Publishes what the demo needs into the CDN store, skipping versions already there: every
@@ -21,8 +23,9 @@ export async function publishDemoAssets(storeDir: string): Promise<{ published: 
   for (const name of demoPodletNames) {
     const dir = `${root}podlets/${name}`;
     const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { dependencies?: Record<string, string> };
-    // Other podlets' packages are served by those podlets (exposes), not by the CDN.
-    const names = Object.keys(pkg.dependencies ?? {}).filter((n) => !n.startsWith('@podlets/'));
+    // Other podlets' packages are served by those podlets (exposes), not by the CDN, and the
+    // server renderer runs in the podlet's Node process, never in a browser.
+    const names = Object.keys(pkg.dependencies ?? {}).filter((n) => !n.startsWith('@podlets/') && !SERVER_ONLY.has(n));
     collect(await publishInstalledPackages(storeDir, dir, names));
     // The podlet's own modules as a release, so pages load them from the CDN's origin. A
     // release that exists is left alone (versions are immutable); the podlet checks at start-up

@@ -10,6 +10,23 @@ import { escapeHtml } from '../shared/html.ts';
 import { listenOn } from '../shared/listen-on.ts';
 import { checkCdnRelease } from './check-cdn-release.ts';
 import { describePodlet, type PodletPackage } from './describe-podlet.ts';
+import { loadLitSsr } from './load-lit-ssr.ts';
+import { sendRenderedFragment } from './send-rendered-fragment.ts';
+
+/**
+ * Where a podlet's fragment is rendered (docs/render-modes.md): 'client' (its elements render
+ * once its modules run), 'ssr-only' (rendered on the server into declarative shadow DOM; the page
+ * loads none of its modules) or 'hydrate' (rendered on the server, and its modules load as well).
+ */
+export type RenderMode = 'client' | 'ssr-only' | 'hydrate';
+
+/** How long a server render may run when the podlet names no `renderTimeoutMs`: 5 s. */
+export const DEFAULT_RENDER_TIMEOUT_MS = 5000;
+
+/** A lit TemplateResult, from the podlet's own lit: what `content` may return when the podlet renders on the server. */
+export interface LitTemplate {
+  readonly ['_$litType$']: unknown;
+}
 
 export interface PodletOptions {
   /** Podium name: 2–100 of [a-zA-Z0-9_-]. */
@@ -22,8 +39,16 @@ export interface PodletOptions {
   css?: string[];
   /** Bare specifier (under the package name) → module path relative to public/. */
   exposes?: Record<string, string>;
-  /** The fragment's HTML. Values from the request must be escaped (see escapeHtml). */
-  content(req: IncomingMessage): string | Promise<string>;
+  /**
+   * The fragment's HTML. Values from the request must be escaped (see escapeHtml). With `render`
+   * 'ssr-only' or 'hydrate' it may also be a lit template (html`…`), which lit escapes and
+   * @lit-labs/ssr renders into declarative shadow DOM, streamed.
+   */
+  content(req: IncomingMessage): string | LitTemplate | Promise<string | LitTemplate>;
+  /** Where the fragment is rendered; default 'client'. See RenderMode. */
+  render?: RenderMode;
+  /** How long a server render may run before the response is cut (the layout then serves the fallback). Default: DEFAULT_RENDER_TIMEOUT_MS. */
+  renderTimeoutMs?: number;
   /** What a layout shows when the podlet cannot answer; cached by layouts. */
   fallback?(): string;
   /**
@@ -67,19 +92,14 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
   const files = createStaticFiles(publicDir);
   const versionedPrefix = `/public@${pkg.version}/`;
   const exposes = options.exposes ?? {};
-
+  const renderer = await startRenderer(options, publicDir);
   const releaseBase =
     options.cdnUrl && !options.development ? await findRelease(options.cdnUrl, options.name, pkg.version, publicDir) : null;
-
-  const describe = () =>
-    describePodlet({
-      podletName: options.name,
-      pkg,
-      publicDir,
-      entries: options.entries,
-      exposes,
-      base: releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`,
-    });
+  const base = releaseBase ?? `.${options.development ? '/public/' : versionedPrefix}`;
+  const describe = async () => ({
+    ...(await describePodlet({ podletName: options.name, pkg, publicDir, entries: options.entries, exposes, base })),
+    ...(renderer && { render: options.render, styleHashes: renderer.styleHashes }),
+  });
   let description = await describe();
   const manifest = () => podiumManifest(options, pkg.version, description.base);
 
@@ -92,7 +112,7 @@ export async function createPodlet(options: PodletOptions): Promise<Podlet> {
       if (options.development) description = await describe();
       return sendJson(res, 200, description, { ...common, 'cache-control': 'no-cache' });
     }
-    if (pathname === '/' || pathname === '/fallback') return sendFragment(req, res, options, pathname === '/', common);
+    if (pathname === '/' || pathname === '/fallback') return sendFragment(req, res, options, renderer, pathname === '/', common);
     if (pathname.startsWith(versionedPrefix)) return files(req, res, pathname.slice(versionedPrefix.length), !options.development);
     if (pathname.startsWith('/public/')) return files(req, res, pathname.slice('/public/'.length), false);
     throw new PodmapError('PODMAP_ERR_NOT_FOUND', escapeHtml(pathname));
@@ -119,18 +139,60 @@ function readPodletPackage(options: PodletOptions): PodletPackage {
   return pkg;
 }
 
+/** A podlet's server renderer: its declared style hashes and how it streams one template. */
+interface Renderer {
+  styleHashes: string[];
+  send(req: IncomingMessage, res: ServerResponse, template: LitTemplate, headers: Record<string, string>): Promise<void>;
+}
+
+/**
+ * The podlet's server renderer, or null when it renders on the client (PODMAP_ERR_CONFIG_RENDER_MODE
+ * for an unknown mode). Its element classes are defined in Node before the first request, so their
+ * style hashes are known at start-up; a style block that was not declared is logged once per hash.
+ */
+async function startRenderer(options: PodletOptions, publicDir: string): Promise<Renderer | null> {
+  const render = options.render ?? 'client';
+  if (!['client', 'ssr-only', 'hydrate'].includes(render)) {
+    throw createConfigError('PODMAP_ERR_CONFIG_RENDER_MODE', `podlet "${options.name}": render ${JSON.stringify(render)}`);
+  }
+  if (render === 'client') return null;
+  const ssr = await loadLitSsr(options.name, options.packageDir, publicDir, options.entries);
+  const styleHashes = ssr.styleHashes();
+  const declared = new Set(styleHashes);
+  const warned = new Set<string>();
+  const undeclared = (hash: string) => {
+    if (warned.has(hash)) return;
+    warned.add(hash);
+    const error = new PodmapError('PODMAP_ERR_STYLE_UNDECLARED', `'${hash}' is not in podmap.json's styleHashes; a page's CSP blocks it`);
+    console.warn(`podmap: podlet "${options.name}": ${error.code}: ${error.message}`);
+  };
+  const timeoutMs = options.renderTimeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
+  return {
+    styleHashes,
+    send: (req, res, template, headers) =>
+      sendRenderedFragment(req, res, ssr.renderToStream(template), headers, { timeoutMs, declared, undeclared }),
+  };
+}
+
 /** The content (`content`: true, with the page state as the `podmap-state` header) or the fallback, never cached. */
 async function sendFragment(
   req: IncomingMessage,
   res: ServerResponse,
   options: PodletOptions,
+  renderer: Renderer | null,
   content: boolean,
-  headers: Record<string, string>,
+  common: Record<string, string>,
 ): Promise<void> {
   const html = content ? await options.content(req) : (options.fallback?.() ?? '');
   const state = content ? await options.state?.(req) : undefined;
-  const stateHeader = state ? { 'podmap-state': asciiJson(state) } : {};
-  res.writeHead(200, { ...headers, ...stateHeader, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  const stateHeader: Record<string, string> = state ? { 'podmap-state': asciiJson(state) } : {};
+  const headers = { ...common, ...stateHeader, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+  if (typeof html !== 'string') {
+    if (!renderer)
+      throw new PodmapError('PODMAP_ERR_RENDER_FAILED', `podlet "${options.name}" renders on the client; its content must be a string`);
+    return renderer.send(req, res, html, headers);
+  }
+  res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : html);
 }
 
@@ -165,7 +227,12 @@ function podiumManifest(options: PodletOptions, version: string, base: string) {
     version,
     content: '/',
     fallback: '/fallback',
-    js: options.entries.map((e) => ({ value: `${prefix}${e}`, type: 'module', crossorigin: 'anonymous' })),
+    // An 'ssr-only' podlet's page runs none of its modules.
+    js: (options.render === 'ssr-only' ? [] : options.entries).map((e) => ({
+      value: `${prefix}${e}`,
+      type: 'module',
+      crossorigin: 'anonymous',
+    })),
     css: (options.css ?? []).map((c) => ({ value: `${prefix}${c}`, type: 'text/css' })),
     proxy: {},
     team: '',

@@ -35,6 +35,19 @@ export const errorCatalogue = {
     status: 502,
     message: 'The podlet content request failed or answered with an error status; its fallback was served.',
   },
+  PODMAP_ERR_RENDER_FAILED: {
+    status: 500,
+    message:
+      "The podlet's server render threw, or its content was a lit template while it renders on the client; the layout serves its fallback.",
+  },
+  PODMAP_ERR_RENDER_TIMEOUT: {
+    status: 504,
+    message: "The podlet's server render did not finish within its time limit; the response was cut and the layout serves its fallback.",
+  },
+  PODMAP_ERR_STYLE_UNDECLARED: {
+    status: 500,
+    message: "A server-rendered <style> block's hash is not among the podlet's styleHashes; a page's Content-Security-Policy blocks it.",
+  },
   PODMAP_ERR_NEED_UNSATISFIED: {
     status: 502,
     message: 'No version on the asset CDN satisfies a range the podlet needs; the podlet was served with its fallback.',
@@ -167,6 +180,15 @@ export const errorCatalogue = {
   PODMAP_ERR_CONFIG_ENTRY_MISSING: {
     status: 500,
     message: "A podlet's entry module is not among its compiled files in public/; run the build (npm run build).",
+  },
+  PODMAP_ERR_CONFIG_RENDER_MODE: {
+    status: 500,
+    message: "A podlet's render option must be 'client', 'ssr-only' or 'hydrate'.",
+  },
+  PODMAP_ERR_CONFIG_SSR_MISSING: {
+    status: 500,
+    message:
+      "A podlet renders on the server ('ssr-only' or 'hydrate') but @lit-labs/ssr is not installed in its folder; run npm install @lit-labs/ssr there.",
   },
   PODMAP_ERR_CONFIG_UNDECLARED_IMPORT: {
     status: 500,

@@ -18,6 +18,10 @@ export interface PodmapDocument {
   exposes: Record<string, string>;
   /** Module path relative to base → static import specifiers as written. */
   modules: Record<string, string[]>;
+  /** Where the podlet renders its fragment; absent means 'client' (docs/render-modes.md). */
+  render?: 'client' | 'ssr-only' | 'hydrate';
+  /** CSP hash-sources ("sha256-<base64>") of every `<style>` block its server-rendered shadow roots emit. */
+  styleHashes?: string[];
 }
 
 /**
@@ -36,7 +40,12 @@ export const PODMAP_LIMITS = {
   specifiers: 100_000,
   /** Every string: names, ranges, paths, specifiers, keys included. */
   stringLength: 2_048,
+  /** Style hashes: one per styled element class is far fewer. */
+  styleHashes: 1_000,
 } as const;
+
+/** A CSP hash-source for sha256, sha384 or sha512: nothing a policy could read as another source or directive. */
+const STYLE_HASH = /^sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}$/;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isRecordOf = (value: unknown, check: (v: unknown) => boolean): value is Record<string, never> =>
@@ -92,6 +101,18 @@ export function validatePodmapDocument(value: unknown): PodmapDocument {
   if (!isRecordOf(doc.needs, isString)) fail('"needs" must map package names to ranges');
   if (!isRecordOf(doc.exposes, isString)) fail('"exposes" must map specifiers to module paths');
   if (!isRecordOf(doc.modules, (v) => Array.isArray(v) && v.every(isString))) fail('"modules" must map paths to specifier lists');
+  if (doc.render !== undefined && !['client', 'ssr-only', 'hydrate'].includes(doc.render as string)) {
+    fail('"render" must be "client", "ssr-only" or "hydrate"');
+  }
+  if (doc.styleHashes !== undefined) {
+    const hashes = doc.styleHashes;
+    if (Array.isArray(hashes) && hashes.length > PODMAP_LIMITS.styleHashes) {
+      throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS.styleHashes} styleHashes`);
+    }
+    if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string' && STYLE_HASH.test(h))) {
+      fail('"styleHashes" must be a list of CSP hash-sources such as "sha256-<base64>"');
+    }
+  }
   for (const specifier of Object.keys(doc.exposes as object)) {
     // A URL-like key would remap a URL (a library's module on the CDN), not add a specifier.
     if (/^(?:\/|\.\.?\/)|:/.test(specifier)) fail(`exposed "${specifier.slice(0, 100)}" is not a bare specifier`);

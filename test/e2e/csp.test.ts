@@ -71,3 +71,60 @@ test('csp - home - signing in still updates the header (the bus and exposed modu
   assert.deepEqual(load.cspViolations, []);
   await load.page.close();
 });
+
+/** Opens `url` with JavaScript off in a fresh context and reads the footer's server-rendered shadow root. */
+async function readFooterWithoutScript(url: string, rewrite?: (html: string) => string) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setJavaScriptEnabled(false);
+  if (rewrite) {
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.url() !== url) return void request.continue();
+      void fetch(url).then(async (r) =>
+        request.respond({ status: r.status, headers: Object.fromEntries(r.headers), body: rewrite(await r.text()) }),
+      );
+    });
+  }
+  await page.goto(url, { waitUntil: 'load' });
+  // Evaluation through CDP runs with page scripts off; the page's own scripts never ran.
+  const seen = await page.evaluate(() => {
+    const root = document.querySelector('podlet-footer')?.shadowRoot;
+    const footer = root?.querySelector('footer');
+    return {
+      text: root?.textContent ?? null,
+      display: footer ? getComputedStyle(footer).display : null,
+      ranModules: Boolean(customElements.get('podlet-footer')),
+    };
+  });
+  await context.close();
+  return seen;
+}
+
+for (const pathname of ['/', '/search']) {
+  test(`csp - ${pathname} with JavaScript disabled in Chromium - the server-rendered footer shows its content, styled, on first paint`, async () => {
+    const seen = await readFooterWithoutScript(new URL(pathname, demo.urls.layout).href);
+    assert.match(seen.text ?? 'no shadow root', /Podmap Travel/);
+    assert.match(seen.text!, /Footer lit: lit@3\.\d+\.\d+, rendered on the server/);
+    assert.equal(seen.display, 'flex', "the footer's own style (display: flex) applies under style-src");
+    assert.equal(seen.ranModules, false, 'no module defined the element: this is the declarative shadow root');
+  });
+}
+
+test('csp - a <style> in a podlet shadow root that no podlet declared - blocked and reported, so style-src is real', async () => {
+  const inject = (html: string) => {
+    assert.ok(html.includes('<template shadowroot="open" shadowrootmode="open"><style>'), 'the footer is server-rendered');
+    return html.replace(
+      '<template shadowroot="open" shadowrootmode="open"><style>',
+      '<template shadowroot="open" shadowrootmode="open"><style>footer{display:grid !important}</style><style>',
+    );
+  };
+  const seen = await readFooterWithoutScript(demo.urls.layout, inject);
+  assert.equal(seen.display, 'flex', 'the undeclared style did not apply');
+  const load = await openPage(browser, demo.urls.layout, { rewriteDocument: inject });
+  assert.ok(
+    load.cspViolations.some((v) => v.startsWith('style-src-elem inline')),
+    load.cspViolations.join('\n'),
+  );
+  await load.page.close();
+});

@@ -40,6 +40,9 @@ const chromeTokens: Array<[string, string, string, string]> = [
 let demo: InProcessDemo;
 let browser: Browser;
 before(async () => {
+  // The footer in 'client' mode: what is tested is the browser's one copy of the design package,
+  // and a server-rendered footer takes its styles from the server's install (docs/render-modes.md).
+  process.env.PODMAP_FOOTER_RENDER = 'client';
   demo = await startInProcessDemo({ serviceWorker: false });
   browser = await launchChromium();
 });

@@ -30,7 +30,8 @@ const listenOn = (server: Server) =>
   );
 
 before(async () => {
-  demo = await startTestDemo({ PODMAP_OVERRIDES: '1', PODMAP_CSP: '1' });
+  // The footer in 'client' mode: overrides change the modules a page runs, and a server-rendered footer runs none.
+  demo = await startTestDemo({ PODMAP_OVERRIDES: '1', PODMAP_CSP: '1', PODMAP_FOOTER_RENDER: 'client' });
   // "The developer's dev server": the footer's compiled module with a change, with CORS.
   const footer = (await readFile(new URL('../../podlets/footer/public/footer.js', import.meta.url), 'utf8')).replace(
     'Composed from six podlets',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import semver from 'semver';
 import { launchChromium } from '../helpers/chromium.ts';
 import { demoElements } from '../helpers/demo-elements.ts';
@@ -52,18 +52,39 @@ async function workerReady(): Promise<void> {
 /** The URLs the worker holds in its module cache. */
 const cachedUrls = () => page.evaluate(async () => (await (await caches.open('podmap-modules')).keys()).map((r) => r.url));
 
-/** Switches the network off (or on) for the page and for every service worker, as DevTools' "Offline" does. */
+// The DevTools sessions that hold service workers offline, until setOffline(false) detaches them.
+const offlineSessions: CDPSession[] = [];
+
+/**
+ * Switches the network off (or on) for the page and for every service worker, as DevTools' "Offline"
+ * does. Back online, each worker's session is detached, not left open: a worker stopped and started
+ * again while a DevTools session is attached to it waits for that debugger before running its script
+ * (it never answers a fetch), and the session would keep it offline too.
+ */
 async function setOffline(offline: boolean): Promise<void> {
   await page.setOfflineMode(offline);
+  if (!offline) {
+    for (const session of offlineSessions.splice(0)) await session.detach().catch(() => {});
+    return;
+  }
   for (const target of browser.targets().filter((t) => t.type() === 'service_worker')) {
     // A worker that was replaced or unregistered may linger as a target that no longer answers.
     const emulate = async () => {
       const session = await target.createCDPSession();
+      offlineSessions.push(session);
       await session.send('Network.enable');
       await session.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     };
     await Promise.race([emulate().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
   }
+}
+
+/** Stops every service worker, as DevTools' "Stop" does: the next request starts the worker again. */
+async function stopWorkers(): Promise<void> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
 }
 
 test('service worker - a first visit to home - registers after load, precaches every page of the layout, and downloads every module at most once', async () => {
@@ -104,6 +125,24 @@ test('service worker - offline after one visit - home reloads with all five podl
   }
 });
 
+test('service worker - back online after the offline case, the worker stopped - it starts again, runs its script and is online (no DevTools session holds it)', async () => {
+  await stopWorkers();
+  await page.goto(demo.layoutUrl, { waitUntil: 'load', timeout: 10_000 });
+  await rendered(homeTags);
+  const [target] = browser.targets().filter((t) => t.type() === 'service_worker');
+  assert.ok(target, 'a service worker runs');
+  const session = await target.createCDPSession();
+  try {
+    const { result } = await session.send('Runtime.evaluate', {
+      expression: '[typeof self.podmapWorker?.version, navigator.onLine]',
+      returnByValue: true,
+    });
+    assert.deepEqual(result.value, ['string', true], 'the restarted worker ran its script, and is online');
+  } finally {
+    await session.detach();
+  }
+});
+
 test('service worker - home → /search online - every podlet of search renders, and no module crosses the network: only the HTML does', async () => {
   const before = moduleRequests().length;
   demo.cdnRequests.clear();
@@ -113,17 +152,18 @@ test('service worker - home → /search online - every podlet of search renders,
 });
 
 test("service worker - a podlet releases - the next visit installs a new worker that fetches only that podlet's new modules and drops its old ones", async () => {
-  // The footer's release as the demo runs it, and the patch after it.
-  const { version } = JSON.parse(readFileSync(new URL('../../podlets/footer/package.json', import.meta.url), 'utf8')) as {
+  // The header's release as the demo runs it, and the patch after it: the header, whose modules the
+  // page loads, not the footer, which the demo renders on the server only (its page loads none).
+  const { version } = JSON.parse(readFileSync(new URL('../../podlets/header/package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const next = semver.inc(version, 'patch')!;
-  const [oldPath, newPath] = [`/podlet/footer@${version}/`, `/podlet/footer@${next}/`];
-  const oldFooter = (await cachedUrls()).filter((url) => url.includes(oldPath));
-  assert.ok(oldFooter.length > 0, `the worker cached ${oldPath}`);
-  await demo.releaseFooter(next, 'new');
+  const [oldPath, newPath] = [`/podlet/header@${version}/`, `/podlet/header@${next}/`];
+  const oldHeader = (await cachedUrls()).filter((url) => url.includes(oldPath));
+  assert.ok(oldHeader.length > 0, `the worker cached ${oldPath}`);
+  await demo.releasePodlet('header', next, 'new');
   demo.cdnRequests.clear();
-  // The layout learns the release from the footer's podlet-version on the next page it composes.
+  // The layout learns the release from the header's podlet-version on the next page it composes.
   await page.goto(demo.layoutUrl, { waitUntil: 'networkidle0' });
   await page.waitForFunction(
     async (next: string, old: string) =>
@@ -141,7 +181,7 @@ test("service worker - a podlet releases - the next visit installs a new worker 
   );
   await page.reload({ waitUntil: 'networkidle0' });
   await rendered(homeTags);
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.footerRelease), 'new', 'the new release runs');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.headerRelease), 'new', 'the new release runs');
 });
 
 test('service worker - a tampered module in its cache - is never served: the page gets the real one, and the cache is mended (security)', async () => {
@@ -152,10 +192,7 @@ test('service worker - a tampered module in its cache - is never served: the pag
   }, victim);
   // The worker keeps checked modules in memory while it runs: stop it, so the next page's
   // requests reach its Cache Storage, where the tampered copy is.
-  const cdp = await page.createCDPSession();
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
+  await stopWorkers();
   // A new tab: a reload may take the module from the old document's memory cache, never asking the worker.
   const previous = page;
   page = await previous.browserContext().newPage();

@@ -9,7 +9,7 @@ import { publishDemoAssets } from '../../layouts/publish-demo.ts';
 import { createCdnServer } from '../../runtime/cdn/index.ts';
 import { ensureTestStore } from './cdn-with-lit.ts';
 import { startDemoStack, type Handler } from './demo-stack.ts';
-import { releaseFooter } from './release-footer.ts';
+import { releasePodlet, type ReleasablePodlet } from './release-podlet.ts';
 
 /** Every request the demo's servers answered, in order: which server, the path and the status. */
 export interface LoggedRequest {
@@ -60,6 +60,8 @@ export interface InProcessDemo {
   useHandler(handle: Handler): void;
   /** Publishes a new release of the footer podlet (its module marked with `marker`) and serves it in place of the old one. */
   releaseFooter(version: string, marker: string): Promise<void>;
+  /** The same for the footer or the header (a podlet whose modules the page loads in every render mode of the demo). */
+  releasePodlet(name: ReleasablePodlet, version: string, marker: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,7 +103,10 @@ export async function startInProcessDemo(layoutOptions: DemoLayoutOptions = {}):
     useHandler,
     useLayout: (options) => useHandler(stack.createLayout({ ...layoutOptions, ...options }).handle),
     async releaseFooter(version, marker) {
-      stack.setPodlet('footer', await releaseFooter({ workDir, storeDir, cdnUrl: stack.cdnUrl, version, marker }));
+      stack.setPodlet('footer', await releasePodlet({ name: 'footer', workDir, storeDir, cdnUrl: stack.cdnUrl, version, marker }));
+    },
+    async releasePodlet(name, version, marker) {
+      stack.setPodlet(name, await releasePodlet({ name, workDir, storeDir, cdnUrl: stack.cdnUrl, version, marker }));
     },
     async close() {
       for (const server of servers) {

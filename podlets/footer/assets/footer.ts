@@ -1,8 +1,15 @@
 import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 
-/** The site footer: links and which lit the footer itself was given by the import map. */
+/**
+ * The site footer: links and which lit rendered it. The footer renders on the server only
+ * ('ssr-only'), and the server says which lit it rendered with in `rendered-with`; rendered in a
+ * browser, it names the lit the import map gave it.
+ */
 export class PodletFooter extends LitElement {
+  static override properties = { renderedWith: { attribute: 'rendered-with' } };
+  declare renderedWith: string | undefined;
+
   // Colours and fonts are the design system's tokens: a release of it restyles the footer with
   // no release of the footer. The layout of the footer is its own.
   static override styles = [
@@ -33,7 +40,7 @@ export class PodletFooter extends LitElement {
       <a href="/">Home</a>
       <a href="/search">Search</a>
       <span>© 2026 Podmap Travel</span>
-      <small class="muted">Composed from six podlets with one import map. Footer lit: ${litFolder()}</small>
+      <small class="muted">Composed from six podlets with one import map. Footer lit: ${this.renderedWith ?? litFolder()}</small>
     </footer>`;
   }
 }

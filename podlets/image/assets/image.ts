@@ -1,5 +1,6 @@
 import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
+import { ref } from 'lit/directives/ref.js';
 
 // One module per podlet: every module is a request and a per-module cost in the browser
 // (bench:page), so the data and helpers live here rather than in a module of their own.
@@ -68,7 +69,7 @@ export class PodletImage extends LitElement {
     return html`<pm1-card
       ><h2 slot="heading">Travel gallery</h2>
       <figure>
-        <div class="large" role="img" aria-label=${photo.title} style="background:${photoBackground(photo)}"></div>
+        <div class="large" role="img" aria-label=${photo.title} ${ref(setBackground(photoBackground(photo)))}></div>
         <figcaption><strong>${photo.title}</strong> — ${photo.place}</figcaption>
       </figure>
       <ul>
@@ -78,7 +79,7 @@ export class PodletImage extends LitElement {
               <button
                 aria-label=${p.title}
                 aria-pressed=${i === this.selected ? 'true' : 'false'}
-                style="background:${photoBackground(p)}"
+                ${ref(setBackground(photoBackground(p)))}
                 @click=${() => (this.selected = i)}
               ></button>
             </li>`,
@@ -87,4 +88,14 @@ export class PodletImage extends LitElement {
     </pm1-card>`;
   }
 }
+/**
+ * Sets an element's background through the CSSOM, which a page's style-src allows; a style
+ * attribute (lit's styleMap writes one on first render) is inline style, which it blocks.
+ */
+function setBackground(background: string) {
+  return (element?: Element) => {
+    if (element) (element as HTMLElement).style.background = background;
+  };
+}
+
 customElements.define('podlet-image', PodletImage);

@@ -80,6 +80,7 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
     scripts: states.flatMap((s) => s.js.map((a) => ({ src: a.value, type: a.type, integrity: a.integrity }))),
     stylesheets: states.flatMap((s) => s.css.map((a) => ({ href: a.value, media: a.media }))),
     fallbackOnly: page.fallbackOnly,
+    styleHashes: [...new Set(states.flatMap((s) => s.podmap?.styleHashes ?? []))].sort(),
     ...(input.shim ? await findShim(cdn, input.shim) : { shimUrl: null }),
   };
 }

@@ -13,6 +13,8 @@ export interface PageAssets {
   /** The es-module-shims URL for browsers without import maps, if the CDN has it. */
   shimUrl: string | null;
   shimIntegrity?: string;
+  /** CSP hash-sources of the `<style>` blocks the page's server-rendered podlets emit (their podmap.json's styleHashes). */
+  styleHashes?: string[];
 }
 
 /** Where es-module-shims is found on the CDN: a package, a compatibility line and a file in it. */

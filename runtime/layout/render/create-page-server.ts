@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { attributes } from '../../shared/html.ts';
-import { buildContentSecurityPolicy, createNonce, scriptOriginsOf, type CspOptions } from './content-security-policy.ts';
+import { buildContentSecurityPolicy, createNonce, scriptOriginsOf, styleOriginsOf, type CspOptions } from './content-security-policy.ts';
 import type { ContentResult, PodletClient } from '../podlets/create-podlet-client.ts';
 import type { PageComposer } from '../assets/create-page-composer.ts';
 import { createCompressedBody, type CompressedBody } from './create-compressed-body.ts';
@@ -130,7 +130,11 @@ function renderPageHead(assets: PageAssets, page: LayoutPage, settings: PageServ
   const head = renderHead(assets, { title: page.title, mode: settings.mode, layoutCss: settings.layoutCss, nonce: placeholder });
   const csp =
     placeholder && settings.csp
-      ? buildContentSecurityPolicy(placeholder, scriptOriginsOf(assets), { ...settings.csp, worker: Boolean(settings.serviceWorker) })
+      ? buildContentSecurityPolicy(placeholder, scriptOriginsOf(assets), {
+          ...settings.csp,
+          worker: Boolean(settings.serviceWorker),
+          style: { origins: styleOriginsOf(assets, settings.layoutCss), hashes: assets.styleHashes ?? [] },
+        })
       : null;
   return { head: head.split(NONCE_PLACEHOLDER), csp: csp?.split(NONCE_PLACEHOLDER) ?? null };
 }
@@ -139,7 +143,7 @@ function renderBodyStart(path: string, applied: ImportMapOverrides | null, setti
   let body = '<body>\n';
   if (settings.overrides) body += `<script${attributes({ type: 'module', src: '/-/podmap/overrides.js', nonce })}></script>\n`;
   if (settings.serviceWorker) body += `<script${attributes({ nonce })}>${renderWorkerRegistration(settings.serviceWorker)}</script>\n`;
-  if (applied) body += renderOverridesNotice(applied, path);
+  if (applied) body += renderOverridesNotice(applied, path, nonce);
   const pageName = path === '/' ? 'home' : path.slice(1).replace(/[^a-z0-9-]/gi, '');
   return `${body}<main class="page" data-page="${pageName}">\n`;
 }

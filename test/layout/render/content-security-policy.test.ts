@@ -12,9 +12,24 @@ test('buildContentSecurityPolicy() - nonce, strict-dynamic, host fallbacks, no p
   const policy = buildContentSecurityPolicy('abc', ['http://127.0.0.1:7700', 'http://127.0.0.1:7100']);
   assert.equal(
     policy,
-    "script-src 'nonce-abc' 'strict-dynamic' 'self' http://127.0.0.1:7100 http://127.0.0.1:7700; object-src 'none'; base-uri 'none'",
+    "script-src 'nonce-abc' 'strict-dynamic' 'self' http://127.0.0.1:7100 http://127.0.0.1:7700; style-src 'self' 'nonce-abc'; object-src 'none'; base-uri 'none'",
   );
   assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|blob:|data:/, 'nothing that would let injected script run');
+});
+
+test('buildContentSecurityPolicy() - stylesheet origins and style hashes - style-src lists them, hashes quoted, no unsafe-inline', () => {
+  const hash = 'sha256-3UIIXPo5Kvu6ucY3xd2FX2MV5qcDAMG38x4iz3rQPK8=';
+  const policy = buildContentSecurityPolicy('abc', [], {
+    style: { origins: ['http://cdn.example:7700', 'http://cdn.example:7700'], hashes: [hash, hash] },
+  });
+  assert.match(policy, new RegExp(`; style-src 'self' 'nonce-abc' http://cdn\\.example:7700 '${hash.replace(/[+/=]/g, '\\$&')}';`));
+  assert.doesNotMatch(policy, /unsafe-inline/);
+});
+
+test('buildContentSecurityPolicy() - a style hash with a space or ";" - throws instead of adding a source (security)', () => {
+  for (const hash of ["sha256-x' 'unsafe-inline", 'sha256-x; script-src *']) {
+    assert.throws(() => buildContentSecurityPolicy('abc', [], { style: { origins: [], hashes: [hash] } }), TypeError);
+  }
 });
 
 test('buildContentSecurityPolicy() - a configured source with ";" or a space - throws instead of adding a directive (security)', () => {
