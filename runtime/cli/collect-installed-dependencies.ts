@@ -1,15 +1,7 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PodmapError } from '../shared/errors.ts';
-
-/** The folder of package `name` as Node finds it from `fromDir`: the nearest node_modules/<name> up the tree. */
-function findInstalled(name: string, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
+import { findInstalledPackage } from '../shared/files/find-installed-package.ts';
 
 /** A package folder's package.json, or PODMAP_ERR_PUBLISH_PACKAGE_JSON naming it. */
 function readManifest(dir: string): {
@@ -40,7 +32,7 @@ export function collectInstalledDependencies(folders: string[]): string[] {
     const pkg = readManifest(dir);
     const optional = new Set(Object.keys(pkg.optionalDependencies ?? {}));
     for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
-      const installed = findInstalled(name, dir);
+      const installed = findInstalledPackage(name, dir);
       if (!installed) {
         if (optional.has(name)) continue;
         throw new PodmapError(

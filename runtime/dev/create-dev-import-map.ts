@@ -2,8 +2,9 @@
 // way Node would from the podlet's folder (so geo's own lit 2 wins over the project's lit 3), to
 // its production files, which the dev server serves under NODE_MODULES_PATH. Nothing here
 // assumes a repository around the podlet: a podlet folder with its own node_modules is enough.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findInstalledPackage } from '../shared/files/find-installed-package.ts';
 
 /** Where the dev server serves resolved packages: `/-/node_modules/<name>@<version>/<file>`. */
 export const NODE_MODULES_PATH = '/-/node_modules/';
@@ -37,15 +38,6 @@ function pickTarget(entry: ExportTarget | undefined): string | undefined {
   return pickTarget(entry.browser ?? entry.import ?? entry.default);
 }
 
-/** The folder of package `name` as Node finds it from `fromDir`, symlinks (workspaces) resolved; null when not installed. */
-function findPackageDir(name: string, fromDir: string): string | null {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
-    if (path.dirname(dir) === dir) return null;
-  }
-}
-
 /** `name` → its browser entry (when it has one) and `name/` → the folder its subpaths live in, under `base`. */
 function entriesOf(name: string, pkg: PackageJson, base: string): Record<string, string> {
   const url = (target: string) => new URL(target, `http://x${base}`).pathname;
@@ -75,7 +67,7 @@ export function createDevImportMap(podletDir: string): DevImportMap {
   const expanded = new Set<string>();
   const visit = (name: string, fromDir: string, scopeUrl: string | null, recurse: boolean) => {
     if (name.startsWith('@types/')) return; // types only, nothing the browser loads
-    const dir = findPackageDir(name, fromDir);
+    const dir = findInstalledPackage(name, fromDir);
     if (dir === null) {
       if (!warnings.some((w) => w.includes(`"${name}"`))) {
         warnings.push(`podmap dev: "${name}" is not installed (from ${fromDir}); it is left out of the import map. Run npm install.`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodmapError } from '../../shared/errors.ts';
 import { prepareNpmVersion } from './prepare-npm-version.ts';
-import { findInstalledPackage } from './find-installed-package.ts';
+import { findInstalledPackage } from '../../shared/files/find-installed-package.ts';
 import { readPackageFolder } from './read-package-folder.ts';
 import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
@@ -31,7 +31,7 @@ export async function publishInstalledPackages(
   while (queue.length > 0) {
     const { name, from } = queue.shift()!;
     validatePackageName(name, 'npm');
-    const dir = await findInstalledPackage(name, from);
+    const dir = findInstalledPackage(name, from);
     if (!dir) throw new PodmapError('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${name} is not installed below ${from}`);
     if (visited.has(dir)) continue;
     visited.add(dir);
@@ -39,7 +39,7 @@ export async function publishInstalledPackages(
     const id = `${manifest.name}@${manifest.version}`;
     for (const dependency of Object.keys({ ...manifest.optionalDependencies, ...manifest.dependencies })) {
       // An optional dependency may be absent (another platform's binary): only follow it if present.
-      if (manifest.optionalDependencies?.[dependency] && !(await findInstalledPackage(dependency, dir))) continue;
+      if (manifest.optionalDependencies?.[dependency] && !findInstalledPackage(dependency, dir)) continue;
       queue.push({ name: dependency, from: dir });
     }
     validatePackageName(manifest.name, 'npm');
