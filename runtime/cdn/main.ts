@@ -26,7 +26,8 @@ export const cdnUsage = `usage: podmap cdn <command>
   nginx-config <port>                       print an nginx.conf that serves the store like this server
   reindex                                   rebuild the store index (versions lists, aliases, maps)
 The store is PODMAP_STORE_DIR (default: store/ in the current folder). Publishing over HTTP
-(PUT, podmap publish) needs PODMAP_CDN_TOKEN, a token that may publish anything.`;
+(podmap publish, publish-package) needs tokens: PODMAP_CDN_TOKENS_FILE, one per team with its
+scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
 
 /**
  * The asset CDN's command line (`podmap cdn …`): serve a store, publish into it directly, print
