@@ -12,7 +12,7 @@ const publicDir = new URL('../runtime/browser/public/', import.meta.url);
 // Keep in step with runtime/browser/README.md ("Size budget").
 const BUDGET = { raw: 5_600, gzip: 2_300 };
 // The store (`@podmap/browser/store.js`), loaded only by pages whose podlets use one, on top of the bus.
-const STORE_BUDGET = { raw: 3_700, gzip: 1_450 };
+const STORE_BUDGET = { raw: 4_000, gzip: 1_500 };
 
 /** The compiled modules that a page loads for `entry`, following its static imports. */
 function collectModuleGraph(entry: URL): URL[] {

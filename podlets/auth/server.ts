@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { createPodlet } from '@podmap/runtime/podlet';
+import { html, nothing } from 'lit';
+
+/** Rendered on the server and hydrated; PODMAP_DEMO_RENDER=client renders it in the browser only, as before. */
+const render = process.env.PODMAP_DEMO_RENDER === 'client' ? 'client' : 'hydrate';
 
 /** The auth podlet: a sign-in form; exposes its session module to other podlets. */
 export const podlet = await createPodlet({
@@ -8,7 +12,11 @@ export const podlet = await createPodlet({
   cdnUrl: process.env.PODMAP_PODLET_CDN_URL || undefined,
   entries: ['auth.js'],
   exposes: { '@podlets/auth/session.js': 'session.js' },
-  content: () => '<podlet-auth><p>Loading sign-in…</p></podlet-auth>',
+  render,
+  content: (req) =>
+    render === 'client'
+      ? '<podlet-auth><p>Loading sign-in…</p></podlet-auth>'
+      : html`<podlet-auth user=${readUser(req.headers['podmap-user']) ?? nothing}></podlet-auth>`,
   // The user the layout knows (its podmap-user header) becomes the page's session: the stores
   // of the header and of this podlet start from it, before any module runs.
   state: (req) => {

@@ -6,12 +6,13 @@ import { html } from 'lit';
 
 const packageDir = fileURLToPath(new URL('.', import.meta.url));
 const litVersion = readLitVersion();
-const render = (process.env.PODMAP_FOOTER_RENDER as RenderMode | undefined) || 'ssr-only';
+const render =
+  (process.env.PODMAP_FOOTER_RENDER as RenderMode | undefined) || (process.env.PODMAP_DEMO_RENDER === 'client' ? 'client' : 'ssr-only');
 
 /**
  * The footer podlet: rendered on the server into declarative shadow DOM, so it shows before any
- * module runs and the page loads none of its modules. PODMAP_FOOTER_RENDER=client renders it in
- * the browser as before, for the demos whose point is what the browser's modules do (import-map
+ * module runs and the page loads none of its modules. PODMAP_FOOTER_RENDER=client (or
+ * PODMAP_DEMO_RENDER=client, for every demo podlet) renders it in the browser as before, for the demos whose point is what the browser's modules do (import-map
  * overrides of the footer, a design-system release reaching it without a redeploy).
  */
 export const podlet = await createPodlet({

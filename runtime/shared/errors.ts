@@ -48,6 +48,11 @@ export const errorCatalogue = {
     status: 500,
     message: "A server-rendered <style> block's hash is not among the podlet's styleHashes; a page's Content-Security-Policy blocks it.",
   },
+  PODMAP_ERR_HYDRATION_MISMATCH: {
+    status: 500,
+    message:
+      "A server-rendered element's template did not match its client template, so lit could not hydrate it; the browser logs the podlet and the element.",
+  },
   PODMAP_ERR_NEED_UNSATISFIED: {
     status: 502,
     message: 'No version on the asset CDN satisfies a range the podlet needs; the podlet was served with its fallback.',
@@ -189,6 +194,11 @@ export const errorCatalogue = {
     status: 500,
     message:
       "A podlet renders on the server ('ssr-only' or 'hydrate') but @lit-labs/ssr is not installed in its folder; run npm install @lit-labs/ssr there.",
+  },
+  PODMAP_ERR_CONFIG_HYDRATE_SUPPORT: {
+    status: 500,
+    message:
+      "A podlet that hydrates must import lit's hydrate support in its entry modules, before lit: '@lit-labs/ssr-client/lit-element-hydrate-support.js' with lit 3, 'lit/experimental-hydrate-support.js' with lit 2.",
   },
   PODMAP_ERR_CONFIG_UNDECLARED_IMPORT: {
     status: 500,

@@ -22,6 +22,11 @@ export interface PodmapDocument {
   render?: 'client' | 'ssr-only' | 'hydrate';
   /** CSP hash-sources ("sha256-<base64>") of every `<style>` block its server-rendered shadow roots emit. */
   styleHashes?: string[];
+  /**
+   * With render 'hydrate': bare specifiers the page evaluates, in this order, before any module
+   * (lit's hydrate support, then lit), resolved from the podlet's modules (docs/render-modes.md).
+   */
+  hydrate?: string[];
 }
 
 /**
@@ -42,6 +47,8 @@ export const PODMAP_LIMITS = {
   stringLength: 2_048,
   /** Style hashes: one per styled element class is far fewer. */
   styleHashes: 1_000,
+  /** Specifiers in `hydrate`: a support and a lit need two. */
+  hydrate: 8,
 } as const;
 
 /** A CSP hash-source for sha256, sha384 or sha512: nothing a policy could read as another source or directive. */
@@ -51,6 +58,17 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isRecordOf = (value: unknown, check: (v: unknown) => boolean): value is Record<string, never> =>
   isObject(value) && Object.entries(value).every(([k, v]) => k.length > 0 && k.length <= PODMAP_LIMITS.stringLength && check(v));
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= PODMAP_LIMITS.stringLength;
+
+/** A specifier that remaps nothing but a bare name: not a URL, not absolute, not relative. */
+const isBare = (s: unknown): boolean => isString(s) && !/^(?:\/|\.\.?\/)|:/.test(s);
+
+/** `hydrate` is a short list of bare specifiers: PODMAP_ERR_PODMAP_TOO_LARGE or `fail` otherwise. */
+function checkHydrate(value: unknown, fail: (what: string) => never): void {
+  if (Array.isArray(value) && value.length > PODMAP_LIMITS.hydrate) {
+    throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS.hydrate} hydrate specifiers`);
+  }
+  if (!Array.isArray(value) || !value.every(isBare)) fail('"hydrate" must be a list of bare specifiers');
+}
 
 /** Throws PODMAP_ERR_PODMAP_TOO_LARGE before anything walks a document over PODMAP_LIMITS. */
 function checkLimits(doc: Record<string, unknown>): void {
@@ -113,6 +131,7 @@ export function validatePodmapDocument(value: unknown): PodmapDocument {
       fail('"styleHashes" must be a list of CSP hash-sources such as "sha256-<base64>"');
     }
   }
+  if (doc.hydrate !== undefined) checkHydrate(doc.hydrate, fail);
   for (const specifier of Object.keys(doc.exposes as object)) {
     // A URL-like key would remap a URL (a library's module on the CDN), not add a specifier.
     if (/^(?:\/|\.\.?\/)|:/.test(specifier)) fail(`exposed "${specifier.slice(0, 100)}" is not a bare specifier`);

@@ -13,6 +13,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { startInProcessDemo, type InProcessDemo } from '../helpers/demo-in-process.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';
 import { listen } from '../helpers/listen.ts';
+import { podletsReady, serverOnlyElements } from '../helpers/demo-elements.ts';
 
 // The design system shared by contract (issue 14): @podmap-demo/design is a library on the CDN
 // like any other, so the page gets one copy, a minor release reaches every page with no podlet
@@ -149,8 +150,9 @@ function assertChromeUsesTokens(looks: Awaited<ReturnType<typeof chromeLooks>>):
   );
 }
 
-/** Waits until the card podlets show their cards and the header and footer their links. */
-function waitForPodlets(page: Page, cards: string[]) {
+/** Waits until the card podlets show their cards and the header and footer their links, rendered or hydrated by the page's modules. */
+async function waitForPodlets(page: Page, cards: string[]) {
+  await page.waitForFunction(podletsReady, {}, [...cards, 'podlet-header', 'podlet-footer'], serverOnlyElements);
   return page.waitForFunction(
     (names: string[]) =>
       names.every((n) => document.querySelector(n)?.shadowRoot?.querySelector('pm1-card, pm2-card')) &&

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startInProcessDemo, type InProcessDemo, type LoggedRequest } from '../helpers/demo-in-process.ts';
-import { demoElements } from '../helpers/demo-elements.ts';
+import { demoElements, hydratingElements, hydrationProblems, podletsReady, serverOnlyElements } from '../helpers/demo-elements.ts';
 import { engineNames, launchEngine, type Engine, type EngineTab } from '../helpers/engine-driver.ts';
 
 // The demo in the three engines users have (issue 13): Chromium, Firefox ESR and WebKitGTK, the
@@ -26,11 +26,7 @@ const pages = demoElements;
  */
 async function rendered(tab: EngineTab, tags: readonly string[], timeoutMs = 15_000, since = demo.requests.length): Promise<void> {
   try {
-    await tab.waitFor(
-      (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
-      timeoutMs,
-      [...tags],
-    );
+    await tab.waitFor(podletsReady, timeoutMs, [...tags], serverOnlyElements);
   } catch (error) {
     const page = await tab.evaluate(snapshotPage, [...tags]).catch((e: unknown) => `(the page could not be read: ${String(e)})`);
     const answered = demo.requests
@@ -141,22 +137,24 @@ for (const name of engineNames) {
     after(() => engine?.close());
 
     for (const pathname of Object.keys(pages) as Array<keyof typeof pages>) {
-      test(`engines - ${name} - ${pathname} under the demo's strict CSP - every podlet renders; no error, failed request, redirect or module fetched twice; no es-module-shims`, async () => {
+      test(`engines - ${name} - ${pathname} under the demo's strict CSP - every podlet renders and the server-rendered ones hydrate in place, with no mismatch; no error, failed request, redirect or module fetched twice; no es-module-shims`, async () => {
         const load = await coldLoad(engine, pathname);
         try {
           assertClean(load.requests, await errorsOf(load.tab), false);
+          assert.deepEqual(await load.tab.evaluate(hydrationProblems, hydratingElements), [], 'every server-rendered podlet hydrated');
         } finally {
           await load.close();
         }
       });
     }
 
-    test(`engines - ${name} - shim mode - every podlet renders through es-module-shims, with no error and no module fetched twice`, async () => {
+    test(`engines - ${name} - shim mode - every podlet renders through es-module-shims and the server-rendered ones hydrate, with no error and no module fetched twice`, async () => {
       demo.useLayout({ mode: 'shim' });
       try {
         const load = await coldLoad(engine, '/');
         try {
           assertClean(load.requests, await errorsOf(load.tab), true);
+          assert.deepEqual(await load.tab.evaluate(hydrationProblems, hydratingElements), [], 'every server-rendered podlet hydrated');
         } finally {
           await load.close();
         }

@@ -2,6 +2,7 @@
 // errors, failed requests, CSP violations, and every request by URL (through CDP, so requests
 // that es-module-shims makes with fetch() count as well as the browser's own).
 import type { Browser, Page } from 'puppeteer-core';
+import { podletsReady, serverOnlyElements } from '../helpers/demo-elements.ts';
 
 export interface OpenedPage {
   page: Page;
@@ -81,11 +82,7 @@ export async function openPage(
 
 /** Waits until each custom element has rendered its shadow DOM, and returns its text. */
 export async function rendered(page: Page, tags: string[]): Promise<Record<string, string>> {
-  await page.waitForFunction(
-    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
-    { timeout: 10_000 },
-    tags,
-  );
+  await page.waitForFunction(podletsReady, { timeout: 10_000 }, tags, serverOnlyElements);
   return page.evaluate(
     (names: string[]) =>
       Object.fromEntries(names.map((n) => [n, document.querySelector(n)!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim()])),

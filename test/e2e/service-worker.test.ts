@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import semver from 'semver';
 import { launchChromium } from '../helpers/chromium.ts';
-import { demoElements } from '../helpers/demo-elements.ts';
+import { demoElements, podletsReady, serverOnlyElements } from '../helpers/demo-elements.ts';
 import { startInProcessDemo, type InProcessDemo } from '../helpers/demo-in-process.ts';
 
 // The generated service worker (issue 12) with the demo in Chromium: its podlets and layout, in
@@ -31,11 +31,7 @@ const [homeTags, searchTags] = [demoElements['/'], demoElements['/search']];
 
 /** Waits until each custom element has rendered its shadow DOM. */
 async function rendered(tags: string[]): Promise<void> {
-  await page.waitForFunction(
-    (names: string[]) => names.every((n) => (document.querySelector(n)?.shadowRoot?.textContent ?? '').trim().length > 0),
-    { timeout: 10_000 },
-    tags,
-  );
+  await page.waitForFunction(podletsReady, { timeout: 10_000 }, tags, serverOnlyElements);
 }
 
 /** Module requests the CDN answered (its API under /-/ aside), by path. */

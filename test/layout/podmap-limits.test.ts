@@ -77,3 +77,11 @@ test('createLayout() - a wrong namespaces option - throws a coded config error a
   assert.equal(code({ auth: ['lit'] }), 'PODMAP_ERR_CONFIG_OPTION');
   assert.equal(code({ nobody: ['@podlets/auth'] }), 'PODMAP_ERR_CONFIG_UNKNOWN_PODLET');
 });
+
+test('validatePodmapDocument() - hydrate - a short list of bare specifiers passes; a URL, a path, a non-list or too many are refused (security)', () => {
+  assert.equal(codeOf(doc({ render: 'hydrate', hydrate: ['@lit-labs/ssr-client/lit-element-hydrate-support.js', 'lit'] })), undefined);
+  for (const hydrate of [['https://evil.example/x.js'], ['/x.js'], ['./x.js'], ['../x.js'], 'lit', [''], [1]]) {
+    assert.equal(codeOf(doc({ hydrate })), 'PODMAP_ERR_PODMAP_INVALID', JSON.stringify(hydrate));
+  }
+  assert.equal(codeOf(doc({ hydrate: Array(PODMAP_LIMITS.hydrate + 1).fill('lit') })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+});

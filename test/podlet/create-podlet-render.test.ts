@@ -14,13 +14,20 @@ const rootModules = fileURLToPath(new URL('../../node_modules', import.meta.url)
 const STYLE = ':host{display:block;color:rgb(1, 2, 3)}';
 
 /** A podlet folder whose entry defines `<tag>` (a LitElement with STYLE), with the repository's node_modules (lit, @lit-labs/ssr) beside it. */
-async function writeElementPodlet(t: TestContext, tag: string, body = '<p>Hello from ${this.who}</p>'): Promise<string> {
+async function writeElementPodlet(
+  t: TestContext,
+  tag: string,
+  body = '<p>Hello from ${this.who}</p>',
+  prelude = '',
+  dependencies: Record<string, string> = {},
+): Promise<string> {
   const source =
+    prelude +
     `import { LitElement, css, html } from 'lit';\n` +
     `class El extends LitElement {\n  static properties = { who: {} };\n  static styles = css\`${STYLE}\`;\n` +
     `  constructor() { super(); this.who = 'nobody'; }\n  render() { return html\`${body}\`; }\n}\n` +
     `customElements.define('${tag}', El);\n`;
-  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0' }, modules: { 'el.js': source } });
+  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0', ...dependencies }, modules: { 'el.js': source } });
   await symlink(rootModules, path.join(dir, 'node_modules'));
   return dir;
 }
@@ -85,15 +92,30 @@ test('createPodlet() - ssr-only - podmap.json declares the render mode and the s
   );
 });
 
-test('createPodlet() - hydrate - entries stay in the manifest and podmap.json says hydrate', async (t) => {
-  const packageDir = await writeElementPodlet(t, 'ssr-three');
+const SUPPORT = '@lit-labs/ssr-client/lit-element-hydrate-support.js';
+
+test("createPodlet() - hydrate - entries stay in the manifest; podmap.json says hydrate and lists lit 3's hydrate support, then lit", async (t) => {
+  const packageDir = await writeElementPodlet(t, 'ssr-three', undefined, `import '${SUPPORT}';\n`, { '@lit-labs/ssr-client': '^1.1.7' });
   const base = await start(t, { packageDir, render: 'hydrate', content: () => html`<ssr-three></ssr-three>` });
-  const doc = (await (await fetch(`${base}podmap.json`)).json()) as { render: string };
+  const doc = (await (await fetch(`${base}podmap.json`)).json()) as { render: string; hydrate: string[] };
   const manifest = (await (await fetch(`${base}manifest.json`)).json()) as { js: Array<{ value: string }> };
   assert.equal(doc.render, 'hydrate');
+  assert.deepEqual(doc.hydrate, [SUPPORT, 'lit']);
   assert.deepEqual(
     manifest.js.map((j) => j.value),
     ['/public@1.0.0/el.js'],
+  );
+});
+
+test("createPodlet() - hydrate, but no module imports lit's hydrate support - PODMAP_ERR_CONFIG_HYDRATE_SUPPORT naming the import to add", async (t) => {
+  const packageDir = await writeElementPodlet(t, 'ssr-unsupported');
+  await assert.rejects(
+    start(t, { packageDir, render: 'hydrate', content: () => html`<ssr-unsupported></ssr-unsupported>` }),
+    (error: Error) => {
+      assert.match(error.message, /PODMAP_ERR_CONFIG_HYDRATE_SUPPORT/);
+      assert.ok(error.message.includes(`import '${SUPPORT}' before lit`), error.message);
+      return true;
+    },
   );
 });
 

@@ -1,10 +1,15 @@
+// lit's hydrate support goes before lit: the sign-in box is rendered on the server and hydrated.
+import '@lit-labs/ssr-client/lit-element-hydrate-support.js';
 import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 import { onSessionChange, signIn, signOut, type Session } from './session.ts';
 
-/** The sign-in box: a form while signed out, a greeting and a sign-out button while signed in. */
+/**
+ * The sign-in box: a form while signed out, a greeting and a sign-out button while signed in.
+ * On the server, which has no session store, the `user` attribute says who is signed in.
+ */
 export class PodletAuth extends LitElement {
-  static override properties = { session: { state: true }, error: { state: true } };
+  static override properties = { session: { state: true }, error: { state: true }, user: {} };
   // The card, fields, buttons and colours are the design system's: one stylesheet for the page.
   static override styles = [
     designStyles,
@@ -14,7 +19,9 @@ export class PodletAuth extends LitElement {
       }
     `,
   ];
-  session: Session | null = null;
+  /** The store's session once connected in a browser; undefined on the server. */
+  session: Session | null | undefined = undefined;
+  declare user: string | undefined;
   error = '';
   #unsubscribe?: () => void;
 
@@ -41,10 +48,11 @@ export class PodletAuth extends LitElement {
   }
 
   override render() {
-    if (this.session) {
+    const user = this.session === undefined ? this.user : this.session?.user;
+    if (user) {
       return html`<pm1-card
         ><h2 slot="heading">Welcome back</h2>
-        <p>Signed in as <strong>${this.session.user}</strong>.</p>
+        <p>Signed in as <strong>${user}</strong>.</p>
         <button @click=${signOut}>Sign out</button>
       </pm1-card>`;
     }

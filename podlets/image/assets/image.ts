@@ -1,3 +1,5 @@
+// lit's hydrate support goes before lit: the gallery is rendered on the server and hydrated.
+import '@lit-labs/ssr-client/lit-element-hydrate-support.js';
 import { designStyles } from '@podmap-demo/design';
 import { LitElement, css, html } from 'lit';
 import { ref } from 'lit/directives/ref.js';

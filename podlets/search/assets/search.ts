@@ -1,3 +1,5 @@
+// lit's hydrate support goes before lit: search is rendered on the server and hydrated.
+import '@lit-labs/ssr-client/lit-element-hydrate-support.js';
 import { designStyles } from '@podmap-demo/design';
 import { createStore } from '@podmap/browser/store.js';
 import { LitElement, css, html } from 'lit';
@@ -47,13 +49,20 @@ export class PodletSearch extends LitElement {
       }
     `,
   ];
-  query = new URLSearchParams(location.search).get('q') ?? '';
-  place = chosenPlace.get();
+  // What only the browser knows (the page's query, the place geo chose in this tab) is read after
+  // the first render, which hydrates what the server rendered without either.
+  query = '';
+  place: { city: string; country: string } | null = null;
   #unsubscribe?: () => void;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#unsubscribe = chosenPlace.subscribe((place) => (this.place = place));
+  }
+
+  override firstUpdated(): void {
+    this.query = new URLSearchParams(location.search).get('q') ?? '';
+    this.place = chosenPlace.get();
   }
 
   override disconnectedCallback(): void {

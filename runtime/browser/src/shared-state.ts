@@ -45,10 +45,13 @@ export interface BusState {
 /** The key of the shared state; a new protocol version gets a new key. */
 export const STATE_KEY = Symbol.for('podmap.bus.v1');
 
-/** Returns the page's bus state; the first call on a page, from any copy, creates it. */
+/**
+ * Returns the page's bus state; the first call on a page, from any copy, creates it. On a
+ * podlet's server, rendering, globalThis has no window's events to listen on.
+ */
 export function getBusState(): BusState;
 export function getBusState(): BusState {
-  const global = window as unknown as Record<symbol, BusState | undefined>;
+  const global = globalThis as unknown as Record<symbol, BusState | undefined>;
   let state = global[STATE_KEY];
   if (!state) {
     const created: BusState = { limit: DEFAULT_LOG_LIMIT, logs: new Map(), tabs: new Map() };
@@ -56,7 +59,7 @@ export function getBusState(): BusState {
     // One recorder per page, whichever copy comes first, so each message is logged once. A
     // capture listener on the target runs before the subscribers' non-capture listeners, so a
     // subscriber that peeks sees the message it is handling.
-    addEventListener(MESSAGE_EVENT, (event) => record(created, (event as CustomEvent).detail), true);
+    globalThis.addEventListener?.(MESSAGE_EVENT, (event) => record(created, (event as CustomEvent).detail), true);
   }
   return state;
 }

@@ -60,6 +60,7 @@ export function createStore<C extends ChannelName, V = unknown>(
 ): Store<StoreValue<C, V>>;
 export function createStore(channel: string, initial: unknown, { persist, validate, acrossTabs }: StoreOptions = {}): Store<unknown> {
   checkNames('createStore', channel);
+  if (!globalThis.document?.querySelector) return serverStore(initial);
   const key = 'podmap:store:' + channel;
   const get = () => (peek(channel, TOPIC) ?? { payload: initial }).payload;
   const set = (value: unknown) => void publish(channel, TOPIC, value);
@@ -97,6 +98,20 @@ export function createStore(channel: string, initial: unknown, { persist, valida
       set(fn(get()));
     },
     subscribe: (handler, options) => subscribe(channel, TOPIC, handler, options),
+  };
+}
+
+/**
+ * A store with nobody to tell: what a module that creates a store at load gets on a podlet's
+ * server, rendering (no document), where there is no page to share it with.
+ */
+function serverStore(value: unknown): Store<unknown>;
+function serverStore(value: unknown): Store<unknown> {
+  return {
+    get: () => value,
+    set: (next) => void (value = next),
+    update: (fn) => void (value = fn(value)),
+    subscribe: () => () => {},
   };
 }
 

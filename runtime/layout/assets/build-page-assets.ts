@@ -13,6 +13,7 @@ import { composePageMap } from './compose-page-map.ts';
 import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
 import type { PodletClient } from '../podlets/create-podlet-client.ts';
 import { createTimeSlicer } from './create-time-slicer.ts';
+import { findHydrateScripts } from './find-hydrate-scripts.ts';
 import { createModuleIndex } from './load-module-graph.ts';
 import type { PageAssets, ShimLocation } from './page-assets.ts';
 
@@ -69,7 +70,8 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   for (const client of input.pagePodlets) {
     if (client.state?.podmapRefused) page.fallbackOnly.set(client.name, client.state.podmapRefused);
   }
-  const states = input.pagePodlets.flatMap((c) => (c.state && !page.fallbackOnly.has(c.name) ? [c.state] : []));
+  const running = input.pagePodlets.flatMap((c) => (c.state && !page.fallbackOnly.has(c.name) ? [{ name: c.name, state: c.state }] : []));
+  const states = running.map((r) => r.state);
   const releaseHashes = await fetchReleaseIntegrity(cdn, page.graph.modules);
   await slice.pause();
   const integrity = selectIntegrity(page.graph.modules, releaseHashes, page.integrity);
@@ -77,6 +79,7 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   return {
     map,
     preloads: page.graph.preloads.map((href) => ({ href, integrity: integrity?.[href] })),
+    hydrate: findHydrateScripts(running, map, input.warn ?? ((line) => console.warn(line))),
     scripts: states.flatMap((s) => s.js.map((a) => ({ src: a.value, type: a.type, integrity: a.integrity }))),
     stylesheets: states.flatMap((s) => s.css.map((a) => ({ href: a.value, media: a.media }))),
     fallbackOnly: page.fallbackOnly,

@@ -1,5 +1,6 @@
 import type { ImportMap } from '../../import-map/index.ts';
 import type { PodmapError } from '../../shared/errors.ts';
+import type { HydrateScript } from './find-hydrate-scripts.ts';
 
 /** Everything a page's head needs; computed from cached manifests only, never from content. */
 export interface PageAssets {
@@ -7,6 +8,8 @@ export interface PageAssets {
   /** Every module of the page's graph, by the exact URL the map resolves it to. */
   preloads: Array<{ href: string; integrity?: string }>;
   scripts: Array<{ src: string; type?: string; integrity?: string }>;
+  /** Modules evaluated before any script, in order, so that hydrating podlets hydrate (findHydrateScripts). */
+  hydrate?: HydrateScript[];
   stylesheets: Array<{ href: string; media?: string }>;
   /** Podlets that get their fallback on this page, with the reason. */
   fallbackOnly: Map<string, PodmapError>;

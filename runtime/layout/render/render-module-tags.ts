@@ -1,5 +1,6 @@
 import { attributes, serializeJsonForScript } from '../../shared/html.ts';
 import type { PageAssets } from '../assets/page-assets.ts';
+import { HYDRATION_GUARD } from './hydration-guard.ts';
 
 /** How the module tags are written; HeadOptions extends it. */
 export interface ModuleTagOptions {
@@ -45,6 +46,15 @@ export function renderModuleTags(assets: PageAssets, options: ModuleTagOptions =
   const rel = shim ? 'modulepreload-shim' : 'modulepreload';
   for (const preload of assets.preloads) {
     parts.push(`<link${attributes({ rel, href: preload.href, crossorigin: 'anonymous', integrity: preload.integrity, nonce })}>`);
+  }
+  if (assets.hydrate?.length) {
+    // Before every podlet's script: each major's lit is evaluated right after its hydrate support
+    // (findHydrateScripts says why), and the guard names the podlet when a hydration fails.
+    parts.push(`<script${attributes({ nonce })}>${HYDRATION_GUARD}</script>`);
+    for (const script of assets.hydrate) {
+      const type = shim ? 'module-shim' : 'module';
+      parts.push(`<script${attributes({ type, src: script.src, crossorigin: 'anonymous', integrity: script.integrity, nonce })}></script>`);
+    }
   }
   return parts.join('\n');
 }
