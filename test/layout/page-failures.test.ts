@@ -205,6 +205,9 @@ test('createLayout() - a manifest whose content or fallback URL is on another ho
 
 test('createLayout() - the CDN answering 503 - every page is served with fallbacks, the CDN is asked once per back-off, not once per page, and the failure is logged once', async (t) => {
   const error = t.mock.method(console, 'error', () => {});
+  // The clock stands still, so the 50 pages fall inside the first back-off (1 s) however slowly a
+  // loaded machine serves them; on a real clock a busy CI machine once took longer, built twice and logged twice.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   let cdnRequests = 0;
   const deadCdn = await listen(t, (_req, res) => {
     cdnRequests++;
