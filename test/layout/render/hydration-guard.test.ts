@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runInNewContext } from 'node:vm';
+import { HYDRATION_GUARD } from '../../../runtime/layout/render/hydration-guard.ts';
+
+/** A stand-in for one major of lit in a page: what the guard touches of LitElement, a support's hook and the DOM. */
+function page() {
+  class CSSStyleSheet {}
+  const sheet = new CSSStyleSheet();
+  const errors: string[] = [];
+  const section = { getAttribute: (name: string) => (name === 'data-podlet' ? 'header' : null) };
+  class LitElement {
+    static elementStyles: unknown[] = [{ styleSheet: sheet }];
+    hasUpdated = false;
+    localName = 'podlet-header';
+    shadowRoot: { adoptedStyleSheets?: unknown[] } | null = {};
+    closest = () => section;
+    getRootNode = () => ({});
+    createRenderRoot(): unknown {
+      return this.shadowRoot;
+    }
+    update(): void {
+      throw new Error('Hydration value mismatch: Unexpected TemplateResult rendered to part');
+    }
+  }
+  const context: Record<string, unknown> = { CSSStyleSheet, console: { error: (line: string) => errors.push(line) } };
+  context.globalThis = context;
+  runInNewContext(HYDRATION_GUARD, context);
+  return { context, LitElement, errors, sheet };
+}
+
+test('the hydration guard - a hook installed after it - wraps it: a hydration lit refuses is logged with the code, podlet and element, and still throws', () => {
+  const { context, LitElement, errors } = page();
+  let hookRan = false;
+  context.litElementHydrateSupport = () => (hookRan = true);
+  (context.litElementHydrateSupport as (o: unknown) => void)({ LitElement });
+  assert.ok(hookRan, "lit's own hook ran");
+  const element = new LitElement();
+  assert.throws(() => element.update(), /Hydration value mismatch/);
+  assert.deepEqual(errors, [
+    'podmap: PODMAP_ERR_HYDRATION_MISMATCH: podlet "header", <podlet-header>: Hydration value mismatch: Unexpected TemplateResult rendered to part',
+  ]);
+});
+
+test('the hydration guard - an error after the first update, or one that is not about hydration - is not reported as a mismatch', () => {
+  const { context, LitElement, errors } = page();
+  context.litElementHydrateSupport = () => {};
+  (context.litElementHydrateSupport as (o: unknown) => void)({ LitElement });
+  const later = new LitElement();
+  later.hasUpdated = true;
+  assert.throws(() => later.update());
+  LitElement.prototype.update = function () {
+    throw new Error('TypeError in render');
+  };
+  (context.litElementHydrateSupport as (o: unknown) => void)({ LitElement });
+  assert.throws(() => new LitElement().update(), /TypeError in render/);
+  assert.deepEqual(errors, []);
+});
+
+test("the hydration guard - a server-rendered shadow root - adopts the element's stylesheets, the one shared object; a root made in the browser is left to lit", () => {
+  const { context, LitElement, sheet } = page();
+  context.litElementHydrateSupport = () => {};
+  (context.litElementHydrateSupport as (o: unknown) => void)({ LitElement });
+  const hydrated = new LitElement();
+  const root = hydrated.createRenderRoot() as { adoptedStyleSheets?: unknown[] };
+  assert.deepEqual(root.adoptedStyleSheets, [sheet]);
+  const fresh = new LitElement();
+  fresh.shadowRoot = null;
+  assert.equal(fresh.createRenderRoot(), null, 'no shadow root before: nothing adopted here');
+});
