@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createConfigError } from '../shared/errors.ts';
 
@@ -49,6 +49,31 @@ export async function loadLitSsr(podletName: string, packageDir: string, publicD
   await load('lib/install-global-dom-shim.js');
   recordDefinitions();
   for (const entry of entries) await import(pathToFileURL(path.join(publicDir, entry)).href);
+  const renderToStream = await loadStreamRenderer(root, load);
+  return {
+    renderToStream,
+    styleHashes: () =>
+      [
+        ...new Set(
+          [...definedClasses]
+            .map(styleTextOf)
+            .filter((t) => t !== '')
+            .map(hashStyle),
+        ),
+      ].sort(),
+  };
+}
+
+/**
+ * How this major of @lit-labs/ssr renders a value as a stream of HTML: 3 and later (lit 3) have
+ * `render` and RenderResultReadable, which waits on async values; 2.3, the last for lit 2, has a
+ * synchronous generator of strings in `render-lit-html.js`.
+ */
+async function loadStreamRenderer(root: string, load: (file: string) => Promise<Record<string, unknown>>) {
+  if (!existsSync(path.join(root, 'lib/render.js'))) {
+    const { render } = (await load('lib/render-lit-html.js')) as { render(value: unknown): Iterable<string> };
+    return (value: unknown): Readable => Readable.from(standardShadowRoots(render(value)));
+  }
   const { render } = (await load('lib/render.js')) as { render(value: unknown): Iterable<unknown> };
   const { RenderResultReadable } = (await load('lib/render-result-readable.js')) as {
     RenderResultReadable: new (result: Iterable<unknown>) => Readable;
@@ -62,25 +87,24 @@ export async function loadLitSsr(podletName: string, packageDir: string, publicD
       );
     }
   }
-  return {
-    renderToStream: (value) => new GuardedReadable(render(value)),
-    styleHashes: () =>
-      [
-        ...new Set(
-          [...definedClasses]
-            .map(styleTextOf)
-            .filter((t) => t !== '')
-            .map(hashStyle),
-        ),
-      ].sort(),
-  };
+  return (value: unknown): Readable => new GuardedReadable(render(value));
+}
+
+/**
+ * @lit-labs/ssr 2 writes declarative shadow roots as `<template shadowroot="open">`, the
+ * attribute of the draft that no engine attaches any more; the standard one is `shadowrootmode`.
+ * It yields each template tag as one string, so the tag is renamed where it is yielded.
+ */
+function* standardShadowRoots(chunks: Iterable<string>): Iterable<string> {
+  for (const chunk of chunks) yield chunk.startsWith('<template shadowroot="') ? chunk.replace('shadowroot=', 'shadowrootmode=') : chunk;
 }
 
 /** The folder of @lit-labs/ssr as seen from the podlet's package.json, or PODMAP_ERR_CONFIG_SSR_MISSING. */
 function findLitSsr(podletName: string, packageDir: string): string {
   try {
     const manifest = createRequire(path.join(packageDir, 'package.json')).resolve('@lit-labs/ssr/package.json');
-    if (existsSync(path.join(path.dirname(manifest), 'lib/render.js'))) return path.dirname(manifest);
+    const dir = path.dirname(manifest);
+    if (['lib/render.js', 'lib/render-lit-html.js'].some((f) => existsSync(path.join(dir, f)))) return dir;
   } catch {
     // not installed: the coded error below says what to do
   }

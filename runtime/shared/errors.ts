@@ -51,7 +51,7 @@ export const errorCatalogue = {
   PODMAP_ERR_HYDRATION_MISMATCH: {
     status: 500,
     message:
-      "A server-rendered element's template did not match its client template, so lit could not hydrate it; the browser logs the podlet and the element.",
+      "lit could not hydrate a server-rendered element: the server's markup does not match what the browser's template expects; the browser logs the podlet and the element.",
   },
   PODMAP_ERR_NEED_UNSATISFIED: {
     status: 502,
@@ -198,7 +198,7 @@ export const errorCatalogue = {
   PODMAP_ERR_CONFIG_HYDRATE_SUPPORT: {
     status: 500,
     message:
-      "A podlet that hydrates must import lit's hydrate support in its entry modules, before lit: '@lit-labs/ssr-client/lit-element-hydrate-support.js' with lit 3, 'lit/experimental-hydrate-support.js' with lit 2.",
+      "A podlet that hydrates must use lit 3 and import lit's hydrate support in its entry modules, before lit: '@lit-labs/ssr-client/lit-element-hydrate-support.js'. lit 2 can render on the server ('ssr-only') but not hydrate.",
   },
   PODMAP_ERR_CONFIG_UNDECLARED_IMPORT: {
     status: 500,

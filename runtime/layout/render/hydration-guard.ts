@@ -3,7 +3,7 @@
  * each hook lit's hydrate support installs (`globalThis.litElementHydrateSupport`, one per major
  * of lit), so that for every LitElement of that major:
  * - a hydration lit cannot do is logged with PODMAP_ERR_HYDRATION_MISMATCH, the podlet and the
- *   element, instead of lit's bare "Hydration value mismatch". The element still fails as lit
+ *   element, instead of lit's bare message. The element still fails as lit
  *   makes it fail; nothing is re-rendered behind the page's back.
  * - a server-rendered shadow root adopts the element's stylesheets, as one rendered in the
  *   browser does (lit's support keeps only the server's `<style>` blocks). Adopted sheets come
@@ -12,16 +12,17 @@
  *
  * A setter rather than a wrapper installed later: a support module assigns its hook when it is
  * evaluated, and the LitElement of its major reads it right after, so there is no moment between
- * the two for a module to step in. `hasUpdated` is lit's public flag for "the first update has
- * not finished", the only update that hydrates.
+ * the two for a module to step in. An element hydrates in the first update after lit's support
+ * adopted its server-rendered shadow root: an error in that update, whatever lit's message, is
+ * the hydration failing.
  */
 export const HYDRATION_GUARD = [
-  '(function(){var g=globalThis,k="litElementHydrateSupport",hook=g[k];',
+  '(function(){var g=globalThis,k="litElementHydrateSupport",hook=g[k],hydrating=new WeakSet();',
   'function podletOf(n){for(;n;){var s=n.closest&&n.closest("[data-podlet]");if(s)return s.getAttribute("data-podlet");var r=n.getRootNode&&n.getRootNode();n=r&&r.host}return"?"}',
   'function wrap(f){if(typeof f!=="function")return f;return function(o){f(o);var p=o&&o.LitElement&&o.LitElement.prototype,u=p&&p.update;if(!u)return;',
-  'var c0=p.createRenderRoot;p.createRenderRoot=function(){var had=this.shadowRoot,r=c0.call(this);if(had&&r===had){',
+  'var c0=p.createRenderRoot;p.createRenderRoot=function(){var had=this.shadowRoot,r=c0.call(this);if(had&&r===had){hydrating.add(this);',
   'var s=(this.constructor.elementStyles||[]).map(function(x){return x instanceof CSSStyleSheet?x:x.styleSheet}).filter(Boolean);if(s.length)r.adoptedStyleSheets=s}return r};',
-  'p.update=function(c){var first=!this.hasUpdated;try{return u.call(this,c)}catch(e){if(first&&/hydrat/i.test(String(e&&e.message)))',
+  'p.update=function(c){var h=hydrating.delete(this);try{return u.call(this,c)}catch(e){if(h)',
   'console.error("podmap: PODMAP_ERR_HYDRATION_MISMATCH: podlet \\""+podletOf(this)+"\\", <"+this.localName+">: "+e.message);throw e}}}}',
   'Object.defineProperty(g,k,{configurable:true,get:function(){return hook},set:function(f){hook=wrap(f)}});if(hook)hook=wrap(hook)})()',
 ].join('');
