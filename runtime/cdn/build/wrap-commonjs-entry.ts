@@ -13,8 +13,10 @@ export const MODULE_EXPORTS = 'module.exports';
 /**
  * A CommonJS entry point as an ES module: its `module.exports` under the export name
  * "module.exports", a default export that is `module.exports` (or its `default` when it carries
- * `__esModule`, as bundlers read it), and the named exports `cjs-module-lexer` finds, read from
- * `module.exports` itself. Null for an ES module, and for a classic script that mentions
+ * `__esModule`, as bundlers read it), the named exports `cjs-module-lexer` finds, read from
+ * `module.exports` itself, and `export *` of each other package it re-exports whole
+ * (`module.exports = require('other')`), as Node's import of it has that package's names too.
+ * Null for an ES module, and for a classic script that mentions
  * `require` but exports nothing. `file` is relative to the package root, which is written out
  * at `packageDir`; `es-module-lexer` must be initialised.
  */
@@ -26,9 +28,9 @@ export async function wrapCommonjsEntry(file: string, files: ReadonlyMap<string,
     // not parseable as a module: treat it as CommonJS
   }
   if (!/\b(module\.exports|exports\.[\w$]+\s*=|exports\[|require\s*\()/.test(source)) return null;
-  const names = await cjsNamedExports(file, files);
+  const { names, packages } = await cjsNamedExports(file, files);
   // A classic script (es-module-shims' dist file) mentions require() but exports nothing.
-  if (names.length === 0 && !/\bmodule\.exports\b/.test(source)) return null;
+  if (names.length === 0 && packages.length === 0 && !/\bmodule\.exports\b/.test(source)) return null;
   const target = JSON.stringify(path.join(packageDir, file));
   // require(), not import: an import of CommonJS gives esbuild's copy of module.exports, never
   // module.exports itself, and a function's copy is not callable.
@@ -41,5 +43,6 @@ export async function wrapCommonjsEntry(file: string, files: ReadonlyMap<string,
     const list = names.map((name, i) => `__${i} as ${JSON.stringify(name)}`).join(', ');
     wrapper += `const {\n${locals}\n} = __cjs;\nexport { ${list} };\n`;
   }
+  for (const specifier of packages) wrapper += `export * from ${JSON.stringify(specifier)};\n`;
   return wrapper;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { init as initLexer } from 'es-module-lexer';
 import { buildBrowserPackage } from '../../../runtime/cdn/build/build-browser-package.ts';
@@ -19,6 +20,18 @@ async function buildMain(name: string, tree: Record<string, string>, links: Reco
   assert.deepEqual(build!.build.unavailable, {}, `${name} builds`);
   let code = build!.files.get('+/index.js')!.toString('utf8');
   assert.doesNotMatch(code, /__require\(/, `${name}: no require() is left for the browser`);
+  for (const [specifier, url] of Object.entries(links)) code = code.split(JSON.stringify(specifier)).join(JSON.stringify(url));
+  return dataUrl(code);
+}
+
+/** A built module as a data: URL, its relative imports of other built modules linked the same way, and bare ones from `links`. */
+function linkBuilt(files: ReadonlyMap<string, Buffer>, file: string, links: Record<string, string>): string {
+  let code = files
+    .get(file)!
+    .toString('utf8')
+    .replace(/"(\.\.?\/[^"]+)"/g, (_, relative: string) =>
+      JSON.stringify(linkBuilt(files, path.posix.normalize(path.posix.join(path.posix.dirname(file), relative)), links)),
+    );
   for (const [specifier, url] of Object.entries(links)) code = code.split(JSON.stringify(specifier)).join(JSON.stringify(url));
   return dataUrl(code);
 }
@@ -97,6 +110,43 @@ describe('wrapCommonjsEntry()', () => {
       { babel },
     );
     assert.deepEqual(((await import(user)) as { default: unknown }).default, ['main', 'helper', true]);
+  });
+
+  test('a CommonJS package that passes on another package whole (module.exports = require(...)) - has that package’s named exports too, as in Node', async () => {
+    const impl = await buildMain('impl', { 'index.js': 'exports.a = 1;\nexports.b = function b() { return 2; };\n' });
+    // Two entry points besides the main one are built together, with shared chunks.
+    const manifest: PackageManifest = {
+      name: 'facade',
+      version: '1.0.0',
+      exports: { '.': './index.js', './again': './again.js', './more': './more.js' },
+    };
+    const build = await buildBrowserPackage(
+      manifest,
+      filesOf({
+        'package.json': JSON.stringify(manifest),
+        'index.js': "module.exports = require('./lib/index.js');\n",
+        'lib/index.js': "module.exports = require('impl');\nmodule.exports.extra = 3;\n",
+        'again.js': "module.exports = require('impl');\n",
+        'more.js': "module.exports = require('impl');\n",
+      }),
+    );
+    assert.deepEqual(build!.build.unavailable, {});
+    assert.ok(
+      [...build!.files.keys()].some((f) => f.includes('~chunks/')),
+      'the case needs a shared chunk',
+    );
+    for (const output of ['+/index.js', '+/again.js', '+/more.js']) {
+      const module = (await import(linkBuilt(build!.files, output, { impl }))) as {
+        a: number;
+        b: () => number;
+        extra?: number;
+        default: { a: number };
+      };
+      assert.equal(module.a, 1, output);
+      assert.equal(module.b(), 2, output);
+      assert.equal(module.default.a, 1, output);
+      if (output === '+/index.js') assert.equal(module.extra, 3);
+    }
   });
 
   test('an ES module, and a classic script that mentions require() - are not wrapped', async () => {
