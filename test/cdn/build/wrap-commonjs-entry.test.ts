@@ -149,6 +149,13 @@ describe('wrapCommonjsEntry()', () => {
     }
   });
 
+  test('a CommonJS export whose name is no identifier (exports["foo-bar"]) - is built under that name, where the build used to fail', async () => {
+    const dashed = await buildMain('dashed', { 'index.js': "exports['foo-bar'] = 1;\nexports.ok = 2;\n" });
+    const module = (await import(dashed)) as Record<string, unknown>;
+    assert.equal(module['foo-bar'], 1);
+    assert.equal(module.ok, 2);
+  });
+
   test('an ES module, and a classic script that mentions require() - are not wrapped', async () => {
     await initLexer;
     const files = filesOf({
