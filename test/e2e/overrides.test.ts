@@ -24,6 +24,9 @@ let plainLayout: Server;
 let plainLayoutUrl: string;
 let authDev: PodletDevServer;
 
+/** What the dev footer imports that the released page does not. */
+const ADDED_IMPORT = 'lit/directives/class-map.js';
+
 const listenOn = (server: Server) =>
   new Promise<string>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)),
@@ -32,11 +35,15 @@ const listenOn = (server: Server) =>
 before(async () => {
   // The footer in 'client' mode: overrides change the modules a page runs, and a server-rendered footer runs none.
   demo = await startTestDemo({ PODMAP_OVERRIDES: '1', PODMAP_CSP: '1', PODMAP_FOOTER_RENDER: 'client' });
-  // "The developer's dev server": the footer's compiled module with a change, with CORS.
-  const footer = (await readFile(new URL('../../podlets/footer/public/footer.js', import.meta.url), 'utf8')).replace(
-    'Composed from six podlets',
-    'Changed on my machine',
-  );
+  // "The developer's dev server": the footer's compiled module with a change, with CORS. The
+  // change imports a lit directive the released footer does not (and no podlet of the page does):
+  // only the page's untrimmed map has an entry for it.
+  const footer =
+    `import { classMap } from '${ADDED_IMPORT}';\nif (typeof classMap !== 'function') throw new Error('no classMap');\n` +
+    (await readFile(new URL('../../podlets/footer/public/footer.js', import.meta.url), 'utf8')).replace(
+      'Composed from six podlets',
+      'Changed on my machine',
+    );
   assert.ok(footer.includes('Changed on my machine'));
   devServer = createServer((req, res) => {
     if (req.url !== '/public/footer.js') return void res.writeHead(404).end();
@@ -66,10 +73,16 @@ const cookieFor = (podlets: Record<string, string>) => [
 ];
 
 test('overrides on - a cookie points footer at a local server - Chromium runs the changed module and shows the notice', async () => {
+  const release = await (await fetch(demo.urls.layout!)).text();
+  assert.ok(!release.includes(`"${ADDED_IMPORT}"`), 'the released page’s map has no entry for what the dev footer adds');
   const load = await openPage(browser, demo.urls.layout!, { cookies: cookieFor({ footer: devBase }) });
   const text = await rendered(load.page, demoElements['/']);
   assert.match(text['podlet-footer']!, /Changed on my machine/);
   assert.ok(load.requests.some((r) => r.url === `${devBase}footer.js`));
+  assert.ok(
+    load.requests.some((r) => r.url.endsWith('/directives/class-map.js')),
+    'the directive only the dev footer imports resolved through the map',
+  );
   assert.ok(!load.requests.some((r) => /\/public@[^/]+\/footer\.js$/.test(r.url)), 'the released footer is not loaded');
   const notice = await load.page.$eval('#podmap-overrides', (el) => ({
     text: el.textContent ?? '',

@@ -60,7 +60,7 @@ after(async () => {
   }
 });
 
-test('real packages - six podlets on preact, date-fns 2 and 4, lodash-es, rxjs, d3, uuid 9 and 11, zod 3 and 4, react, vue - all run in Chromium, cleanly', async () => {
+test('real packages - seven podlets on preact, date-fns 2 and 4, lodash-es, rxjs, d3, uuid 9 and 11, zod 3 and 4, react, vue, and qs, call-bind and get-intrinsic (CommonJS requiring CommonJS functions) - all run in Chromium, cleanly', async () => {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   const consoleErrors: string[] = [];

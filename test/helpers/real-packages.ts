@@ -8,9 +8,9 @@ import { publishInstalledPackages } from '../../runtime/cdn/index.ts';
 import { storeFormat } from './store-format.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** The suite's fixtures: `install/` (the packages, with a lockfile) and `podlets/` (six podlets that use them). */
+/** The suite's fixtures: `install/` (the packages, with a lockfile) and `podlets/` (seven podlets that use them). */
 export const realPackagesDir = path.join(root, 'test/real-packages');
-/** The six podlets, as folders a team would own, and the text each renders when its packages work. */
+/** The seven podlets, as folders a team would own, and the text each renders when its packages work. */
 export const realPodlets: Record<string, string> = {
   'p-preact': 'preact says 41',
   'p-dates': '2024-02-01',
@@ -18,6 +18,7 @@ export const realPodlets: Record<string, string> = {
   'p-streams': '60 true 8',
   'p-react': 'hello react',
   'p-vue': 'hello vue',
+  'p-cjs': 'a[b]=c&list[0]=1&list[1]=2 z 23',
 };
 
 /**

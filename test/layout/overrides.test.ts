@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
+import { resolveSpecifier } from '../../runtime/import-map/index.ts';
 import { createLayout } from '../../runtime/layout/create-layout.ts';
 import type { LayoutOptions } from '../../runtime/layout/layout-options.ts';
 import { createPodlet } from '../../runtime/podlet/create-podlet.ts';
 import { startCdnWithLit } from '../helpers/cdn-with-lit.ts';
 import { writePodletFolder } from '../helpers/fixture-podlet.ts';
+import { checkImportMap } from '../import-map/check-import-map.ts';
 import { listen } from '../helpers/listen.ts';
 
 let cdn: Awaited<ReturnType<typeof startCdnWithLit>>;
@@ -70,6 +72,31 @@ test('createLayout() - overrides on - the map, entry scripts and exposes follow 
   assert.ok(!html.includes(alpha), 'nothing of the released podlet is loaded');
   assert.match(html, /<aside id="podmap-overrides"/);
   assert.match(html, /<script type="module" src="\/-\/podmap\/overrides\.js"><\/script>/);
+});
+
+test('createLayout() - overrides on - an overridden page gets the untrimmed map, so a dev module importing what the release does not still resolves', async (t) => {
+  const { get } = await startLayout(t, { overrides: true });
+  const devBase = 'http://127.0.0.1:8100/public/';
+  // What a dev build of alpha might add: a lit directive the released alpha.js never imports.
+  const added = 'lit/directives/class-map.js';
+  const plain = mapOf((await get()).html);
+  assert.equal(resolveSpecifier(plain, added, `${devBase}alpha.js`), null, 'the trimmed map of the release has no entry for it');
+  const overridden = mapOf((await get({ podlets: { alpha: devBase } })).html);
+  const url = resolveSpecifier(overridden, added, `${devBase}alpha.js`);
+  assert.ok(url?.startsWith(`${cdn.url.replace(/\/?$/, '/')}npm/lit@3.`) && url.endsWith('/directives/class-map.js'), String(url));
+  assert.equal(resolveSpecifier(overridden, 'lit', `${devBase}alpha.js`), resolveSpecifier(plain, 'lit', `${devBase}alpha.js`));
+  assert.deepEqual(checkImportMap(overridden), []);
+  // The integrity the page pins is still the released graph's, none of it for the moved podlet.
+  assert.deepEqual(
+    Object.keys(overridden.integrity ?? {}).sort(),
+    Object.keys(plain.integrity ?? {})
+      .filter((u) => u.startsWith(cdn.url.replace(/\/?$/, '/')))
+      .sort(),
+  );
+  // An override of one specifier gets the untrimmed map too.
+  const lit = mapOf((await get({ imports: { lit: 'http://localhost:8000/lit.js' } })).html);
+  assert.ok(resolveSpecifier(lit, added, `${devBase}alpha.js`));
+  assert.equal(lit.imports.lit, 'http://localhost:8000/lit.js');
 });
 
 test("createLayout() - overrides on - one user's cookie does not reach the shared page-assets cache (security)", async (t) => {

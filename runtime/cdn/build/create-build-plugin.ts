@@ -6,7 +6,10 @@ import { BUILTIN_MARKER, OUTPUT_MARKER } from './build-markers.ts';
 import type { ReexportedNames } from './read-reexports.ts';
 import { resolvePackageFile } from './resolve-package-file.ts';
 import { rewriteCoveredImports } from './rewrite-covered-imports.ts';
+import { MODULE_EXPORTS } from './wrap-commonjs-entry.ts';
 
+/** How the module behind a require() of another package imports it: the prefix, then the specifier. */
+const REQUIRED_IMPORT = 'podmap-required-import:';
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 export interface BuildPluginOptions {
@@ -30,10 +33,11 @@ export interface BuildPluginOptions {
 
 /**
  * The esbuild plugin of a browser build: every other package stays a bare import for the page's
- * import map to resolve, and so does `require()` of one, through a module that re-exports it
- * (a browser has no require); the package's own entry points, imported by name, become imports
- * of their outputs, so each has one instance; Node built-ins are marked for the availability
- * check; files the main module re-exports are taken from the main build.
+ * import map to resolve, and so does `require()` of one (a browser has no require), through a
+ * module that imports it and yields what Node's require() would: a converted CommonJS package's
+ * `module.exports`, else the namespace; the package's own entry points, imported by name,
+ * become imports of their outputs, so each has one instance; Node built-ins are marked for the
+ * availability check; files the main module re-exports are taken from the main build.
  */
 export function createBuildPlugin(options: BuildPluginOptions): Plugin {
   return {
@@ -46,6 +50,10 @@ export function createBuildPlugin(options: BuildPluginOptions): Plugin {
         loader: 'js',
       }));
       build.onResolve({ filter: /^podmap-output:/ }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: new RegExp(`^${REQUIRED_IMPORT}`) }, (args) => ({
+        path: args.path.slice(REQUIRED_IMPORT.length),
+        namespace: 'podmap-required-import',
+      }));
       build.onResolve({ filter: /^[^./]|^\.\.?\/|^\// }, (args) => resolve(options, args));
       if (options.mainOutput !== null && options.covered.size > 0) {
         build.onLoad({ filter: /\.m?js$/, namespace: 'file' }, async (args) => {
@@ -57,7 +65,15 @@ export function createBuildPlugin(options: BuildPluginOptions): Plugin {
       }
       build.onLoad({ filter: /.*/, namespace: 'podmap-empty' }, () => ({ contents: 'export default {};\n', loader: 'js' }));
       build.onLoad({ filter: /.*/, namespace: 'podmap-require' }, (args) => {
-        // `require('react')` from CommonJS: the namespace of the ES module the map gives, with its default.
+        // `require('react')` from CommonJS, as Node's require(): what the module the map gives
+        // exports as "module.exports" (a converted CommonJS package's module.exports, which may
+        // be a function), else a copy of its namespace with __esModule set.
+        const key = JSON.stringify(MODULE_EXPORTS);
+        const contents = `var ns = require(${JSON.stringify(REQUIRED_IMPORT + args.path)});\nmodule.exports = Object.prototype.hasOwnProperty.call(ns, ${key}) ? ns[${key}] : ns;\n`;
+        return { contents, loader: 'js' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'podmap-required-import' }, (args) => {
+        // The import itself stays a static import for the page's import map to resolve.
         const target = JSON.stringify(args.path);
         return { contents: `import * as m from ${target};\nexport * from ${target};\nexport default m.default;\n`, loader: 'js' };
       });
@@ -90,6 +106,6 @@ function resolve(options: BuildPluginOptions, args: { path: string; kind: string
     const subpath = specifier === options.name ? '.' : `.${specifier.slice(options.name.length)}`;
     if (options.outputs.has(subpath)) target = OUTPUT_MARKER + subpath;
   }
-  if (required && args.namespace !== 'podmap-require') return { path: target, namespace: 'podmap-require' };
+  if (required) return { path: target, namespace: 'podmap-require' };
   return { path: target, external: true };
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { parse } from 'es-module-lexer';
 import type { PackageManifest } from '../../shared/cdn-protocol/types.ts';
-import { cjsNamedExports, PRODUCTION_DEFINE } from './cjs-named-exports.ts';
+import { PRODUCTION_DEFINE } from './cjs-named-exports.ts';
 import { BUILTIN_MARKER, NODE_ONLY, OUTPUT_MARKER } from './build-markers.ts';
 import { createBuildPlugin } from './create-build-plugin.ts';
 import { findStarReexports } from './find-star-reexports.ts';
 import type { ReexportedNames } from './read-reexports.ts';
+import { wrapCommonjsEntry } from './wrap-commonjs-entry.ts';
 
 /** The state of one package's browser build, shared by its steps. */
 export interface BuildContext {
@@ -90,7 +90,7 @@ async function prepareEntryPoints(context: BuildContext, subpaths: string[]) {
     if (outputs.has(output)) continue;
     outputs.set(output, subpath);
     const file = context.entries[subpath]!;
-    const wrapper = await cjsWrapper(context, file);
+    const wrapper = await wrapCommonjsEntry(file, context.files, context.packageDir);
     const input = wrapper ? `podmap-virtual:${subpath}` : path.join(context.packageDir, file);
     if (wrapper) virtual.set(input, wrapper);
     entryPoints.push({ in: input, out: output.replace(/\.js$/, '') });
@@ -144,6 +144,9 @@ const BASE_OPTIONS: BuildOptions = {
   format: 'esm',
   platform: 'browser',
   target: 'es2020',
+  // Export names that are strings ("module.exports", wrapCommonjsEntry): every browser that
+  // has import maps supports them but Chrome 89, the first that had import maps.
+  supported: { 'arbitrary-module-namespace-names': true },
   conditions: ['browser', 'production', 'module'],
   mainFields: ['browser', 'module', 'main'],
   define: { ...PRODUCTION_DEFINE, 'process.env': '{"NODE_ENV":"production"}', global: 'globalThis' },
@@ -154,27 +157,6 @@ const BASE_OPTIONS: BuildOptions = {
   write: false,
   logLevel: 'silent',
 };
-
-/** A CommonJS entry point as an ES module with named exports and a default; null for an ES module. */
-async function cjsWrapper(context: BuildContext, file: string): Promise<string | null> {
-  const source = context.files.get(file)?.toString('utf8') ?? '';
-  try {
-    if (parse(source)[3]) return null; // module syntax: esbuild keeps its exports as they are
-  } catch {
-    // not parseable as a module: treat it as CommonJS
-  }
-  if (!/\b(module\.exports|exports\.[\w$]+\s*=|exports\[|require\s*\()/.test(source)) return null;
-  const names = await cjsNamedExports(file, context.files);
-  // A classic script (es-module-shims' dist file) mentions require() but exports nothing.
-  if (names.length === 0 && !/\bmodule\.exports\b/.test(source)) return null;
-  const target = JSON.stringify(path.join(context.packageDir, file));
-  const locals = names.map((name, i) => `  ${JSON.stringify(name)}: __${i}`).join(',\n');
-  const list = names.map((name, i) => `__${i} as ${JSON.stringify(name)}`).join(', ');
-  return (
-    `import __cjs from ${target};\nexport default __cjs;\n` +
-    (names.length > 0 ? `const {\n${locals}\n} = __cjs;\nexport { ${list} };\n` : '')
-  );
-}
 
 /** Entry points whose output reaches a Node built-in, or an unavailable entry point, are unavailable. */
 function markUnavailable(context: BuildContext, metafile: Metafile, outputs: Map<string, string>, relative: (f: string) => string): void {

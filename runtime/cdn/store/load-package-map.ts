@@ -2,12 +2,16 @@ import { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
 import { listVersions } from './list-versions.ts';
 import { readVersionMetadata } from './read-version-metadata.ts';
 import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import { PodmapError } from '../../shared/errors.ts';
+import { validatePackageName } from './validate-package-name.ts';
 import { chooseVersion } from './version-line.ts';
 
 /**
  * Reads from the store what buildPackageMap needs for `root` — the versions of every package
  * the closure reaches and the metadata of the versions it picks — then builds the map.
- * Dependencies are always npm packages, whatever the root's kind.
+ * Dependencies are always npm packages, whatever the root's kind. Every dependency name is
+ * validated before it becomes a path (validatePackageName): a stored version that depends on a
+ * name the store cannot hold ("../../x") has no map, PODMAP_ERR_CDN_BAD_NAME naming it.
  */
 export async function loadPackageMap(storeDir: string, root: VersionMetadata): Promise<PackageImportMap> {
   const available: Record<string, string[]> = {};
@@ -17,8 +21,11 @@ export async function loadPackageMap(storeDir: string, root: VersionMetadata): P
   while (queue.length > 0) {
     const current = queue.shift()!;
     for (const [name, range] of Object.entries(current.dependencies)) {
-      available[name] ??= await listVersions(storeDir, 'npm', name);
-      const version = chooseVersion(available[name], range);
+      if (!Object.hasOwn(available, name)) {
+        validateDependencyName(current, name);
+        available[name] = await listVersions(storeDir, 'npm', name);
+      }
+      const version = chooseVersion(available[name]!, range);
       if (version === null || seen.has(`${name}@${version}`)) continue;
       seen.add(`${name}@${version}`);
       const found = await readVersionMetadata(storeDir, 'npm', name, version);
@@ -29,4 +36,13 @@ export async function loadPackageMap(storeDir: string, root: VersionMetadata): P
   }
   // buildPackageMap makes the same choices and reports what is missing.
   return buildPackageMap(root, { available, metadata });
+}
+
+function validateDependencyName(from: VersionMetadata, name: string): void {
+  try {
+    validatePackageName(name, 'npm');
+  } catch (error) {
+    const detail = `${from.kind}/${from.name}@${from.version} depends on ${(error as PodmapError).detail ?? name}`;
+    throw new PodmapError('PODMAP_ERR_CDN_BAD_NAME', detail, { cause: error });
+  }
 }

@@ -11,6 +11,8 @@ export interface MapAnswer {
 }
 
 const dependencyMissing = 'PODMAP_ERR_CDN_DEPENDENCY_MISSING';
+/** Errors that come from what the store holds, not from a failure: they are the map's answer. */
+const mapErrors = new Set<string>([dependencyMissing, 'PODMAP_ERR_CDN_BAD_NAME']);
 
 /**
  * The map answer of a stored version: the store index's (its map, or its error), the one nginx
@@ -23,15 +25,17 @@ export async function readPackageMap(storeDir: string, metadata: VersionMetadata
 /**
  * The map answer of a version computed from the store now (loadPackageMap). A dependency
  * without a satisfying version is an answer too (409 PODMAP_ERR_CDN_DEPENDENCY_MISSING, the
- * error JSON as body), since publishing that dependency later turns it into a map; any other
- * failure throws. writePackageMap stores what it computes.
+ * error JSON as body), since publishing that dependency later turns it into a map; so is a
+ * dependency name the store cannot hold (409 PODMAP_ERR_CDN_BAD_NAME: a stored map error is a
+ * 409 wherever it is served, nginx too). Any other failure throws. writePackageMap stores what
+ * it computes.
  */
 export async function computePackageMap(storeDir: string, metadata: VersionMetadata): Promise<MapAnswer> {
   try {
     return { status: 200, body: JSON.stringify(await loadPackageMap(storeDir, metadata)) };
   } catch (error) {
-    if (!(error instanceof PodmapError) || error.code !== dependencyMissing) throw error;
-    return { status: error.status, body: JSON.stringify(error.toJSON()) };
+    if (!(error instanceof PodmapError) || !mapErrors.has(error.code)) throw error;
+    return { status: errorCatalogue[dependencyMissing].status, body: JSON.stringify(error.toJSON()) };
   }
 }
 

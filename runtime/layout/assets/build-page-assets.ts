@@ -29,6 +29,8 @@ export interface PageAssetsInput {
   namespaces?: Readonly<Record<string, readonly string[]>>;
   /** Where refusals and the page's problems are logged (default console.warn); the page composer passes one that limits repeats. */
   warn?: (line: string) => void;
+  /** Keep the untrimmed map in the assets (PageAssets.fullMap): for layouts with overrides on. */
+  keepFullMap?: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
     urls: (c.state?.js ?? []).filter((a) => a.type === 'module').map((a) => a.value),
   }));
   const index = createModuleIndex(input.allPodlets, cdn);
-  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index, slice, warn: input.warn });
+  const { warn, keepFullMap } = input;
+  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index, slice, warn, keepFullMap });
 
   for (const client of input.pagePodlets) {
     if (client.state?.podmapRefused) page.fallbackOnly.set(client.name, client.state.podmapRefused);
@@ -78,6 +81,7 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   const map: ImportMap = integrity ? { ...page.map, integrity } : page.map;
   return {
     map,
+    ...(page.fullMap ? { fullMap: page.fullMap } : {}),
     preloads: page.graph.preloads.map((href) => ({ href, integrity: integrity?.[href] })),
     hydrate: findHydrateScripts(running, map, input.warn ?? ((line) => console.warn(line))),
     scripts: states.flatMap((s) => s.js.map((a) => ({ src: a.value, type: a.type, integrity: a.integrity }))),

@@ -38,12 +38,16 @@ export interface PageMapInput {
   slice: TimeSlicer;
   /** Where the page's problems are logged (default console.warn). */
   warn?: (line: string) => void;
+  /** Return the untrimmed map too (PageMap.fullMap), for layouts with overrides on. */
+  keepFullMap?: boolean;
 }
 
 /** A settled page: its trimmed map, its module graph and the podlets that cannot run on it. */
 export interface PageMap {
   /** The page's map, trimmed to what its graph uses; without integrity (the caller selects it). */
   map: ImportMap;
+  /** With `keepFullMap`: the map before trimming, `imports` and `scopes` only. */
+  fullMap?: ImportMap;
   graph: PageGraph;
   /** The hashes of every CDN module of the chosen package maps, to select from. */
   integrity: Record<string, string>;
@@ -92,7 +96,11 @@ export async function composePageMap(input: PageMapInput): Promise<PageMap> {
     logProblems(problems, broken.globalProblems, composed.issues, page, fallbackOnly, input.warn ?? console.warn);
     const keep = [...globalSpecifiers(input.global), ...page.podlets.flatMap((p) => Object.keys(p.exposes))];
     await input.slice.pause();
-    return { map: trimImportMap(composed.map, graph.uses, keep), graph, integrity: composed.map.integrity ?? {}, fallbackOnly };
+    const map = trimImportMap(composed.map, graph.uses, keep);
+    const integrity = composed.map.integrity ?? {};
+    if (!input.keepFullMap) return { map, graph, integrity, fallbackOnly };
+    const { imports, scopes } = composed.map;
+    return { map, fullMap: scopes ? { imports, scopes } : { imports }, graph, integrity, fallbackOnly };
   }
   throw new PodmapError('PODMAP_ERR_INTERNAL', `planning the page did not settle in ${MAX_ROUNDS} rounds`);
 }

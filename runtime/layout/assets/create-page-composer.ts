@@ -29,6 +29,12 @@ export interface PageComposerOptions {
   maxPages?: number;
   /** The CDN client's cache bounds; defaults: DEFAULT_CDN_CACHE_SIZES. */
   cdnCacheSizes?: CdnCacheSizes;
+  /**
+   * createLayout's `overrides`: when on, each page's untrimmed map is kept beside its trimmed
+   * one (PageAssets.fullMap), for the pages a developer overrides. Off, only the trimmed map is
+   * kept: the untrimmed one can be a hundred times its size.
+   */
+  overrides?: boolean | { allowedHosts?: string[] };
 }
 
 /** The podlet clients, the CDN client and the cached assets of every page; see createPageComposer(). */
@@ -83,6 +89,7 @@ export function createPageComposer(options: PageComposerOptions): PageComposer {
       shim,
       namespaces: options.namespaces,
       warn: (line) => warnRefusal(line) && console.warn(line),
+      keepFullMap: Boolean(options.overrides),
     });
   }
 

@@ -4,7 +4,13 @@ import type { HydrateScript } from './find-hydrate-scripts.ts';
 
 /** Everything a page's head needs; computed from cached manifests only, never from content. */
 export interface PageAssets {
+  /** The page's map, trimmed to the entries its module graph resolved through. */
   map: ImportMap;
+  /**
+   * The map before trimming (`imports` and `scopes` of every package version the page planned),
+   * kept only by layouts with overrides on: an overridden page gets it (applyOverrides).
+   */
+  fullMap?: ImportMap;
   /** Every module of the page's graph, by the exact URL the map resolves it to. */
   preloads: Array<{ href: string; integrity?: string }>;
   scripts: Array<{ src: string; type?: string; integrity?: string }>;

@@ -7,6 +7,10 @@ import type { ImportMapOverrides } from './parse-overrides-cookie.ts';
  * layout per response; returns new objects and never changes `assets`, which is the cached,
  * shared copy that every other user's page is written from.
  *
+ * - The map is the page's untrimmed one (`fullMap`, kept when the layout has overrides on), not
+ *   the map trimmed to the released modules' graph: a dev server's module may import what the
+ *   release does not (`lit/directives/class-map.js`), and so may a library an override swaps in.
+ *   Integrity stays the trimmed map's: the hashes of the released graph's modules.
  * - `imports` entries replace (or add) top-level `imports` of the map. Scopes keep what they had:
  *   a podlet on another major keeps its own copy.
  * - A podlet override moves every URL under that podlet's asset base (`bases`) to the new base:
@@ -25,12 +29,13 @@ export function applyOverrides(assets: PageAssets, overrides: ImportMapOverrides
     return url;
   };
   const moved = (url: string) => move(url) !== url;
+  const source = assets.fullMap ?? assets.map;
   const map: ImportMap = { imports: {} };
-  for (const [specifier, url] of Object.entries(assets.map.imports)) map.imports[specifier] = move(url);
+  for (const [specifier, url] of Object.entries(source.imports)) map.imports[specifier] = move(url);
   Object.assign(map.imports, overrides.imports);
-  if (assets.map.scopes) {
+  if (source.scopes) {
     map.scopes = {};
-    for (const [scope, entries] of Object.entries(assets.map.scopes)) {
+    for (const [scope, entries] of Object.entries(source.scopes)) {
       map.scopes[move(scope)] = Object.fromEntries(Object.entries(entries).map(([s, url]) => [s, move(url)]));
     }
   }

@@ -128,6 +128,29 @@ describe('buildBrowserPackage()', () => {
     assert.ok(!build!.files.has('+/server.js'));
   });
 
+  test('an ES module package (type: module) that calls require() on a built-in - is left out with the reason, as a CommonJS one is', async () => {
+    const manifest: PackageManifest = {
+      name: 'esm-requires',
+      version: '1.0.0',
+      type: 'module',
+      exports: { '.': './index.js', './fs': './fs.js', './path': './path.js', './lazy': './lazy.js' },
+    };
+    const build = await buildBrowserPackage(
+      manifest,
+      filesOf({
+        'package.json': JSON.stringify(manifest),
+        'index.js': 'export const ok = 1;\n',
+        'fs.js': "import { ok } from './index.js';\nconst fs = require('fs');\nexport const read = () => ok && fs.readFileSync;\n",
+        'path.js': "export const join = (...parts) => require('node:path').join(...parts);\n",
+        'lazy.js': "let os;\ntry { os = require('os'); } catch {}\nexport const cpus = () => os?.cpus();\n",
+      }),
+    );
+    assert.deepEqual(Object.keys(build!.build.entries), ['.']);
+    assert.match(build!.build.unavailable['./fs'] ?? '', /^needs Node: imports the built-in "fs"/);
+    assert.match(build!.build.unavailable['./path'] ?? '', /^needs Node: imports the built-in "path"/);
+    assert.match(build!.build.unavailable['./lazy'] ?? '', /^needs Node: imports the built-in "os"/);
+  });
+
   test('deep imports the main module re-exports - are thin modules over the main build, so state is shared', async () => {
     const manifest: PackageManifest = {
       name: 'fns',

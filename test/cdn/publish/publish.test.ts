@@ -52,6 +52,21 @@ describe('publishTarball()', () => {
     await assert.rejects(readFile(join(store, 'npm/needs-fs@1.0.0/meta.json')), { code: 'ENOENT' });
   });
 
+  test('an ES module package (type: module) whose main entry point calls require() on a built-in - is refused with PODMAP_ERR_CDN_NOT_FOR_BROWSERS too', async (t) => {
+    const dir = await makeTempDir(t);
+    const tgz = await packFixture(dir, {
+      'package.json': manifestOf('esm-needs-path', '1.0.0', { exports: { '.': './index.js' }, type: 'module' }),
+      'index.js': "export const join = (...parts) => require('node:path').join(...parts);\n",
+    });
+    const store = join(dir, 'store');
+    await assert.rejects(publishTarball(store, tgz), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'PODMAP_ERR_CDN_NOT_FOR_BROWSERS');
+      assert.match(error.message, /esm-needs-path@1\.0\.0: \.: needs Node: imports the built-in "path"/);
+      return true;
+    });
+    await assert.rejects(readFile(join(store, 'npm/esm-needs-path@1.0.0/meta.json')), { code: 'ENOENT' });
+  });
+
   test('a package whose main entry point esbuild cannot build - is refused with PODMAP_ERR_CDN_BUILD_FAILED, naming entry and error', async (t) => {
     const dir = await makeTempDir(t);
     const tgz = await packFixture(dir, {

@@ -66,7 +66,7 @@ const old = (imports = ['ui']) => fakePodlet('old', { needs: { ui: '^2.0.0' }, m
 async function build(
   t: TestContext,
   podlets: PodletClient[],
-  options: { errors?: Record<string, FakeError>; globalMap?: ImportMap; page?: string[] } = {},
+  options: { errors?: Record<string, FakeError>; globalMap?: ImportMap; page?: string[]; keepFullMap?: boolean } = {},
 ) {
   const warn = t.mock.method(console, 'warn', () => {});
   const cdn = fakeCdn(packages, options.errors);
@@ -76,6 +76,7 @@ async function build(
     cdn,
     pagePodlets: podlets.filter((p) => page.includes(p.name)),
     allPodlets: podlets,
+    keepFullMap: options.keepFullMap,
   });
   const logs = warn.mock.calls.map((c) => String(c.arguments[0]));
   return { assets, map: assets.map, preloads: assets.preloads.map((p) => p.href), logs, cdn };
@@ -105,6 +106,22 @@ test('buildPageAssets() - a podlet on another major - gets scopes with only what
     `${rootOf('core', '0.9.0')}core.js`,
   );
   assert.deepEqual(checkImportMap(map), []);
+});
+
+test('buildPageAssets() - keepFullMap (a layout with overrides on) - keeps the untrimmed map beside the trimmed one; without, only the trimmed one', async (t) => {
+  const { assets } = await build(t, [alpha(), old()], { keepFullMap: true });
+  const full = assets.fullMap!;
+  assert.ok(full, 'the untrimmed map is kept');
+  assert.ok(!assets.map.imports['dates/fn4'], 'the trimmed map has only what the graph uses');
+  assert.equal(full.imports['dates/fn4'], `${rootOf('dates', '4.0.0')}fn4.js`, 'the untrimmed map has every entry of the planned versions');
+  assert.equal(full.integrity, undefined, 'integrity stays the trimmed map’s');
+  for (const [specifier, url] of Object.entries(assets.map.imports)) assert.equal(full.imports[specifier], url, specifier);
+  assert.ok(assets.map.scopes, 'the case needs scopes');
+  for (const [scope, entries] of Object.entries(assets.map.scopes))
+    for (const [specifier, url] of Object.entries(entries)) assert.equal(full.scopes?.[scope]?.[specifier], url, `${scope} ${specifier}`);
+  assert.deepEqual(checkImportMap(full), []);
+  const { assets: trimmedOnly } = await build(t, [alpha(), old()]);
+  assert.equal(trimmedOnly.fullMap, undefined);
 });
 
 test('buildPageAssets() - an exposed module no page module imports - stays mapped, and so do its own imports', async (t) => {
