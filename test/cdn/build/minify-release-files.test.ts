@@ -115,6 +115,16 @@ export class Counter { static created = 0; #count = 0; constructor() { Counter.c
     assert.deepEqual(release.notes.get('label.js.map'), { published: { size: Buffer.byteLength(tscMap), integrity: integrityOf(tscMap) } });
   });
 
+  test('a module with its map inlined as a data URL - chains it too, and the stored module names only the new map', async () => {
+    const inlineMap = { version: 3, sources: ['../assets/inline.ts'], names: [], mappings: 'AAAA;AACA;AACA', sourcesContent: ['// ts'] };
+    const js = `export function inlineMapped(valueToShow) {\n    return String(valueToShow).padStart(10);\n}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(inlineMap)).toString('base64')}\n`;
+    const release = await minifyReleaseFiles(filesOf({ 'inline.js': js }));
+    const minified = text(release.files, 'inline.js');
+    assert.equal(minified.match(/sourceMappingURL=(.*)/g)?.join(), 'sourceMappingURL=inline.js.map');
+    assert.deepEqual(JSON.parse(text(release.files, 'inline.js.map')).sources, ['../assets/inline.ts']);
+    assert.deepEqual(release.notes.get('inline.js.map'), { generated: true });
+  });
+
   test('a stylesheet - is minified with a CSS map comment; other files are untouched', async () => {
     const css = '/* the card */\n.card {\n  color: #ff0000;\n  margin: 0px 0px 0px 0px;\n}\n';
     const others = { 'card.d.ts': 'export declare const x: number;\n', 'data.json': '{ "a": 1 }\n', 'logo.svg': '<svg>  </svg>\n' };
