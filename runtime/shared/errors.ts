@@ -324,7 +324,7 @@ export const errorCatalogue = {
   PODMAP_ERR_CDN_MINIFY_SKIPPED: {
     status: 422,
     message:
-      "A warning: a podlet release's module or stylesheet was stored unminified, as published, because esbuild could not parse it or its map, or warned; the CDN logs it, names the file, and publishes the release.",
+      "A warning: a podlet release's module or stylesheet was stored unminified, as published: esbuild could not parse it or its map, or warned, or it was over the CDN's size or time limits; the CDN logs it, names the file, and publishes the release.",
   },
   PODMAP_ERR_CDN_TARBALL_TOO_LARGE: {
     status: 413,

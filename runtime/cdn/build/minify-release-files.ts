@@ -10,12 +10,27 @@ export interface MinifiedRelease {
   files: Map<string, Buffer>;
   /** Path → what its metadata entry adds: `published` for a file the CDN changed, `generated` for one it added. */
   notes: Map<string, Pick<FileEntry, 'published' | 'generated'>>;
-  /** One PODMAP_ERR_CDN_MINIFY_SKIPPED per module or stylesheet kept as published; the caller logs them. */
+  /** PODMAP_ERR_CDN_MINIFY_SKIPPED: one per file kept as published, and one for all the files a spent budget left; the caller logs them. */
   warnings: PodmapError[];
 }
 
-/** How many files esbuild transforms at once: its service is one process, so this only keeps it fed. */
-const CONCURRENCY = 8;
+/**
+ * What one release may cost esbuild, which runs in one service process shared by every publish and
+ * browser build of the CDN's process. A few hundred kilobytes of nested expressions overflow its
+ * parser's stack and stop that service for the whole process (262,144 `!` in a row did, 131,072
+ * did not), and its minifier's time grows with the square of the nesting (20 KB of `if (a)` in a row: 2.4 s): so a file over
+ * `maxFileBytes` is not minified, and once a release has taken `budgetMs`, no further file is.
+ */
+export interface MinifyLimits {
+  maxFileBytes: number;
+  budgetMs: number;
+}
+
+/** The CDN's limits: podlet modules are tsc's output of one component each, a few KB to tens of KB. */
+export const DEFAULT_MINIFY_LIMITS: MinifyLimits = { maxFileBytes: 128 * 1024, budgetMs: 10_000 };
+
+/** How many files esbuild transforms at once: enough to keep its service fed, few enough that the files still running when the budget is spent are few. */
+const CONCURRENCY = 4;
 
 /**
  * Minifies each JavaScript module (`.js`, `.mjs`) and stylesheet (`.css`) of a podlet release on its
@@ -25,21 +40,38 @@ const CONCURRENCY = 8;
  * a map the release already had there (tsc's) is chained, so the new map leads to the sources it
  * led to. A file is kept as published when minifying does not make it smaller, and, with a
  * warning, when esbuild cannot parse it or its map, or warns about it (esbuild's CSS parser
- * repairs what it does not understand, which could change what the browser applies). Other files
- * are returned untouched. No I/O; the input map is not changed.
+ * repairs what it does not understand, which could change what the browser applies), or when it
+ * is over the limits (MinifyLimits). Other files are returned untouched. No I/O; the input map is
+ * not changed.
  */
-export async function minifyReleaseFiles(files: ReadonlyMap<string, Buffer>): Promise<MinifiedRelease> {
+export async function minifyReleaseFiles(
+  files: ReadonlyMap<string, Buffer>,
+  limits: MinifyLimits = DEFAULT_MINIFY_LIMITS,
+): Promise<MinifiedRelease> {
   const release: MinifiedRelease = { files: new Map(files), notes: new Map(), warnings: [] };
   const paths = [...files.keys()].filter((path) => loaderFor(path) !== null).sort();
+  const started = performance.now();
   for (let i = 0; i < paths.length; i += CONCURRENCY) {
-    await Promise.all(paths.slice(i, i + CONCURRENCY).map((path) => minifyInto(release, files, path)));
+    if (performance.now() - started >= limits.budgetMs) {
+      const rest = paths.slice(i);
+      const detail = `${rest.length} of ${paths.length} files not minified, the release took its ${limits.budgetMs} ms: ${rest.slice(0, 5).join(', ')}${rest.length > 5 ? ', …' : ''}`;
+      release.warnings.push(new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', detail));
+      break;
+    }
+    await Promise.all(paths.slice(i, i + CONCURRENCY).map((path) => minifyInto(release, files, path, limits)));
   }
   return release;
 }
 
 /** Minifies one file of `files` and records the result in `release`. */
-async function minifyInto(release: MinifiedRelease, files: ReadonlyMap<string, Buffer>, path: string): Promise<void> {
+async function minifyInto(release: MinifiedRelease, files: ReadonlyMap<string, Buffer>, path: string, limits: MinifyLimits): Promise<void> {
   const bytes = files.get(path)!;
+  if (bytes.length > limits.maxFileBytes) {
+    release.warnings.push(
+      new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', `${path}: ${bytes.length} bytes, over the ${limits.maxFileBytes} the CDN minifies`),
+    );
+    return;
+  }
   const loader = loaderFor(path)!;
   const mapPath = `${path}.map`;
   const name = path.slice(path.lastIndexOf('/') + 1);

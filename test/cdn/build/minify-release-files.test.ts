@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { init as initLexer, parse as parseModule } from 'es-module-lexer';
 import ts from 'typescript';
-import { minifyReleaseFiles } from '../../../runtime/cdn/build/minify-release-files.ts';
+import { DEFAULT_MINIFY_LIMITS, minifyReleaseFiles } from '../../../runtime/cdn/build/minify-release-files.ts';
 import { integrityOf } from '../../../runtime/shared/files/integrity-of.ts';
 
 const filesOf = (tree: Record<string, string | Buffer>) =>
@@ -163,6 +163,30 @@ export class Counter { static created = 0; #count = 0; constructor() { Counter.c
     assert.match(messages[0]!, /^PODMAP_ERR_CDN_MINIFY_SKIPPED latin1\.js: not UTF-8$/);
     assert.match(messages[1]!, /^PODMAP_ERR_CDN_MINIFY_SKIPPED mapped\.js: .*source map/);
     assert.match(messages[2]!, /^PODMAP_ERR_CDN_MINIFY_SKIPPED open\.css: Expected "}"/);
+  });
+
+  test('a file over maxFileBytes - is kept as published with a warning, before esbuild sees it (security: 262,144 nested `!` stop its service)', async () => {
+    const hostile = `export const a = ${'!'.repeat(262_144)}1;\n`;
+    const release = await minifyReleaseFiles(filesOf({ 'deep.js': hostile, 'card.js': card }));
+    assert.equal(text(release.files, 'deep.js'), hostile);
+    assert.deepEqual(
+      release.warnings.map((w) => w.detail),
+      [`deep.js: ${hostile.length} bytes, over the ${DEFAULT_MINIFY_LIMITS.maxFileBytes} the CDN minifies`],
+    );
+    assert.ok(release.notes.has('card.js'), 'the other module was minified');
+    // esbuild's service still runs: a later release is minified.
+    assert.ok((await minifyReleaseFiles(filesOf({ 'card.js': card }))).notes.has('card.js'));
+  });
+
+  test('a release whose budget is spent - keeps the files not yet started as published, with one warning naming them', async () => {
+    const files = filesOf({ 'a.js': card, 'b.js': card, 'c.css': '.c {\n  color: red;\n}\n' });
+    const release = await minifyReleaseFiles(files, { ...DEFAULT_MINIFY_LIMITS, budgetMs: 0 });
+    for (const path of files.keys()) assert.ok(release.files.get(path)!.equals(files.get(path)!), path);
+    assert.deepEqual(release.notes, new Map());
+    assert.deepEqual(
+      release.warnings.map((w) => [w.code, w.detail]),
+      [['PODMAP_ERR_CDN_MINIFY_SKIPPED', '3 of 3 files not minified, the release took its 0 ms: a.js, b.js, c.css']],
+    );
   });
 
   test('a module minifying would not shrink (already minified, or tiny) - is kept as published, without a map', async () => {
