@@ -16,18 +16,21 @@ export interface MinifiedRelease {
 
 /**
  * What one release may cost esbuild, which runs in one service process shared by every publish and
- * browser build of the CDN's process. A few hundred kilobytes of nested expressions overflow its
- * parser's stack and stop that service for the whole process (262,144 `!` in a row did, 131,072
- * did not), and its minifier's time grows with the square of the nesting (20 KB of `if (a)` in a row: 2.4 s): so a file over
- * `maxFileBytes` is not minified, and once a release has taken `budgetMs`, no further file is.
+ * browser build of the CDN's process. Deeply nested input overflows its parser's stack and stops
+ * that service for the whole process: 262,144 `!` in a row did, 131,072 did not, and so a module or
+ * stylesheet over `maxFileBytes` (half that) is not minified; a map beside it, which esbuild parses
+ * as JSON, 2 MB of nested arrays did and 1 MB did not, so one over `maxMapBytes` keeps its file
+ * unminified. Its minifier's time grows with the square of the nesting (20 KB of `if (a)` in a
+ * row: 2.4 s), so once a release has taken `budgetMs`, no further file of it is started.
  */
 export interface MinifyLimits {
   maxFileBytes: number;
+  maxMapBytes: number;
   budgetMs: number;
 }
 
 /** The CDN's limits: podlet modules are tsc's output of one component each, a few KB to tens of KB. */
-export const DEFAULT_MINIFY_LIMITS: MinifyLimits = { maxFileBytes: 128 * 1024, budgetMs: 10_000 };
+export const DEFAULT_MINIFY_LIMITS: MinifyLimits = { maxFileBytes: 64 * 1024, maxMapBytes: 512 * 1024, budgetMs: 10_000 };
 
 /** How many files esbuild transforms at once: enough to keep its service fed, few enough that the files still running when the budget is spent are few. */
 const CONCURRENCY = 4;
@@ -66,14 +69,19 @@ export async function minifyReleaseFiles(
 /** Minifies one file of `files` and records the result in `release`. */
 async function minifyInto(release: MinifiedRelease, files: ReadonlyMap<string, Buffer>, path: string, limits: MinifyLimits): Promise<void> {
   const bytes = files.get(path)!;
-  if (bytes.length > limits.maxFileBytes) {
-    release.warnings.push(
-      new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', `${path}: ${bytes.length} bytes, over the ${limits.maxFileBytes} the CDN minifies`),
-    );
+  const mapPath = `${path}.map`;
+  const inputMap = files.get(mapPath);
+  const over =
+    bytes.length > limits.maxFileBytes
+      ? `${bytes.length} bytes, over the ${limits.maxFileBytes} the CDN minifies`
+      : inputMap && inputMap.length > limits.maxMapBytes
+        ? `its map has ${inputMap.length} bytes, over the ${limits.maxMapBytes} the CDN reads`
+        : null;
+  if (over) {
+    release.warnings.push(new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', `${path}: ${over}`));
     return;
   }
   const loader = loaderFor(path)!;
-  const mapPath = `${path}.map`;
   const name = path.slice(path.lastIndexOf('/') + 1);
   let text: string;
   try {
@@ -83,7 +91,6 @@ async function minifyInto(release: MinifiedRelease, files: ReadonlyMap<string, B
     release.warnings.push(new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', `${path}: not UTF-8`));
     return;
   }
-  const inputMap = files.get(mapPath);
   // esbuild chains a map given as a data URL in the last sourceMappingURL comment; that is how
   // the release's own map reaches it, since a transform reads no other file.
   const source = inputMap ? `${text}\n${mapComment(loader, `data:application/json;base64,${inputMap.toString('base64')}`)}` : text;

@@ -178,6 +178,20 @@ export class Counter { static created = 0; #count = 0; constructor() { Counter.c
     assert.ok((await minifyReleaseFiles(filesOf({ 'card.js': card }))).notes.has('card.js'));
   });
 
+  test('a map beside a module over maxMapBytes - keeps both as published, with a warning (esbuild would parse it)', async () => {
+    const map = JSON.stringify({ version: 3, sources: ['../assets/card.ts'], names: [], mappings: 'AAAA' });
+    const release = await minifyReleaseFiles(filesOf({ 'card.js': card, 'card.js.map': map }), {
+      ...DEFAULT_MINIFY_LIMITS,
+      maxMapBytes: 16,
+    });
+    assert.equal(text(release.files, 'card.js'), card);
+    assert.equal(text(release.files, 'card.js.map'), map);
+    assert.deepEqual(
+      release.warnings.map((w) => w.detail),
+      [`card.js: its map has ${map.length} bytes, over the 16 the CDN reads`],
+    );
+  });
+
   test('a release whose budget is spent - keeps the files not yet started as published, with one warning naming them', async () => {
     const files = filesOf({ 'a.js': card, 'b.js': card, 'c.css': '.c {\n  color: red;\n}\n' });
     const release = await minifyReleaseFiles(files, { ...DEFAULT_MINIFY_LIMITS, budgetMs: 0 });
