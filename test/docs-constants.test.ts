@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { DEFAULT_MINIFY_LIMITS } from '../runtime/cdn/build/minify-release-files.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_TIMEOUT_MS } from '../runtime/cdn/http/create-cdn-server.ts';
 import { defaultTarballLimits } from '../runtime/cdn/publish/read-tarball.ts';
 import { DEFAULT_ASSETS_TTL_MS, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_PAGES } from '../runtime/layout/assets/create-assets-cache.ts';
@@ -25,6 +26,7 @@ const constants: Record<string, unknown> = {
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_UPLOAD_TIMEOUT_MS,
   defaultTarballLimits,
+  DEFAULT_MINIFY_LIMITS,
   DEFAULT_ASSETS_TTL_MS,
   DEFAULT_FAILURE_BACKOFF,
   DEFAULT_MAX_PAGES,

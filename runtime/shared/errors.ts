@@ -331,6 +331,11 @@ export const errorCatalogue = {
     status: 422,
     message: "The package's browser build failed; the message names the entry point and the build engine's error.",
   },
+  PODMAP_ERR_CDN_MINIFY_SKIPPED: {
+    status: 422,
+    message:
+      "A warning: a podlet release's module or stylesheet was stored unminified, as published: esbuild could not parse it or its map, or warned, or it was over the CDN's size or time limits; the CDN logs it, names the file, and publishes the release.",
+  },
   PODMAP_ERR_CDN_TARBALL_TOO_LARGE: {
     status: 413,
     message: 'The tarball unpacks to more bytes or entries than the CDN accepts (maxUnpackedBytes, maxEntries); nothing was stored.',

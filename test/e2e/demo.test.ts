@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { RunningDemo } from '../../layouts/demo.ts';
@@ -133,6 +135,33 @@ test('demo - home - every preloaded module, libraries and podlet releases alike,
   // Both kinds are on the page: library builds from /npm/ and podlet releases from /podlet/.
   assert.ok(preloads.some((u) => u.includes('/npm/')) && preloads.some((u) => u.includes('/podlet/')), preloads.join('\n'));
   for (const url of preloads) assert.match(map.integrity?.[url] ?? '', /^sha384-/, url);
+});
+
+test("demo - home - podlet modules come from the CDN minified, each hashes to the page's integrity, and the page runs them under SRI", async () => {
+  const html = await (await fetch(demo.urls.layout)).text();
+  const map = JSON.parse(/<script type="importmap"[^>]*>(.*?)<\/script>/s.exec(html)![1]!) as { integrity: Record<string, string> };
+  const releases = [...html.matchAll(/<link rel="modulepreload" href="([^"]+\/podlet\/[^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(releases.length >= 5, releases.join('\n'));
+  for (const url of releases) {
+    const bytes = Buffer.from(await (await fetch(url, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+    assert.equal(map.integrity[url], `sha384-${createHash('sha384').update(bytes).digest('base64')}`, url);
+    // As published, the podlet's own compiled file, which the CDN minified.
+    const [, name, file] = /\/podlet\/([^@]+)@[^/]+\/(.+)$/.exec(url)!;
+    const published = readFileSync(new URL(`../../podlets/${name}/public/${file}`, import.meta.url));
+    assert.ok(bytes.length < published.length, `${url}: ${bytes.length} bytes served, ${published.length} published`);
+    const mapName = `${file!.split('/').pop()}.map`;
+    assert.ok(bytes.toString('utf8').endsWith(`//# sourceMappingURL=${mapName}\n`), url);
+    assert.equal((await fetch(new URL(mapName, url))).status, 200, `${url}'s map`);
+  }
+  // Chromium checks every hash (SRI): a module that did not match would not run, and would log an error.
+  const result = await load('/');
+  await rendered(result.page, demoElements['/']);
+  assertClean(result);
+  assert.ok(
+    releases.every((url) => result.modules.some((m) => m.url === url)),
+    'the browser loaded every podlet module',
+  );
+  await result.page.close();
 });
 
 test('demo - two tabs - signing in on auth in one updates the header in the other', async () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import semver from 'semver';
@@ -103,6 +105,20 @@ test('service worker - a first visit to home - registers after load, precaches e
     'es-module-shims is not precached where the browser has import maps',
   );
   assert.deepEqual(consoleErrors, []);
+});
+
+test('service worker - its precache list - pins every podlet module by the hash of the minified file the CDN stores, not the file as published', async () => {
+  const script = await (await fetch(new URL('podmap-sw.js', demo.layoutUrl))).text();
+  const config = JSON.parse(/^self\.podmapWorker = (.*);$/m.exec(script)![1]!) as { precache: Array<{ url: string; integrity?: string }> };
+  const releases = config.precache.filter((entry) => entry.url.includes('/podlet/'));
+  assert.ok(releases.length >= 6, `every podlet's modules: ${releases.map((e) => e.url).join(' ')}`);
+  for (const { url, integrity } of releases) {
+    const [, name, version, file] = /\/podlet\/([^@]+)@([^/]+)\/(.+)$/.exec(url)!;
+    const stored = readFileSync(path.join(demo.storeDir, 'podlet', `${name}@${version}`, 'files', file!));
+    const published = readFileSync(new URL(`../../podlets/${name}/public/${file}`, import.meta.url));
+    assert.ok(stored.length < published.length, `${url} is stored minified`);
+    assert.equal(integrity, `sha384-${createHash('sha384').update(stored).digest('base64')}`, url);
+  }
 });
 
 test('service worker - offline after one visit - home reloads with all five podlets; /search, never visited, shows the offline page that links home', async () => {

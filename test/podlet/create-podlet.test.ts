@@ -148,8 +148,15 @@ test('createPodlet() - cdnUrl with a matching release - points its modules at th
   const store = await mkdtemp(`${tmpdir()}/podmap-release-`);
   t.after(() => rm(store, { recursive: true, force: true }));
   const cdn = await listen(t, createCdnServer({ storeDir: store }).listeners('request')[0] as Parameters<typeof listen>[1]);
-  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0' }, modules: { 'card.js': "import 'lit';\n" } });
+  // Long enough that the CDN stores it minified: the check compares the file as published, not as served.
+  const card =
+    "import 'lit';\n/** A comment that minifying drops. */\nexport function describeCard(cardTitle) {\n    return `card: ${cardTitle}`;\n}\n";
+  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0' }, modules: { 'card.js': card } });
   await publishPodletRelease(store, 'fixture', '1.0.0', `${dir}/public`);
+  const meta = (await (await fetch(`${cdn}-/podlet/fixture@1.0.0`)).json()) as {
+    files: Record<string, { size: number; generated?: true }>;
+  };
+  assert.ok(meta.files['card.js']!.size < card.length && meta.files['card.js.map']?.generated, 'the CDN minified card.js');
   const fresh = await createPodlet({ name: 'fixture', packageDir: dir, entries: ['card.js'], cdnUrl: cdn, content: () => '' });
   const freshBase = await listen(t, fresh.handle);
   assert.equal((await (await fetch(`${freshBase}podmap.json`)).json()).base, `${cdn}podlet/fixture@1.0.0/`);

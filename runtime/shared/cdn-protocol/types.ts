@@ -15,6 +15,14 @@ export interface FileEntry {
   imports?: string[];
   /** Precompressed variants and their sizes in bytes; absent when compression would not pay. */
   encodings?: { br: number; gzip: number };
+  /**
+   * Podlet releases: set when the CDN stores a minified copy of the file (docs/cdn.md, "Minified
+   * podlet releases"): the size and integrity of the file as the release published it. `size` and
+   * `integrity` above are always those of the bytes served.
+   */
+  published?: { size: number; integrity: string };
+  /** Podlet releases: set on a file the CDN added, which the release did not have (a minified file's source map). */
+  generated?: true;
 }
 
 /** The document behind `GET /-/<kind>/<name>@<exact>` (docs/cdn.md), stored as meta.json. */

@@ -81,6 +81,44 @@ describe('createCdnServer() - PUT /podlet/<name>@<version>', () => {
     assert.equal((await get(`${origin}/podlet/auth@1/auth.js`)).headers.get('location'), '/podlet/auth@1.2.0/auth.js');
   });
 
+  test('PUT /podlet/<name>@<version> - a module that minifies and one that does not parse - serves the first minified, hashed as served, with its map; keeps the second and warns', async (t) => {
+    const { origin } = await startStore(t);
+    const card = `import { html } from 'lit';\n/** A long comment that minifying drops. */\nexport function renderCard(cardTitle) {\n    const headingText = String(cardTitle);\n    return html\`<h2>\${headingText}</h2>${'<p>the same paragraph, compressible</p>'.repeat(8)}\`;\n}\n`;
+    const broken = 'export const = 1;\n';
+    const warn = t.mock.method(console, 'warn', () => {});
+    const body = packFiles([
+      { path: 'card.js', bytes: Buffer.from(card) },
+      { path: 'broken.js', bytes: Buffer.from(broken) },
+    ]);
+    assert.equal((await put(origin, '/podlet/cards@1.0.0', body)).status, 201);
+    const meta = (await (await get(`${origin}/-/podlet/cards@1.0.0`)).json()) as {
+      files: Record<string, { size: number; integrity: string; imports?: string[]; published?: object; generated?: boolean }>;
+    };
+    assert.deepEqual(Object.keys(meta.files).sort(), ['broken.js', 'card.js', 'card.js.map']);
+    for (const encoding of ['identity', 'br', 'gzip']) {
+      const served = await get(`${origin}/podlet/cards@1.0.0/card.js`, { 'accept-encoding': encoding });
+      assert.equal(served.headers.get('content-encoding'), encoding === 'identity' ? null : encoding);
+      const bytes = Buffer.from(await served.arrayBuffer()); // fetch decodes br and gzip
+      assert.ok(bytes.length < Buffer.byteLength(card), `minified: ${bytes.length} bytes`);
+      assert.equal(meta.files['card.js']!.integrity, `sha384-${createHash('sha384').update(bytes).digest('base64')}`, encoding);
+      assert.equal(meta.files['card.js']!.size, bytes.length);
+    }
+    assert.deepEqual(meta.files['card.js']!.imports, ['lit']);
+    assert.deepEqual(meta.files['card.js']!.published, {
+      size: Buffer.byteLength(card),
+      integrity: `sha384-${createHash('sha384').update(card).digest('base64')}`,
+    });
+    assert.equal(meta.files['card.js.map']!.generated, true);
+    const map = await get(`${origin}/podlet/cards@1.0.0/card.js.map`);
+    assert.equal(map.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.deepEqual(((await map.json()) as { sourcesContent: string[] }).sourcesContent, [card]);
+    assert.equal(await (await get(`${origin}/podlet/cards@1.0.0/broken.js`)).text(), broken);
+    assert.equal(meta.files['broken.js']!.published, undefined);
+    const warnings = warn.mock.calls.map((c) => String(c.arguments[0]));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /^podmap: podlet cards@1\.0\.0: PODMAP_ERR_CDN_MINIFY_SKIPPED: .*\(broken\.js: Expected identifier/);
+  });
+
   test('PUT /podlet/<name>@<version> - the same version again - answers 409 PODMAP_ERR_CDN_VERSION_EXISTS and the store stays byte-identical', async (t) => {
     const { store, origin } = await startStore(t);
     assert.equal((await put(origin, '/podlet/auth@1.0.0', release)).status, 201);
