@@ -33,10 +33,16 @@ export function readImportedNames(source: string, item: LexedImport): ImportedNa
     .trim();
   const exported = /^export\b\s*/.exec(clause);
   const rest = clause.slice(exported ? exported[0].length : 'import'.length).trim();
-  if (rest.startsWith('*')) return '*';
+  if (exported && rest.startsWith('*')) return '*';
   const names = new Set<string>();
   const braces = rest.indexOf('{');
   const head = (braces === -1 ? rest : rest.slice(0, braces)).replace(/,\s*$/, '').trim();
+  const namespace = /^(?:([A-Za-z_$][\w$]*)\s*,\s*)?\*\s*as\s+([A-Za-z_$][\w$]*)$/.exec(head);
+  if (!exported && namespace) {
+    const members = readMemberUses(source, namespace[2]!, item);
+    if (members === '*') return '*';
+    return [...new Set([...(namespace[1] ? ['default'] : []), ...members])].sort();
+  }
   if (!exported && head.includes('*')) return '*';
   if (!exported && head.length > 0) names.add('default');
   if (braces !== -1) {
@@ -44,6 +50,25 @@ export function readImportedNames(source: string, item: LexedImport): ImportedNa
     for (const part of splitSpecifiers(inner)) names.add(part);
   }
   return [...names].sort();
+}
+
+/**
+ * The properties read from namespace `local` (`import * as z`) anywhere in `source` outside the
+ * import statement, when every use of the name is a plain member access (`z.object`); "*" as
+ * soon as one is not (`z[k]`, `z?.x`, `f(z)`, `...z`, `{ z }`, `export { z }`), since the namespace may
+ * then reach any export. Textual: a use in a string or comment, or a local that shadows the name,
+ * only adds names or gives up, never loses one.
+ */
+function readMemberUses(source: string, local: string, item: LexedImport): string[] | '*' {
+  const members = new Set<string>();
+  const escaped = local.replace(/\$/g, '\\$');
+  const use = new RegExp(`(?<![\\w$])(?<![^.]\\.)${escaped}(?![\\w$])(\\s*\\.\\s*([A-Za-z_$][\\w$]*))?`, 'g');
+  for (const match of source.matchAll(use)) {
+    if (match.index >= item.ss && match.index < item.se) continue;
+    if (match[2] === undefined) return '*';
+    members.add(match[2]);
+  }
+  return [...members];
 }
 
 /** `a as b, "c-d" as e, f` → ["a", "c-d", "f"]: the first name of each specifier, unquoted. */

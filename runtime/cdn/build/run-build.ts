@@ -139,7 +139,8 @@ function missingStarReexports(context: BuildContext, subpath: string, code: stri
   return lines;
 }
 
-const BASE_OPTIONS: BuildOptions = {
+/** The esbuild options every browser build starts from; the shaken builds use them too (docs/shaken-builds.md). */
+export const BASE_OPTIONS: BuildOptions = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -156,7 +157,7 @@ const BASE_OPTIONS: BuildOptions = {
 };
 
 /** A CommonJS entry point as an ES module with named exports and a default; null for an ES module. */
-async function cjsWrapper(context: BuildContext, file: string): Promise<string | null> {
+export async function cjsWrapper(context: Pick<BuildContext, 'files' | 'packageDir'>, file: string): Promise<string | null> {
   const source = context.files.get(file)?.toString('utf8') ?? '';
   try {
     if (parse(source)[3]) return null; // module syntax: esbuild keeps its exports as they are

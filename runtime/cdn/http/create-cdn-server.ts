@@ -9,6 +9,7 @@ import { ensureStoreIndex } from '../store/update-store-index.ts';
 import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
 import { DEFAULT_ALIAS_MAX_AGE_SECONDS } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { loadPublishTokens } from '../tokens/load-publish-tokens.ts';
+import { createShakenService, type ShakenOptions } from '../shaken/create-shaken-service.ts';
 
 /** The largest upload createCdnServer accepts unless `maxUploadBytes` says otherwise: far above any browser package. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -34,6 +35,11 @@ export interface CdnOptions {
   maxUploadBytes?: number;
   /** Time an upload may take in milliseconds; default DEFAULT_UPLOAD_TIMEOUT_MS. */
   uploadTimeoutMs?: number;
+  /**
+   * Shaken builds (docs/shaken-builds.md): their time-out, queue and variants per version; false
+   * turns `POST /-/shaken` off (404). Default DEFAULT_SHAKEN_OPTIONS.
+   */
+  shaken?: ShakenOptions | false;
   /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default staleStagingMs. */
   staleStagingMs?: number;
 }
@@ -58,6 +64,7 @@ export function createCdnServer(options: CdnOptions): Server {
     }),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
+    shaken: options.shaken === false ? null : createShakenService(options.storeDir, options.shaken),
   };
   cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
     console.error('podmap: could not clean the CDN store staging folder', error),
