@@ -25,6 +25,8 @@ export interface ShakenService {
   answer(request: ShakenRequest): Promise<ShakenAnswer>;
   /** Resolves when no build is queued or running (for tests and benchmarks). */
   idle(): Promise<void>;
+  /** True while a build is queued or running. */
+  building(): boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export function createShakenService(storeDir: string, options: ShakenOptions = {
       return { builds };
     },
     idle: queue.idle,
+    building: () => queue.busy(),
   };
 }
 
@@ -91,6 +94,7 @@ function createBuildQueue(max: number, run: (job: BuildJob) => Promise<void>) {
       running ??= drain();
     },
     idle: (): Promise<void> => (running ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
+    busy: (): boolean => running !== null,
   };
 }
 
