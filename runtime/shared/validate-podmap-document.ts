@@ -79,6 +79,8 @@ function checkLimits(doc: Record<string, unknown>): void {
   checkImportLimits(doc);
   if (!isObject(doc.modules)) return;
   let total = countSpecifiers(doc.dynamicImports);
+  if (total > PODMAP_LIMITS.specifiers)
+    throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `the modules import more than ${PODMAP_LIMITS.specifiers} specifiers`);
   for (const [path, specifiers] of Object.entries(doc.modules)) {
     const count = Array.isArray(specifiers) ? specifiers.length : 0;
     if (count > PODMAP_LIMITS.specifiersPerModule)
