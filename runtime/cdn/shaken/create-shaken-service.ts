@@ -7,14 +7,15 @@ import { planShakenBuilds, type PlannedState } from './plan-shaken-builds.ts';
 
 /** The CDN's bounds on shaken builds (docs/shaken-builds.md, "Bounds"). */
 export interface ShakenOptions {
-  /** A build running longer is cancelled and answered "failed" (PODMAP_ERR_CDN_SHAKEN_TIMEOUT); default 60 000 ms. */
+  /** A build running longer is cancelled and answered "failed" (PODMAP_ERR_CDN_SHAKEN_TIMEOUT); default DEFAULT_SHAKEN_OPTIONS. */
   timeoutMs?: number;
-  /** Builds waiting at most; a request that would queue more is answered "pending" and queues them when asked again; default 64. */
+  /** Builds waiting at most; a request that would queue more is answered "pending" and queues them when asked again; default DEFAULT_SHAKEN_OPTIONS. */
   maxQueued?: number;
-  /** Shaken builds kept per package version; past it new ones are refused (PODMAP_ERR_CDN_SHAKEN_LIMIT); default 8. */
+  /** Shaken builds kept per package version; past it new ones are refused (PODMAP_ERR_CDN_SHAKEN_LIMIT); default DEFAULT_SHAKEN_OPTIONS. */
   variants?: number;
 }
 
+/** The bounds unless createCdnServer's `shaken` option says otherwise (docs/shaken-builds.md, "Bounds"). */
 export const DEFAULT_SHAKEN_OPTIONS: Required<ShakenOptions> = { timeoutMs: 60_000, maxQueued: 64, variants: 8 };
 
 /** Failures remembered, so a build that fails is not retried at every request; a restart forgets them. */
