@@ -117,9 +117,15 @@ export function applyShakenBuilds(
     if (state.status !== 'ready' || !reached.has(key)) continue;
     const at = key.lastIndexOf('@');
     const root = cdn.fileUrl('npm', key.slice(0, at), key.slice(at + 1));
-    for (const [full, shaken] of Object.entries(state.replaces)) replace.set(new URL(full, root).href, new URL(shaken, root).href);
+    // Only files inside the version's own folder: an answer cannot point the map anywhere else.
+    const inside = (file: string) => (new URL(file, root).href.startsWith(root) ? new URL(file, root).href : null);
+    for (const [full, shaken] of Object.entries(state.replaces)) {
+      const [from, to] = [inside(full), inside(shaken)];
+      if (from && to) replace.set(from, to);
+    }
     for (const [file, entry] of Object.entries(state.files)) {
-      const url = new URL(file, root).href;
+      const url = inside(file);
+      if (!url) continue;
       files.set(url, entry.imports ?? []);
       integrity[url] = entry.integrity;
     }
