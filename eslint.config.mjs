@@ -32,9 +32,17 @@ const folderPatterns = (folder) => [
 // import the folders listed for it and no other; none imports the service's entry files at its top.
 const innerFolders = {
   cdn: {
-    rule: 'store, build ← publish ← http; tokens ← http; nginx ← store',
+    rule: 'store, build ← publish ← shaken ← http; tokens ← http; nginx ← store',
     entries: ['index', 'main'],
-    folders: { store: [], build: [], tokens: [], publish: ['store', 'build'], http: ['store', 'publish', 'tokens'], nginx: ['store'] },
+    folders: {
+      store: [],
+      build: [],
+      tokens: [],
+      publish: ['store', 'build'],
+      shaken: ['store', 'build', 'publish'],
+      http: ['store', 'publish', 'shaken', 'tokens'],
+      nginx: ['store'],
+    },
   },
   layout: {
     rule: 'podlets ← assets ← {overrides, service-worker} ← render',

@@ -16,8 +16,10 @@
  * the markdown (packages-markdown.ts).
  *
  * Variants, shuffled in every repetition:
- *   podmap      the layout's page as shipped: libraries from the CDN's builds, each podlet's
- *               module from its release on the CDN (one origin for every module)
+ *   podmap      the layout's page as shipped: libraries from the CDN's builds shaken to what the
+ *               site imports (docs/shaken-builds.md), each podlet's module from its release on
+ *               the CDN (one origin for every module)
+ *   podmap full the same with a CDN that makes no shaken builds: every package's full build
  *   podmap 7o   the real-packages test's wiring: each podlet serves its module itself (7 origins)
  *   bundle      the layout's page with the map, preloads and module scripts replaced by one
  *               esbuild bundle of that page's podlet modules (minified, production define)
@@ -25,12 +27,8 @@
  * six-podlet page `/`, then `/second` (p-preact, p-dates, p-react) in the same tab. The bundle
  * variant has a bundle per page, so its second page loads a second bundle.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'puppeteer-core';
-import { createCdnServer, publishPodletRelease } from '../runtime/cdn/index.ts';
 import { createLayout } from '../runtime/layout/index.ts';
 import { createPodlet } from '../runtime/podlet/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
@@ -41,6 +39,7 @@ import type { RequestHandler } from './lib/listen-tls.ts';
 import { fetchDocument, type DocumentFigures } from './lib/packages-documents.ts';
 import { analysePackages } from './lib/packages-graph.ts';
 import { renderPackagesMarkdown } from './lib/packages-markdown.ts';
+import { copyStoreWithReleases, settleShakenBuilds, startCdns, withSamplesOnePerLine } from './lib/packages-cdn.ts';
 import { packagesBench, pages, pathOf, podletsDir, scenarios, secondPodlets, sixPodlets, variants } from './lib/packages-options.ts';
 import type { Sample, Scenario, Variant } from './lib/packages-options.ts';
 import { figuresOf, isModule, judge, kb, summarise } from './lib/packages-summary.ts';
@@ -60,8 +59,9 @@ try {
   log(`CDN store of the real packages ready: ${store.storeDir}`);
   const storeDir = await copyStoreWithReleases(store.storeDir, join(servers.work, 'store'));
   log('store copied, podlet releases published');
-  const cdnUrl = await servers.listen(createCdnServer({ storeDir }).listeners('request')[0] as RequestHandler);
+  const { shakenUrl: cdnUrl, fullUrl, shaken } = await startCdns(servers, storeDir);
   const onCdn = await startRealStack(servers, cdnUrl, cdnUrl);
+  const full = await startRealStack(servers, fullUrl, fullUrl);
   const ownOrigins = await startRealStack(servers, cdnUrl, null);
   const bundles = await buildPodletBundles({
     installDir: store.installDir,
@@ -77,11 +77,15 @@ try {
   const rewritten = rewriteHead(onCdn.handle, Object.keys(pages), (head, path) => replaceModulesWithBundle(head, bundles.entries[path]!));
   const fronts: Record<Variant, string> = {
     podmap: await servers.listen(onCdn.handle),
+    'podmap full': await servers.listen(full.handle),
     'podmap 7o': await servers.listen(ownOrigins.handle),
     bundle: await servers.listen(serveBundles(bundles.files, rewritten)),
   };
-  const documents = await checkDocuments(fronts, cdnUrl);
+  const layouts = [onCdn, ownOrigins].map((stack, i) => ({ refresh: stack.refresh, url: i === 0 ? fronts.podmap : fronts['podmap 7o'] }));
+  log(`shaken builds settled in ${await settleShakenBuilds(layouts, Object.keys(pages), shaken)} rounds`);
+  const documents = await checkDocuments(fronts);
   const packages = await analysePackages(fronts.podmap, cdnUrl);
+  const fullBytes = Object.fromEntries((await analysePackages(fronts['podmap full'], fullUrl)).map((p) => [p.package, p.rawBytes]));
   log(`documents checked; the six-podlet page imports ${packages.length} packages`);
 
   browser = await launchChromium([`--ignore-certificate-errors-spki-list=${servers.tls.spki}`]);
@@ -91,7 +95,18 @@ try {
   const summary = summarise(run.samples);
   const targets = judge(summary, packages, documents);
   const date = new Date().toISOString();
-  const md = renderPackagesMarkdown({ date, chromium, machine, summary, targets, packages, documents, bundles, failures: run.failures });
+  const md = renderPackagesMarkdown({
+    date,
+    chromium,
+    machine,
+    summary,
+    targets,
+    packages,
+    fullBytes,
+    documents,
+    bundles,
+    failures: run.failures,
+  });
   const { reps, latencies, targetLatency } = packagesBench;
   const json = {
     date,
@@ -108,6 +123,7 @@ try {
     documents,
     bundles: { sizes: bundles.sizes, bytesByPackage: bundles.bytesByPackage, resolved: bundles.resolved },
     packages,
+    fullBytes,
     orders: run.orders,
     failures: run.failures,
     summary,
@@ -118,20 +134,6 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await servers.close();
-}
-
-/**
- * A copy of the real-packages store with the six podlets' releases published into it. The cached
- * store is shared with the tests, so the copy is made of hard links (the CDN replaces files by
- * rename, never in place), or a plain copy across file systems.
- */
-async function copyStoreWithReleases(from: string, storeDir: string): Promise<string> {
-  await promisify(execFile)('cp', ['-al', from, storeDir]).catch(() => promisify(execFile)('cp', ['-R', from, storeDir]));
-  for (const name of sixPodlets) {
-    const { version } = JSON.parse(readFileSync(join(podletsDir, name, 'package.json'), 'utf8')) as { version: string };
-    await publishPodletRelease(storeDir, name, version, join(podletsDir, name, 'public'));
-  }
-  return storeDir;
 }
 
 /** Six podlets (their modules on the CDN, or with `podletCdn` null served by each podlet) and a layout with both pages. */
@@ -153,21 +155,22 @@ async function startRealStack(servers: TlsServers, cdnUrl: string, podletCdn: st
   }
   const layout = createLayout({ cdnUrl, importMap: { imports: {} }, podlets: manifests, pages });
   await layout.refresh();
-  return { handle: layout.handle as RequestHandler, podletOrigins };
+  return { handle: layout.handle as RequestHandler, podletOrigins, refresh: () => layout.refresh() };
 }
 
 /**
  * The documents as served (brotli asked for), before any browser: every page composed, no
  * fallback, podmap's podlet modules on the CDN, and each page's HTML and import map measured.
  */
-async function checkDocuments(fronts: Record<Variant, string>, cdnUrl: string): Promise<Record<string, DocumentFigures>> {
+async function checkDocuments(fronts: Record<Variant, string>): Promise<Record<string, DocumentFigures>> {
   const documents: Record<string, DocumentFigures> = {};
   for (const variant of variants) {
     for (const path of Object.keys(pages)) {
       const doc = await fetchDocument(new URL(path, fronts[variant]).href);
       if (doc.html.includes('data-fallback')) throw new Error(`bench: ${variant} ${path} served a podlet's fallback:\n${doc.html}`);
       documents[`${variant} ${path}`] = doc.figures;
-      if (variant === 'podmap' && !doc.moduleScripts.every((src) => src.startsWith(`${cdnUrl}podlet/`)))
+      const onCdn = variant === 'podmap' || variant === 'podmap full';
+      if (onCdn && !doc.moduleScripts.every((src) => new URL(src).pathname.startsWith('/podlet/')))
         throw new Error(`bench: podmap ${path}: a podlet's module is not on the CDN: ${doc.moduleScripts.join(', ')}`);
     }
   }
@@ -239,11 +242,4 @@ function recordSample(
   if (JSON.stringify(r.ok) !== JSON.stringify(expected)) run.failures.push(`${label}: data-ok ${JSON.stringify(r.ok)}`);
   for (const problem of r.problems) run.failures.push(`${label}: ${problem}`);
   run.samples.push({ ...sample, ...figuresOf(r, podletOrigins) });
-}
-
-/** packages.json's text: `json` with the samples after it, one line each, so the file stays readable. */
-function withSamplesOnePerLine(json: object, samples: Sample[]): string {
-  const marker = '<samples>';
-  const text = JSON.stringify({ ...json, samples: marker }, null, 2);
-  return text.replace(JSON.stringify(marker), `[\n${samples.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`) + '\n';
 }

@@ -3,8 +3,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { DEFAULT_MINIFY_LIMITS } from '../runtime/cdn/build/minify-release-files.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_TIMEOUT_MS } from '../runtime/cdn/http/create-cdn-server.ts';
+import { DEFAULT_SHAKEN_OPTIONS } from '../runtime/cdn/shaken/create-shaken-service.ts';
 import { defaultTarballLimits } from '../runtime/cdn/publish/read-tarball.ts';
-import { DEFAULT_ASSETS_TTL_MS, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_PAGES } from '../runtime/layout/assets/create-assets-cache.ts';
+import {
+  DEFAULT_ASSETS_TTL_MS,
+  DEFAULT_FAILURE_BACKOFF,
+  DEFAULT_MAX_PAGES,
+  SHAKEN_PENDING_REBUILD_MS,
+} from '../runtime/layout/assets/create-assets-cache.ts';
 import { DEFAULT_CDN_CACHE_SIZES, DEFAULT_CDN_TIMEOUT_MS, DEFAULT_VERSIONS_TTL_MS } from '../runtime/layout/assets/create-cdn-client.ts';
 import { DEFAULT_CIRCUIT_BREAKER } from '../runtime/layout/podlets/create-circuit-breaker.ts';
 import {
@@ -25,11 +31,13 @@ const constants: Record<string, unknown> = {
   DEFAULT_ALIAS_MAX_AGE_SECONDS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_UPLOAD_TIMEOUT_MS,
+  DEFAULT_SHAKEN_OPTIONS,
   defaultTarballLimits,
   DEFAULT_MINIFY_LIMITS,
   DEFAULT_ASSETS_TTL_MS,
   DEFAULT_FAILURE_BACKOFF,
   DEFAULT_MAX_PAGES,
+  SHAKEN_PENDING_REBUILD_MS,
   DEFAULT_CDN_CACHE_SIZES,
   DEFAULT_CDN_TIMEOUT_MS,
   DEFAULT_VERSIONS_TTL_MS,

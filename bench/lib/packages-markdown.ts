@@ -13,6 +13,8 @@ export interface PackagesReport {
   summary: Row[];
   targets: Target[];
   packages: PackageFigures[];
+  /** "name@version" → minified bytes of its modules on the page with full builds (podmap full). */
+  fullBytes: Record<string, number>;
   documents: Record<string, DocumentFigures>;
   bundles: Pick<PodletBundles, 'sizes' | 'bytesByPackage'>;
   failures: string[];
@@ -38,7 +40,8 @@ function introduction(report: PackagesReport): string[] {
       '0 ms without any emulation (no cap either: Chromium’s emulation at 0 ms stalls cold loads, page-stall.md). ' +
       `Pages: \`/\` (${sixPodlets.join(', ')}) and \`/second\` ` +
       `(${secondPodlets.join(', ')}), loaded cold in a fresh browser context and then in the same tab. ` +
-      'podmap: libraries from the CDN’s browser builds, podlet modules from their CDN releases; podmap 7o: each podlet serves ' +
+      'podmap: libraries from the CDN’s browser builds shaken to what the site imports (docs/shaken-builds.md), podlet ' +
+      'modules from their CDN releases; podmap full: the same from a CDN without shaken builds (every full build); podmap 7o: each podlet serves ' +
       'its own module (the real-packages test’s wiring); bundle: the same layout page with one esbuild bundle per page ' +
       '(minified, NODE_ENV production, served br from the layout’s origin). ' +
       'Rendered: performance.now() when every podlet has set data-ok (median, min–max). ' +
@@ -110,7 +113,8 @@ const packageHeader = [
   'by',
   'own modules, cold',
   'KB br, cold',
-  'KB min',
+  'shaken KB min',
+  'full KB min',
   'bundle KB min',
   'own modules, second page',
   'graph modules',
@@ -137,6 +141,7 @@ function packageTable(report: PackagesReport): string[] {
       String(c?.modules ?? 0),
       kb(c?.bytes ?? 0),
       kb(p.rawBytes),
+      kb(report.fullBytes[p.package] ?? 0),
       kb(bundled[p.package] ?? 0),
       String(s?.modules ?? 0),
       graph,
@@ -152,7 +157,8 @@ function packageTable(report: PackagesReport): string[] {
     `## Modules per package (podmap, ${targetLatency} ms)`,
     '',
     'Own: modules of `/npm/<name>@<version>/` fetched from the network (median); KB br: their bytes on the wire, ' +
-      'headers included; KB min: the same modules decoded. Bundle KB min: what esbuild kept of that package in the ' +
+      'headers included; shaken KB min: the same modules decoded (the shaken builds, where the CDN made one); full KB min: ' +
+      'the modules of that package on the page of `podmap full` (its full browser build). Bundle KB min: what esbuild kept of that package in the ' +
       'six-podlet bundle (metafile bytesInOutput, minified, before brotli). Graph: modules reached from the ' +
       'entry points the podlets import, dependencies included, by static imports. One-entry packages are held to the ' +
       `≤ ${TARGETS.modulesPerPackage} target; packages with no specifier are only reached as dependencies.`,
@@ -160,7 +166,8 @@ function packageTable(report: PackagesReport): string[] {
     markdownTable(packageHeader, rows),
     '',
     `All libraries: podmap ${report.packages.reduce((n, p) => n + p.ownModules, 0)} modules, ` +
-      `${kb(report.packages.reduce((n, p) => n + p.rawBytes, 0))} KB minified; the six-podlet bundle keeps ${kb(libraryBytes)} KB of them.`,
+      `${kb(report.packages.reduce((n, p) => n + p.rawBytes, 0))} KB minified shaken ` +
+      `(${kb(Object.values(report.fullBytes).reduce((n, b) => n + b, 0))} KB full); the six-podlet bundle keeps ${kb(libraryBytes)} KB of them.`,
     '',
     `Podlet modules, cold: ${podletModules.map(([k, v]) => `${k.slice(7)} ${v.modules}`).join(', ')}.`,
     '',

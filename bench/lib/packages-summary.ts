@@ -190,6 +190,18 @@ export function judge(rows: Row[], packages: PackageFigures[], documents: Record
     margin: `${doc.htmlBrBytes <= TARGETS.htmlBrBytes ? 'under' : 'over'} by ${kb(Math.abs(TARGETS.htmlBrBytes - doc.htmlBrBytes))} KB (${pct(doc.htmlBrBytes / TARGETS.htmlBrBytes - 1)})`,
   });
 
+  // 5. The second page with shaken builds against the full builds (what every page used before).
+  const second = row('second page', 'podmap');
+  const secondFull = row('second page', 'podmap full');
+  const secondRatio = second.renderedMs.median / secondFull.renderedMs.median;
+  out.push({
+    name: 'second page, rendered (podmap ÷ podmap full)',
+    figure: `${ms(second.renderedMs)} vs ${ms(secondFull.renderedMs)} = ${secondRatio.toFixed(2)}×; ${kb(second.bytes.median)} KB vs ${kb(secondFull.bytes.median)} KB`,
+    limit: `≤ ${TARGETS.secondVsFull}× (as with full builds or better)`,
+    met: secondRatio <= TARGETS.secondVsFull,
+    margin: `${secondRatio <= TARGETS.secondVsFull ? 'under' : 'over'} by ${Math.abs(second.renderedMs.median - secondFull.renderedMs.median).toFixed(0)} ms`,
+  });
+
   // 4. Cold time until all six data-ok, median over the bundle's median.
   out.push({
     name: 'cold load until rendered (podmap ÷ bundle)',

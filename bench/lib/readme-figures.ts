@@ -209,7 +209,7 @@ function renderPackages(packages: PackagesResults): string {
       'second page',
       `${ms(second.renderedMs.median)}, ${second.modules} modules, ${kb(second.bytes.median)} KB`,
       `${ms(secondBundle.renderedMs.median)}, ${kb(secondBundle.bytes.median)} KB`,
-      '—',
+      target('second page, rendered'),
     ],
   ];
   const kept = packages.bundles.bytesByPackage['/'] ?? {};

@@ -9,6 +9,8 @@ export { publishTarball } from './publish/publish-tarball.ts';
 export { defaultStoreDir } from './store/store-paths.ts';
 export { buildPackageMap, type PackageImportMap } from './store/build-package-map.ts';
 export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
+export { createShakenService, DEFAULT_SHAKEN_OPTIONS, type ShakenOptions, type ShakenService } from './shaken/create-shaken-service.ts';
+export type { ShakenAnswer, ShakenRequest } from '../shared/cdn-protocol/shaken-builds.ts';
 export { generateNginxConfig } from './nginx/generate-nginx-config.ts';
 export { ensureStoreIndex, reindexStore, updateStoreIndex } from './store/update-store-index.ts';
 export { createTeamToken } from './tokens/create-team-token.ts';

@@ -25,7 +25,8 @@ export const cdnUsage = `usage: podmap cdn <command>
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
   nginx-config <port>                       print an nginx.conf that serves the store like this server
   reindex                                   rebuild the store index (versions lists, aliases, maps)
-The store is PODMAP_STORE_DIR (default: store/ in the current folder). Publishing over HTTP
+The store is PODMAP_STORE_DIR (default: store/ in the current folder). PODMAP_CDN_SHAKEN=off
+turns shaken builds off (POST /-/shaken answers 404; docs/shaken-builds.md). Publishing over HTTP
 (podmap publish, publish-package) needs tokens: PODMAP_CDN_TOKENS_FILE, one per team with its
 scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
 
@@ -39,7 +40,8 @@ export async function runCdnCommand(args: string[], log: (line: string) => void 
   const storeDir = path.resolve(process.env.PODMAP_STORE_DIR || 'store');
   const [command = 'serve', ...rest] = args;
   if (command === 'serve' && rest.length === 0) {
-    const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });
+    const shaken = process.env.PODMAP_CDN_SHAKEN === 'off' ? false : undefined;
+    const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined, shaken });
     await listenFromEnv(
       { listen: (port, host) => listenOn(server, port, host) },
       { name: 'cdn', envVar: 'PODMAP_CDN_PORT', defaultPort: DEFAULT_CDN_PORT },

@@ -12,7 +12,10 @@ export interface PodletPackage {
 /**
  * The podlet's podmap.json: its package, where its modules are served from (`base`), what they
  * import, what it exposes. Needs are derived from the bare specifiers the compiled modules in
- * `publicDir` import, with ranges from package.json. Throws PODMAP_ERR_CONFIG_ENTRY_MISSING when
+ * `publicDir` import statically, with ranges from package.json; `importedNames` says which
+ * export names each bare specifier is imported for (docs/shaken-builds.md). Dynamic imports are
+ * listed apart (`dynamicImports`) and make no need: a guarded `import()` of a package nobody
+ * provides must not keep the podlet off a page. Throws PODMAP_ERR_CONFIG_ENTRY_MISSING when
  * an entry was not compiled, and PODMAP_ERR_CONFIG_UNDECLARED_IMPORT for an import of a package
  * the podlet does not depend on: better at start-up than in a user's browser.
  */
@@ -25,7 +28,7 @@ export async function describePodlet(input: {
   base: string;
 }): Promise<PodmapDocument> {
   const { pkg, podletName } = input;
-  const modules = await scanModules(input.publicDir);
+  const { modules, dynamicImports, importedNames } = await scanModules(input.publicDir);
   const missing = input.entries.filter((e) => !Object.hasOwn(modules, e));
   if (missing.length > 0) {
     throw createConfigError('PODMAP_ERR_CONFIG_ENTRY_MISSING', `podlet "${podletName}": ${missing.join(', ')} in ${input.publicDir}`);
@@ -44,5 +47,14 @@ export async function describePodlet(input: {
       needs[name] = range;
     }
   }
-  return { podmap: 1, package: { name: pkg.name, version: pkg.version }, base: input.base, needs, exposes: input.exposes, modules };
+  return {
+    podmap: 1,
+    package: { name: pkg.name, version: pkg.version },
+    base: input.base,
+    needs,
+    exposes: input.exposes,
+    modules,
+    importedNames,
+    ...(Object.keys(dynamicImports).length > 0 ? { dynamicImports } : {}),
+  };
 }

@@ -100,6 +100,11 @@ export const errorCatalogue = {
     message:
       "The asset CDN refused a request the layout made for a podlet's need; the log names the CDN's own code, and the podlet was served with its fallback.",
   },
+  PODMAP_ERR_DYNAMIC_IMPORT_UNRESOLVED: {
+    status: 502,
+    message:
+      "A podlet module's dynamic import() names a bare specifier the page's import map cannot resolve; logged as a warning only: the podlet runs, and its import() rejects in the browser.",
+  },
   PODMAP_ERR_NAMESPACE_DENIED: {
     status: 403,
     message:
@@ -357,6 +362,25 @@ export const errorCatalogue = {
     status: 500,
     message:
       'The CDN tokens file (PODMAP_CDN_TOKENS_FILE, the tokensFile option) or a token entry is malformed: unreadable, not JSON, an entry without a team, a 64-hex-digit sha256 or a known scope form, or two entries with one hash; the message names the entry. The server does not start.',
+  },
+  PODMAP_ERR_CDN_SHAKEN_REQUEST_INVALID: {
+    status: 400,
+    message:
+      'The body of POST /-/shaken is not a shaken-builds request: not JSON, a key that is not "name@exact", a list that is not names, or over the limits of docs/shaken-builds.md.',
+  },
+  PODMAP_ERR_CDN_SHAKEN_FAILED: {
+    status: 500,
+    message:
+      "The CDN could not build a package version shaken to the site's imports (the message has the build engine's error); the layout maps its full build.",
+  },
+  PODMAP_ERR_CDN_SHAKEN_TIMEOUT: {
+    status: 504,
+    message: "A shaken build took longer than the CDN's shakenTimeoutMs and was stopped; the layout maps the full build.",
+  },
+  PODMAP_ERR_CDN_SHAKEN_LIMIT: {
+    status: 507,
+    message:
+      'The package version already has as many shaken builds as the CDN keeps (shakenVariants); no new one is made and the layout maps the full build. Publishing a new version starts afresh.',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

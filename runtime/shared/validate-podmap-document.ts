@@ -18,6 +18,14 @@ export interface PodmapDocument {
   exposes: Record<string, string>;
   /** Module path relative to base → static import specifiers as written. */
   modules: Record<string, string[]>;
+  /**
+   * Bare specifier → the export names its modules import from it, sorted ("default" for a default
+   * import), or "*" for everything (`import * as`, `export *`, a dynamic import). Absent (podlets
+   * before it) means everything for every specifier (docs/shaken-builds.md).
+   */
+  importedNames?: Record<string, string[] | '*'>;
+  /** Module path → its dynamic imports of string literals; not preloaded, and never a reason to leave the podlet out. */
+  dynamicImports?: Record<string, string[]>;
   /** Where the podlet renders its fragment; absent means 'client' (docs/render-modes.md). */
   render?: 'client' | 'ssr-only' | 'hydrate';
   /** CSP hash-sources ("sha256-<base64>") of every `<style>` block its server-rendered shadow roots emit. */
@@ -49,6 +57,10 @@ export const PODMAP_LIMITS = {
   styleHashes: 1_000,
   /** Specifiers in `hydrate`: a support and a lit need two. */
   hydrate: 8,
+  /** Specifiers in importedNames (each is also in a module's imports, so `specifiers` bounds it too). */
+  importedSpecifiers: 10_000,
+  /** Names in importedNames, all specifiers together. */
+  importedNames: 100_000,
 } as const;
 
 /** A CSP hash-source for sha256, sha384 or sha512: nothing a policy could read as another source or directive. */
@@ -82,8 +94,11 @@ function checkLimits(doc: Record<string, unknown>): void {
   tooMany('needs');
   tooMany('exposes');
   tooMany('modules');
+  checkImportLimits(doc);
   if (!isObject(doc.modules)) return;
-  let total = 0;
+  let total = countSpecifiers(doc.dynamicImports);
+  if (total > PODMAP_LIMITS.specifiers)
+    throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `the modules import more than ${PODMAP_LIMITS.specifiers} specifiers`);
   for (const [path, specifiers] of Object.entries(doc.modules)) {
     const count = Array.isArray(specifiers) ? specifiers.length : 0;
     if (count > PODMAP_LIMITS.specifiersPerModule)
@@ -93,6 +108,45 @@ function checkLimits(doc: Record<string, unknown>): void {
       );
     if ((total += count) > PODMAP_LIMITS.specifiers)
       throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `the modules import more than ${PODMAP_LIMITS.specifiers} specifiers`);
+  }
+}
+
+/** Throws PODMAP_ERR_PODMAP_TOO_LARGE for importedNames or dynamicImports over PODMAP_LIMITS, counting before copying. */
+function checkImportLimits(doc: Record<string, unknown>): void {
+  const names = doc.importedNames;
+  if (isObject(names)) {
+    let specifiers = 0;
+    let total = 0;
+    for (const key in names) {
+      if (!Object.hasOwn(names, key)) continue;
+      if (++specifiers > PODMAP_LIMITS.importedSpecifiers)
+        throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS.importedSpecifiers} importedNames`);
+      const list = names[key];
+      if (Array.isArray(list) && (total += list.length) > PODMAP_LIMITS.importedNames)
+        throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS.importedNames} imported names`);
+    }
+  }
+  let modules = 0;
+  if (isObject(doc.dynamicImports)) for (const key in doc.dynamicImports) if (Object.hasOwn(doc.dynamicImports, key)) modules++;
+  if (modules > PODMAP_LIMITS.modules)
+    throw new PodmapError('PODMAP_ERR_PODMAP_TOO_LARGE', `more than ${PODMAP_LIMITS.modules} dynamicImports`);
+}
+
+/** The specifiers of a modules-like record, counted once it is known to be small enough to walk. */
+function countSpecifiers(record: unknown): number {
+  if (!isObject(record)) return 0;
+  let count = 0;
+  for (const list of Object.values(record)) count += Array.isArray(list) ? list.length : 0;
+  return count;
+}
+
+/** The optional import fields: importedNames lists names or is "*"; dynamicImports maps paths to specifiers. */
+function checkImportFields(doc: Record<string, unknown>, fail: (what: string) => never): void {
+  if (doc.importedNames !== undefined && !isRecordOf(doc.importedNames, (v) => v === '*' || (Array.isArray(v) && v.every(isString)))) {
+    fail('"importedNames" must map specifiers to lists of names or "*"');
+  }
+  if (doc.dynamicImports !== undefined && !isRecordOf(doc.dynamicImports, (v) => Array.isArray(v) && v.every(isString))) {
+    fail('"dynamicImports" must map paths to specifier lists');
   }
 }
 
@@ -119,6 +173,7 @@ export function validatePodmapDocument(value: unknown): PodmapDocument {
   if (!isRecordOf(doc.needs, isString)) fail('"needs" must map package names to ranges');
   if (!isRecordOf(doc.exposes, isString)) fail('"exposes" must map specifiers to module paths');
   if (!isRecordOf(doc.modules, (v) => Array.isArray(v) && v.every(isString))) fail('"modules" must map paths to specifier lists');
+  checkImportFields(doc, fail);
   if (doc.render !== undefined && !['client', 'ssr-only', 'hydrate'].includes(doc.render as string)) {
     fail('"render" must be "client", "ssr-only" or "hydrate"');
   }

@@ -24,7 +24,8 @@ const servers: Server[] = [];
 before(async () => {
   const store = await ensureRealPackagesStore();
   installDir = store.installDir;
-  const cdn = await listenOn(createCdnServer({ storeDir: store.storeDir }), 0);
+  // The cached store is shared: shaken builds, written into it, are test/e2e/real-packages-shaken.test.ts's, on a copy.
+  const cdn = await listenOn(createCdnServer({ storeDir: store.storeDir, shaken: false }), 0);
   const cdnUrl = `http://127.0.0.1:${(cdn.address() as { port: number }).port}/`;
   servers.push(cdn);
   const manifests: Record<string, string> = {};

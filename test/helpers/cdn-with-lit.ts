@@ -23,7 +23,8 @@ export async function ensureTestStore(): Promise<string> {
 }
 
 /**
- * A real CDN on a free port serving the shared test store; with `copy`, a private copy of it
+ * A real CDN on a free port serving the shared test store, without shaken builds (they would
+ * change the shared store and the maps other tests expect); with `copy`, a private copy of it
  * that the test may change (and that `close()` removes).
  */
 export async function startCdnWithLit(
@@ -35,7 +36,8 @@ export async function startCdnWithLit(
     await cp(storeDir, copy, { recursive: true });
     storeDir = copy;
   }
-  const server = createCdnServer({ storeDir });
+  // Shaken builds are written into the store, which other tests share: off, as before them.
+  const server = createCdnServer({ storeDir, shaken: false });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {

@@ -9,5 +9,6 @@ import { ensureTestStore } from './cdn-with-lit.ts';
  */
 export async function startTestDemo(env: Record<string, string> = {}): Promise<RunningDemo> {
   const storeDir = await ensureTestStore();
-  return startDemo({ ports: freeDemoPorts(), env: { PODMAP_STORE_DIR: storeDir, ...env } });
+  // The store is shared by every test: shaken builds, which are written into it, stay off.
+  return startDemo({ ports: freeDemoPorts(), env: { PODMAP_STORE_DIR: storeDir, PODMAP_CDN_SHAKEN: 'off', ...env } });
 }

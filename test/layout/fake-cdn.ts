@@ -108,6 +108,8 @@ export function fakeCdn(
       return metadataOf(name, version);
     },
     fileUrl: (kind, name, version, file = '') => cdnFileUrl(CDN, kind, name, version, file),
+    // A CDN without shaken builds, as before them: the layout maps the full builds.
+    shaken: async () => null,
   };
 }
 

@@ -85,3 +85,18 @@ test('validatePodmapDocument() - hydrate - a short list of bare specifiers passe
   }
   assert.equal(codeOf(doc({ hydrate: Array(PODMAP_LIMITS.hydrate + 1).fill('lit') })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
 });
+
+test('validatePodmapDocument() - importedNames and dynamicImports - old documents without them stay valid, malformed ones are invalid, over the limits too large', () => {
+  const many = (n: number, value: (i: number) => unknown) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, value(i)]));
+  assert.equal(codeOf(doc()), undefined, 'a document from before the fields');
+  assert.equal(codeOf(doc({ importedNames: { preact: ['h', 'render'], zod: '*', 'x/y': [] } })), undefined);
+  assert.equal(codeOf(doc({ dynamicImports: { 'a.js': ['chart.js', './lazy.js'] } })), undefined);
+  assert.equal(codeOf(doc({ importedNames: { preact: 'h' } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ importedNames: { preact: [1] } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ importedNames: ['preact'] })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ dynamicImports: { 'a.js': 'chart.js' } })), 'PODMAP_ERR_PODMAP_INVALID');
+  assert.equal(codeOf(doc({ importedNames: many(PODMAP_LIMITS.importedSpecifiers + 1, () => []) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ importedNames: many(11, () => Array(10_000).fill('a')) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ dynamicImports: many(PODMAP_LIMITS.modules + 1, () => []) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+  assert.equal(codeOf(doc({ dynamicImports: many(101, () => Array(1000).fill('x')) })), 'PODMAP_ERR_PODMAP_TOO_LARGE');
+});

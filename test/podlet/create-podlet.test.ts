@@ -49,8 +49,21 @@ test("createPodlet() - podmap.json - lists needs from the modules' bare imports 
   assert.deepEqual(doc.exposes, { '@podlets/fixture/session.js': 'session.js' });
   assert.equal(doc.base, './public@1.0.0/');
   assert.deepEqual(doc.modules['card.js'], ['lit', './format.js', 'lit/decorators.js']);
-  // Dynamic imports are not preloaded, so they are not in the graph.
+  // Dynamic imports are not preloaded, so they are not in the graph: they are listed apart.
   assert.deepEqual(doc.modules['format.js'], ['@podmap/browser']);
+  assert.deepEqual(doc.dynamicImports, { 'format.js': ['./lazy.js'] });
+  assert.deepEqual(doc.importedNames, { lit: ['LitElement', 'html'], 'lit/decorators.js': [], '@podmap/browser': ['peek'] });
+});
+
+test('createPodlet() - a guarded dynamic import of a package it does not depend on - starts, and the package is no need', async (t) => {
+  const source =
+    "import { html } from 'lit';\nimport * as z from 'zod';\nz.object();\nexport const m = () => import('chart.js').catch(() => null);\n";
+  const dir = await writePodletFolder(t, { dependencies: { lit: '^3.1.0', zod: '^4.0.0' }, modules: { 'a.js': source } });
+  const podlet = await createPodlet({ name: 'optional', packageDir: dir, entries: ['a.js'], content: () => '' });
+  const doc = await (await fetch(`${await listen(t, podlet.handle)}podmap.json`)).json();
+  assert.deepEqual(doc.needs, { lit: '^3.1.0', zod: '^4.0.0' });
+  assert.deepEqual(doc.dynamicImports, { 'a.js': ['chart.js'] });
+  assert.deepEqual(doc.importedNames, { lit: ['html'], zod: ['object'], 'chart.js': '*' });
 });
 
 test('createPodlet() - a module imports a package missing from dependencies - refuses to start with a clear error', async (t) => {

@@ -139,7 +139,8 @@ function missingStarReexports(context: BuildContext, subpath: string, code: stri
   return lines;
 }
 
-const BASE_OPTIONS: BuildOptions = {
+/** The esbuild options every browser build starts from; the shaken builds use them too (docs/shaken-builds.md). */
+export const BASE_OPTIONS: BuildOptions = {
   bundle: true,
   format: 'esm',
   platform: 'browser',

@@ -9,6 +9,7 @@ import { ensureStoreIndex } from '../store/update-store-index.ts';
 import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
 import { DEFAULT_ALIAS_MAX_AGE_SECONDS } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { loadPublishTokens } from '../tokens/load-publish-tokens.ts';
+import { createShakenService, type ShakenOptions, type ShakenService } from '../shaken/create-shaken-service.ts';
 
 /** The largest upload createCdnServer accepts unless `maxUploadBytes` says otherwise: far above any browser package. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -34,6 +35,12 @@ export interface CdnOptions {
   maxUploadBytes?: number;
   /** Time an upload may take in milliseconds; default DEFAULT_UPLOAD_TIMEOUT_MS. */
   uploadTimeoutMs?: number;
+  /**
+   * Shaken builds (docs/shaken-builds.md): their time-out, queue and variants per version, or a
+   * service made with createShakenService over the same store (to wait for its builds); false
+   * turns `POST /-/shaken` off (404). Default DEFAULT_SHAKEN_OPTIONS.
+   */
+  shaken?: ShakenOptions | ShakenService | false;
   /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default staleStagingMs. */
   staleStagingMs?: number;
 }
@@ -58,6 +65,7 @@ export function createCdnServer(options: CdnOptions): Server {
     }),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
+    shaken: shakenServiceOf(options),
   };
   cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
     console.error('podmap: could not clean the CDN store staging folder', error),
@@ -69,6 +77,12 @@ export function createCdnServer(options: CdnOptions): Server {
     indexed ??= ensureStoreIndex(ctx.storeDir).catch((error: unknown) => console.error('podmap: could not index the CDN store', error));
     indexed.then(() => handle(ctx, req, res)).catch((error: unknown) => res.destroy(error as Error));
   });
+}
+
+function shakenServiceOf(options: CdnOptions): ShakenService | null {
+  if (options.shaken === false) return null;
+  if (options.shaken && 'answer' in options.shaken) return options.shaken;
+  return createShakenService(options.storeDir, options.shaken);
 }
 
 async function handle(ctx: CdnContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -11,7 +11,8 @@ export type CdnRoute =
   | { resource: 'version-root'; kind: PackageKind; name: string; ref: VersionRef }
   | { resource: 'package-info'; kind: PackageKind; name: string }
   | { resource: 'version-info'; kind: PackageKind; name: string; ref: VersionRef }
-  | { resource: 'package-map'; kind: PackageKind; name: string; ref: VersionRef };
+  | { resource: 'package-map'; kind: PackageKind; name: string; ref: VersionRef }
+  | { resource: 'shaken' };
 
 /**
  * Parses a request target into a route, validating every part on the way: the path
@@ -23,6 +24,7 @@ export type CdnRoute =
 export function parseCdnPath(target: string): CdnRoute {
   const segments = decodePathSegments(target);
   if (segments[0] === '-') {
+    if (segments[1] === 'shaken' && segments.length === 2) return { resource: 'shaken' };
     const isMap = segments[1] === 'map';
     const rest = segments.slice(isMap ? 2 : 1);
     const kind = readKind(rest[0]);

@@ -7,6 +7,7 @@ import { getPackageInfo } from './handlers/package-info-get.ts';
 import { getPackageMap } from './handlers/package-map-get.ts';
 import { getVersionInfo } from './handlers/version-info-get.ts';
 import { putVersion } from './handlers/version-put.ts';
+import { postShaken } from './handlers/shaken-post.ts';
 import { parseCdnPath } from './parse-cdn-path.ts';
 
 /**
@@ -17,6 +18,10 @@ import { parseCdnPath } from './parse-cdn-path.ts';
 export async function routeRequest(ctx: CdnContext, request: CdnRequest, target: string): Promise<CdnResponse> {
   const route = parseCdnPath(target);
   const reading = request.method === 'GET' || request.method === 'HEAD';
+  if (route.resource === 'shaken') {
+    if (request.method === 'POST') return postShaken(ctx, request);
+    throw methodNotAllowed('POST');
+  }
   if (route.resource === 'version-root') {
     if (request.method === 'PUT' && 'exact' in route.ref) return putVersion(ctx, request, route.kind, route.name, route.ref.exact);
     if (reading) throw new PodmapError('PODMAP_ERR_NOT_FOUND');

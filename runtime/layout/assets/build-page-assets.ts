@@ -14,7 +14,8 @@ import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
 import type { PodletClient } from '../podlets/create-podlet-client.ts';
 import { createTimeSlicer } from './create-time-slicer.ts';
 import { findHydrateScripts } from './find-hydrate-scripts.ts';
-import { createModuleIndex } from './load-module-graph.ts';
+import { createModuleIndex, DYNAMIC_IMPORTS } from './load-module-graph.ts';
+import { fetchShakenBuilds } from './fetch-shaken-builds.ts';
 import type { PageAssets, ShimLocation } from './page-assets.ts';
 
 export interface PageAssetsInput {
@@ -62,13 +63,13 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
   const pageNames = new Set(input.pagePodlets.map((c) => c.name));
   const inPlan = closeOverExposers(pageNames, known);
   logRefusals(refusals, inPlan, pageNames, input.warn ?? ((line) => console.warn(line)));
-  const entries = input.pagePodlets.map((c) => ({
-    name: c.name,
-    urls: (c.state?.js ?? []).filter((a) => a.type === 'module').map((a) => a.value),
-  }));
+  const entries = input.pagePodlets.map((c) => ({ name: c.name, urls: moduleScripts(c), dynamic: dynamicImportUrls(c) }));
   const index = createModuleIndex(input.allPodlets, cdn);
-  const { warn, keepFullMap } = input;
-  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index, slice, warn, keepFullMap });
+  const documents = input.allPodlets.flatMap((c) => (c.state?.podmap ? [c.state.podmap] : []));
+  const warn = input.warn ?? ((line: string) => console.warn(line));
+  const shaken = await fetchShakenBuilds({ cdn, documents, exposed: new Set(exposers.keys()), globalNeeds: global.needs, warn });
+  const { keepFullMap } = input;
+  const page = await composePageMap({ cdn, global, inPlan, exposers, entries, index, slice, warn: input.warn, shaken, keepFullMap });
 
   for (const client of input.pagePodlets) {
     if (client.state?.podmapRefused) page.fallbackOnly.set(client.name, client.state.podmapRefused);
@@ -83,13 +84,25 @@ export async function buildPageAssets(input: PageAssetsInput): Promise<PageAsset
     map,
     ...(page.fullMap ? { fullMap: page.fullMap } : {}),
     preloads: page.graph.preloads.map((href) => ({ href, integrity: integrity?.[href] })),
-    hydrate: findHydrateScripts(running, map, input.warn ?? ((line) => console.warn(line))),
+    hydrate: findHydrateScripts(running, map, warn),
     scripts: states.flatMap((s) => s.js.map((a) => ({ src: a.value, type: a.type, integrity: a.integrity }))),
     stylesheets: states.flatMap((s) => s.css.map((a) => ({ href: a.value, media: a.media }))),
     fallbackOnly: page.fallbackOnly,
     styleHashes: [...new Set(states.flatMap((s) => s.podmap?.styleHashes ?? []))].sort(),
     ...(input.shim ? await findShim(cdn, input.shim) : { shimUrl: null }),
+    ...(Object.values(shaken?.builds ?? {}).some((b) => b.status === 'pending') ? { shakenPending: true } : {}),
   };
+}
+
+/** The URLs of a podlet's module scripts: where its graph starts. */
+function moduleScripts(client: PodletClient): string[] {
+  return (client.state?.js ?? []).filter((a) => a.type === 'module').map((a) => a.value);
+}
+
+/** The URLs standing for the dynamic imports of a podlet's modules (load-module-graph.ts, DYNAMIC_IMPORTS). */
+function dynamicImportUrls(client: PodletClient): string[] {
+  const doc = client.state?.podmap;
+  return Object.keys(doc?.dynamicImports ?? {}).map((file) => new URL(file, doc!.baseUrl).href + DYNAMIC_IMPORTS);
 }
 
 /**

@@ -15,7 +15,9 @@ import { runSliced, type TimeSlicer } from './create-time-slicer.ts';
 import { explainUnresolvedImports } from './explain-unresolved-imports.ts';
 import { fetchAvailableVersions } from './fetch-available-versions.ts';
 import { fetchPackageMaps } from './fetch-package-maps.ts';
-import { loadModuleGraph, type GraphRoot, type ModuleIndex, type PageGraph } from './load-module-graph.ts';
+import { applyShakenBuilds } from './fetch-shaken-builds.ts';
+import type { ShakenAnswer } from '../../shared/cdn-protocol/shaken-builds.ts';
+import { DYNAMIC_IMPORTS, loadModuleGraph, type GraphRoot, type ModuleIndex, type PageGraph } from './load-module-graph.ts';
 
 /** The owner of the global import-map.json's roots in the graph, and its name in log lines. */
 const GLOBAL = 'import-map.json';
@@ -30,8 +32,8 @@ export interface PageMapInput {
   /** The podlets in the plan: the page's, and every podlet whose exposed package they need. */
   inPlan: readonly PodletNeeds[];
   exposers: ReadonlyMap<string, PodletNeeds>;
-  /** The page's podlets in page order, with the URLs of their entry modules. */
-  entries: ReadonlyArray<{ name: string; urls: readonly string[] }>;
+  /** The page's podlets in page order, with the URLs of their entry modules and of their modules' dynamic imports (…DYNAMIC_IMPORTS). */
+  entries: ReadonlyArray<{ name: string; urls: readonly string[]; dynamic?: readonly string[] }>;
   /** The imports of known modules, shared by every round of this build. */
   index: ModuleIndex;
   /** Pauses for the event loop between pieces of work. */
@@ -40,6 +42,8 @@ export interface PageMapInput {
   warn?: (line: string) => void;
   /** Return the untrimmed map too (PageMap.fullMap), for layouts with overrides on. */
   keepFullMap?: boolean;
+  /** The CDN's answer about the site's shaken builds; null: the full builds (docs/shaken-builds.md). */
+  shaken?: ShakenAnswer | null;
 }
 
 /** A settled page: its trimmed map, its module graph and the podlets that cannot run on it. */
@@ -89,7 +93,9 @@ export async function composePageMap(input: PageMapInput): Promise<PageMap> {
       excludeRefusedMaps(refused, page, excluded, fallbackOnly, problems);
       continue;
     }
-    const composed = await composeMap(input, page, maps);
+    const shaken = applyShakenBuilds(maps, input.shaken ?? null, input.cdn);
+    input.index.addFiles(shaken.files);
+    const composed = await composeMap(input, page, shaken.maps);
     const graph = await loadModuleGraph(composed.map, graphRoots(input, page, composed.map, fallbackOnly), input.index, input.slice);
     const broken = await leaveOutBrokenGraphs(graph, composed.map, input.cdn, fallbackOnly);
     if (broken.leftOut) continue;
@@ -189,9 +195,10 @@ function less(available: Record<string, string[]>, excluded: ReadonlyMap<string,
 
 /** Where the walk starts: each running page podlet's entry modules, its exposed modules, and the global map's entries. */
 function graphRoots(input: PageMapInput, page: PagePlan, map: ImportMap, fallbackOnly: ReadonlyMap<string, PodmapError>): GraphRoot[] {
-  const roots: GraphRoot[] = input.entries
-    .filter((e) => !fallbackOnly.has(e.name))
-    .map((e) => ({ owner: e.name, urls: e.urls, preload: true }));
+  const running = input.entries.filter((e) => !fallbackOnly.has(e.name));
+  const roots: GraphRoot[] = running.map((e) => ({ owner: e.name, urls: e.urls, preload: true }));
+  // Mapped, never preloaded, and what they cannot resolve is only a warning (leaveOutBrokenGraphs).
+  for (const e of running) if (e.dynamic?.length) roots.push({ owner: e.name + DYNAMIC_IMPORTS, urls: e.dynamic, preload: false });
   for (const podlet of page.podlets) {
     // An exposed module is mapped whether or not a page module imports it, so its imports must be too.
     const urls = Object.entries(podlet.exposes).flatMap(([specifier, url]) => (map.imports[specifier] === url ? [url] : []));
@@ -218,7 +225,11 @@ async function leaveOutBrokenGraphs(
 ): Promise<{ leftOut: boolean; globalProblems: string[] }> {
   const result = { leftOut: false, globalProblems: [] as string[] };
   const leaveOut = (owner: string, error: PodmapError) => {
-    if (owner === GLOBAL) result.globalProblems.push(`podmap: ${GLOBAL}: ${error.code}: ${error.message}`);
+    if (owner.endsWith(DYNAMIC_IMPORTS)) {
+      const podlet = owner.slice(0, -DYNAMIC_IMPORTS.length);
+      const detail = (error.detail ?? error.message).replaceAll(DYNAMIC_IMPORTS, ' (its import())');
+      result.globalProblems.push(`podmap: podlet "${podlet}": PODMAP_ERR_DYNAMIC_IMPORT_UNRESOLVED: ${detail}`);
+    } else if (owner === GLOBAL) result.globalProblems.push(`podmap: ${GLOBAL}: ${error.code}: ${error.message}`);
     else if (!fallbackOnly.has(owner)) {
       fallbackOnly.set(owner, error);
       result.leftOut = true;

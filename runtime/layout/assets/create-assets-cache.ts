@@ -22,6 +22,12 @@ export const DEFAULT_ASSETS_TTL_MS = 60_000;
  */
 export const DEFAULT_FAILURE_BACKOFF = { firstMs: 1000, maxMs: 30_000 } as const;
 
+/**
+ * How soon assets built while a shaken build they could use was pending are rebuilt, in ms: the
+ * page moves to the shaken builds within about this time of their being ready (docs/shaken-builds.md).
+ */
+export const SHAKEN_PENDING_REBUILD_MS = 1_000;
+
 /** One page's assets in the cache. */
 interface CacheEntry {
   at: number;
@@ -33,8 +39,17 @@ interface CacheEntry {
   retryAt: number;
 }
 
+const noop = () => {};
+
+/** Makes an entry whose assets wait for a shaken build go stale SHAKEN_PENDING_REBUILD_MS from now. */
+function soonerIfPending(entry: CacheEntry, value: PageAssets, ttlMs: number): CacheEntry {
+  if (value.shakenPending) entry.at = Math.min(entry.at, Date.now() - ttlMs + SHAKEN_PENDING_REBUILD_MS);
+  return entry;
+}
+
 /**
- * A page's assets by its podlets: built on first use and kept for `ttlMs`; after that the old
+ * A page's assets by its podlets: built on first use and kept for `ttlMs` (SHAKEN_PENDING_REBUILD_MS
+ * while a shaken build they could use is pending); after that the old
  * assets are still served, with no request waiting, while one rebuild runs in the background and
  * replaces them when it is done. A failed first build is kept for a back-off (`backoff`,
  * DEFAULT_FAILURE_BACKOFF) and every request in it gets the same rejection at once; the first
@@ -57,6 +72,7 @@ export function createAssetsCache(
       const entry: CacheEntry = { at: Date.now(), value: build(names), rebuilding: false, failures: 0, retryAt: 0 };
       const failuresBefore = hit?.failures ?? 0;
       cache.set(key, entry);
+      void entry.value.then((value) => soonerIfPending(entry, value, ttlMs), noop);
       entry.value.catch(() => {
         entry.failures = failuresBefore + 1;
         entry.retryAt = Date.now() + Math.min(backoff.firstMs * 2 ** failuresBefore, backoff.maxMs);
@@ -68,8 +84,9 @@ export function createAssetsCache(
       hit.rebuilding = true;
       build(names).then(
         (value) => {
-          if (cache.get(key) === hit)
-            cache.set(key, { at: Date.now(), value: Promise.resolve(value), rebuilding: false, failures: 0, retryAt: 0 });
+          if (cache.get(key) !== hit) return;
+          const entry = { at: Date.now(), value: Promise.resolve(value), rebuilding: false, failures: 0, retryAt: 0 };
+          cache.set(key, soonerIfPending(entry, value, ttlMs));
         },
         (error: unknown) => {
           const podmapError = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_INTERNAL', String(error));

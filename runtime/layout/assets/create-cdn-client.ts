@@ -1,6 +1,7 @@
 import type { ImportMap } from '../../import-map/index.ts';
 import { cdnApiUrl, cdnFileUrl } from '../../shared/cdn-protocol/cdn-urls.ts';
 import type { PackageKind, PackageVersions, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import { SHAKEN_BUILDS_PATH, type ShakenAnswer, type ShakenRequest } from '../../shared/cdn-protocol/shaken-builds.ts';
 import { createLruCache, type LruCache } from '../../shared/create-lru-cache.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { fetchText } from '../../shared/http/fetch-text.ts';
@@ -18,6 +19,12 @@ export interface CdnClient {
   metadata(name: string, version: string, kind?: PackageKind): Promise<VersionMetadata | null>;
   /** The absolute URL of a file of one version. */
   fileUrl(kind: PackageKind, name: string, version: string, file?: string): string;
+  /**
+   * The CDN's answer to a shaken-builds request (docs/shaken-builds.md), kept `versionsTtlMs` when
+   * no build is pending, not at all when one is; null when the CDN has no such endpoint (404,
+   * 405). Other failures reject.
+   */
+  shaken(request: ShakenRequest): Promise<ShakenAnswer | null>;
 }
 
 /**
@@ -108,6 +115,8 @@ export function createCdnClient(
   const versionLists: Cache = createLruCache(sizes.versions);
   const packageMaps: Cache = createLruCache(sizes.packageMaps);
   const metadataCache: Cache = createLruCache(sizes.metadata);
+  // A layout sends one request per set of podlet releases: a few are plenty.
+  const shakenAnswers: ShakenCache = createLruCache(8);
 
   const getJson = (url: string, notFound: 'null' | 'refuse') => fetchCdnJson(url, timeoutMs, notFound);
 
@@ -126,7 +135,53 @@ export function createCdnClient(
       return cachedFor(metadataCache, Infinity, url, () => getJson(url, 'null') as Promise<VersionMetadata | null>);
     },
     fileUrl: (kind, name, version, file = '') => cdnFileUrl(base, kind, name, version, file),
+    shaken: (request) =>
+      cachedShaken(shakenAnswers, JSON.stringify(request), versionsTtlMs, () =>
+        postShaken(new URL(SHAKEN_BUILDS_PATH, base).href, JSON.stringify(request), timeoutMs),
+      ),
   };
+}
+
+type ShakenCache = LruCache<string, { at: number; settled: boolean; value: Promise<ShakenAnswer | null> }>;
+
+/**
+ * The answer to the request `body`: one request at a time per body, and the answer kept for
+ * `readyTtlMs` when no build is pending; an answer with a pending build is not kept, so the next
+ * page build (SHAKEN_PENDING_REBUILD_MS later at the earliest) asks again.
+ */
+function cachedShaken(
+  cache: ShakenCache,
+  body: string,
+  readyTtlMs: number,
+  post: () => Promise<ShakenAnswer | null>,
+): Promise<ShakenAnswer | null> {
+  const hit = cache.get(body);
+  if (hit && (hit.settled === false || Date.now() - hit.at < readyTtlMs)) return hit.value;
+  const entry = { at: Date.now(), settled: false, value: post() };
+  cache.set(body, entry);
+  entry.value.then(
+    (answer) => {
+      entry.settled = true;
+      if (Object.values(answer?.builds ?? {}).some((b) => b.status === 'pending') && cache.get(body) === entry) cache.delete(body);
+    },
+    () => cache.get(body) === entry && cache.delete(body),
+  );
+  return entry.value;
+}
+
+/** POSTs a shaken-builds request: the answer, null for a CDN without the endpoint, or a coded rejection. */
+async function postShaken(url: string, body: string, timeoutMs: number): Promise<ShakenAnswer | null> {
+  const response = await fetchText(url, { timeoutMs, failCode: 'PODMAP_ERR_CDN_UNREACHABLE', jsonBody: body });
+  if (response.status === 404 || response.status === 405) return null;
+  if (response.status >= 400 && response.status < 500) throw new CdnRefusal(url, response.status, response.text);
+  if (response.status !== 200) throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} answered ${response.status}`);
+  try {
+    const answer = JSON.parse(response.text) as ShakenAnswer;
+    if (typeof answer?.builds !== 'object' || answer.builds === null) throw new TypeError('no builds');
+    return answer;
+  } catch {
+    throw new PodmapError('PODMAP_ERR_CDN_UNREACHABLE', `${url} did not answer a shaken-builds answer`);
+  }
 }
 
 /**

@@ -32,7 +32,7 @@ export interface PageGraph {
 
 /**
  * The imports of every module the layout knows: podlets' modules from their podmap.json (static
- * imports only: podmap.json lists no dynamic ones), CDN modules from the CDN's per-file metadata
+ * imports by module URL, dynamic ones by that URL + DYNAMIC_IMPORTS), CDN modules from the CDN's per-file metadata
  * (static and dynamic imports of string literals), fetched one package version at a time as
  * walks reach it. One index serves every round of one build.
  */
@@ -46,19 +46,19 @@ export interface ModuleIndex {
   isLoadable(url: string): boolean;
   /** The refusal met for the root of `url`, if any. */
   refusalFor(url: string): CdnRefusal | undefined;
+  /** Adds modules known from elsewhere (the files of shaken builds), by URL → imports. */
+  addFiles(files: ReadonlyMap<string, readonly string[]>): void;
 }
+
+/** Ends the URL that stands for a podlet module's dynamic imports in the graph: `<module URL>#podmap-dynamic`. */
+export const DYNAMIC_IMPORTS = '#podmap-dynamic';
 
 // URL → imports of every file of a version, made once per metadata object (the CDN client keeps those forever).
 const filesByMetadata = new WeakMap<VersionMetadata, Map<string, readonly string[]>>();
 
 /** An index over the podmap.json modules of `podlets` and what `cdn` says about its packages. */
 export function createModuleIndex(podlets: Iterable<PodletClient>, cdn: CdnClient): ModuleIndex {
-  const own = new Map<string, readonly string[]>();
-  for (const client of podlets) {
-    const doc = client.state?.podmap;
-    if (!doc) continue;
-    for (const [file, specifiers] of Object.entries(doc.modules)) own.set(new URL(file, doc.baseUrl).href, specifiers);
-  }
+  const own = podletModules(podlets);
   const roots = new Map<string, Map<string, readonly string[]>>();
   const refusals = new Map<string, CdnRefusal>();
   // The package root of a CDN URL (null off the CDN), asked for each module several times per build.
@@ -95,7 +95,23 @@ export function createModuleIndex(podlets: Iterable<PodletClient>, cdn: CdnClien
       return root === null || own.has(url) || roots.get(root)?.has(url) === true;
     },
     refusalFor: (url) => refusals.get(rootOf(url) ?? ''),
+    addFiles(files) {
+      for (const [url, imports] of files) own.set(url, imports);
+    },
   };
+}
+
+/** The imports of the podlets' modules by URL; dynamic imports hang off a URL of their own (DYNAMIC_IMPORTS), walked only from roots that are not preloaded. */
+function podletModules(podlets: Iterable<PodletClient>): Map<string, readonly string[]> {
+  const own = new Map<string, readonly string[]>();
+  for (const client of podlets) {
+    const doc = client.state?.podmap;
+    if (!doc) continue;
+    for (const [file, specifiers] of Object.entries(doc.modules)) own.set(new URL(file, doc.baseUrl).href, specifiers);
+    for (const [file, specifiers] of Object.entries(doc.dynamicImports ?? {}))
+      own.set(new URL(file, doc.baseUrl).href + DYNAMIC_IMPORTS, specifiers);
+  }
+  return own;
 }
 
 function filesOf(meta: VersionMetadata, root: string): Map<string, readonly string[]> {

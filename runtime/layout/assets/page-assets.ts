@@ -24,6 +24,8 @@ export interface PageAssets {
   shimIntegrity?: string;
   /** CSP hash-sources of the `<style>` blocks the page's server-rendered podlets emit (their podmap.json's styleHashes). */
   styleHashes?: string[];
+  /** A shaken build the page could use is still being made: the assets are rebuilt soon (docs/shaken-builds.md). */
+  shakenPending?: boolean;
 }
 
 /** Where es-module-shims is found on the CDN: a package, a compatibility line and a file in it. */

@@ -13,6 +13,8 @@ export interface FetchTextOptions {
   /** Default: DEFAULT_FETCH_MAX_BYTES. */
   maxBytes?: number;
   headers?: Record<string, string>;
+  /** A JSON body: the request is then a POST (still sent again on a stale connection: callers only POST idempotent requests). */
+  jsonBody?: string;
   failCode: ErrorCode;
   timeoutCode?: ErrorCode;
   tooLargeCode?: ErrorCode;
@@ -91,7 +93,7 @@ export function fetchText(url: string, options: FetchTextOptions): Promise<Fetch
   });
 }
 
-/** Sends one GET through the keep-alive agent and reads its answer, bounded by `maxBytes`. */
+/** Sends one GET (or POST of `jsonBody`) through the keep-alive agent and reads its answer, bounded by `maxBytes`. */
 function sendGet(
   target: URL,
   options: FetchTextOptions,
@@ -102,7 +104,9 @@ function sendGet(
   const maxBytes = options.maxBytes ?? DEFAULT_FETCH_MAX_BYTES;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const agent = agents[target.protocol as keyof typeof agents];
-  const req = send(target, { agent, headers: { 'accept-encoding': 'identity', ...options.headers } }, (res) => {
+  const post = options.jsonBody !== undefined;
+  const headers = { 'accept-encoding': 'identity', ...(post ? { 'content-type': 'application/json' } : {}), ...options.headers };
+  const req = send(target, { agent, method: post ? 'POST' : 'GET', headers }, (res) => {
     answered = true;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -114,6 +118,6 @@ function sendGet(
     res.on('error', (error) => fail(options.failCode, error.message, error));
     res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
   });
-  req.end();
+  req.end(options.jsonBody);
   return { req, answered: () => answered };
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateNginxConfig, publishInstalledPackages, publishTarball } from '../../../runtime/cdn/index.ts';
+import { createShakenService, generateNginxConfig, publishInstalledPackages, publishTarball } from '../../../runtime/cdn/index.ts';
 import { collectCleanups, type AfterHook } from '../../helpers/cleanups.ts';
 import { freePort } from '../../helpers/free-port.js';
 import { makeTempDir, manifestOf, packFixture, projectRoot, startCdn } from '../helpers.ts';
@@ -171,6 +171,26 @@ test('generateNginxConfig() - the store index and staging folder - are never ser
   ];
   await assertSameAnswers(podmap, nginx, paths);
   for (const path of paths) assert.equal((await fetch(nginx + path)).status, 404, path);
+});
+
+test('generateNginxConfig() - a shaken build written after nginx started - its files are served like createCdnServer() serves them, its record is not', async (t) => {
+  const shaken = createShakenService(store);
+  const withShaken = await startCdn(t, { storeDir: store, aliasMaxAge: 60, shaken });
+  const request = { packages: { 'lit@3.3.3': { '.': ['html', 'render'] } } };
+  await shaken.answer(request);
+  await shaken.idle();
+  const lit = (await shaken.answer(request)).builds['lit@3.3.3']!;
+  assert.equal(lit.status, 'ready', JSON.stringify(lit));
+  if (lit.status !== 'ready') return;
+  const files = Object.keys(lit.files).map((file) => `/npm/lit@3.3.3/${file}`);
+  assert.ok(files.some((f) => f.endsWith('/index.js')));
+  await assertSameAnswers(withShaken, nginx, [
+    ...files,
+    `/npm/lit@3.3.3/shaken/${lit.id}.json`,
+    `/npm/lit@3.3.3/+/~shaken/${lit.id}/nope.js`,
+  ]);
+  assert.equal((await fetch(nginx + files[0]!)).status, 200);
+  assert.equal((await fetch(`${nginx}/npm/lit@3.3.3/shaken/${lit.id}.json`)).status, 404);
 });
 
 test('generateNginxConfig() - versions published after nginx started - are served without a new config, like createCdnServer()', async () => {

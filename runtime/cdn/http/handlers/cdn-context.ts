@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TeamToken } from '../../tokens/team-token.ts';
+import type { ShakenService } from '../../shaken/create-shaken-service.ts';
 
 /** Server settings every handler may read; built once by createCdnServer. */
 export interface CdnContext {
@@ -10,6 +11,8 @@ export interface CdnContext {
   tokens: readonly TeamToken[];
   maxUploadBytes: number;
   uploadTimeoutMs: number;
+  /** Shaken builds (docs/shaken-builds.md); null when the server makes none. */
+  shaken: ShakenService | null;
 }
 
 /** What a handler returns; the adapter in create-cdn-server.ts writes it out. */

@@ -3,6 +3,7 @@ import { PodmapError } from '../../../shared/errors.ts';
 import { answerCompressedFile } from '../../../shared/http/answer-compressed-file.ts';
 import { readVersionMetadata } from '../../store/read-version-metadata.ts';
 import { readStoredFile } from '../../store/read-stored-file.ts';
+import { readShakenBuild, SHAKEN_DIR } from '../../store/shaken-build-store.ts';
 import { versionDir } from '../../store/store-paths.ts';
 import type { FileEntry, PackageKind } from '../../../shared/cdn-protocol/types.ts';
 import { IMMUTABLE_CACHE_CONTROL } from '../../../shared/cdn-protocol/cdn-urls.ts';
@@ -13,8 +14,8 @@ const trees = { br: 'br', gzip: 'gz', identity: 'files' } as const;
 /**
  * `GET /<kind>/<name>@<exact>/<file>`: a file of a published version, immutable, answered by
  * answerCompressedFile (a strong ETag per representation, 304 on `If-None-Match`, its brotli or
- * gzip copy when the client accepts one). Only files listed in the version's metadata are
- * served, so nothing else on disk is reachable whatever the path says. Unknown versions and
+ * gzip copy when the client accepts one). Only files listed in the version's metadata, or in
+ * the record of one of its shaken builds (`+/~shaken/<id>/…`), are served, so nothing else on disk is reachable whatever the path says. Unknown versions and
  * files answer PODMAP_ERR_NOT_FOUND without detail, the same body the generated nginx config sends.
  */
 export async function getFile(
@@ -25,10 +26,8 @@ export async function getFile(
   version: string,
   file: string,
 ): Promise<CdnResponse> {
-  const metadata = await readVersionMetadata(ctx.storeDir, kind, name, version);
-  // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
-  if (!metadata || !Object.hasOwn(metadata.files, file)) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
-  const entry = metadata.files[file]!;
+  const entry = await findEntry(ctx, kind, name, version, file);
+  if (!entry) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   const sizes = { identity: entry.size, ...entry.encodings };
   const answer = answerCompressedFile(
     request.headers,
@@ -45,6 +44,17 @@ export async function getFile(
   if (!path.startsWith(root + sep)) throw new PodmapError('PODMAP_ERR_BAD_PATH');
   const bytes = await readStoredFile(path, sizes[answer.encoding]!);
   return bytes ? { status: 200, headers: answer.headers, body: bytes } : { status: 200, headers: answer.headers, file: path };
+}
+
+/** A file's entry in its version's metadata, or in the record of the shaken build it belongs to (docs/shaken-builds.md). */
+async function findEntry(ctx: CdnContext, kind: PackageKind, name: string, version: string, file: string): Promise<FileEntry | null> {
+  const metadata = await readVersionMetadata(ctx.storeDir, kind, name, version);
+  if (!metadata) return null;
+  // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
+  if (Object.hasOwn(metadata.files, file)) return metadata.files[file]!;
+  const shaken = kind === 'npm' && file.startsWith(`${SHAKEN_DIR}/`) ? file.slice(SHAKEN_DIR.length + 1).split('/')[0]! : null;
+  const build = shaken ? await readShakenBuild(ctx.storeDir, name, version, shaken) : null;
+  return build && Object.hasOwn(build.files, file) ? build.files[file]! : null;
 }
 
 /** The strong ETag of a stored file's original bytes: its sha384 integrity, URL-safe and unpadded. */

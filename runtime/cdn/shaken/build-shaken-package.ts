@@ -1,0 +1,239 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { context, version as esbuildVersion, type BuildOptions, type Plugin } from 'esbuild';
+import { init as initLexer, parse } from 'es-module-lexer';
+import type { PackageManifest, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import { PodmapError } from '../../shared/errors.ts';
+import { mergeImportedNames, readImportedNames, type ImportedNames } from '../../shared/read-imported-names.ts';
+import { BUILTIN_MARKER, NODE_ONLY } from '../build/build-markers.ts';
+import { createBuildPlugin } from '../build/create-build-plugin.ts';
+import { findEntryPoints } from '../build/find-entry-points.ts';
+import { findStarReexports } from '../build/find-star-reexports.ts';
+import { BASE_OPTIONS } from '../build/run-build.ts';
+import { wrapCommonjsEntry } from '../build/wrap-commonjs-entry.ts';
+import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
+import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
+import { versionDir } from '../store/store-paths.ts';
+
+/** Part of every build id: a new esbuild, or a change to how podmap shakes, makes new builds. */
+export const SHAKEN_ENGINE = `esbuild ${esbuildVersion}; podmap shaken 1`;
+
+/** Files a build can read: code and JSON. The rest of a package (docs, maps, types) never is. */
+const BUILD_INPUT = /\.(m?[jt]sx?|c[jt]s|json)$/;
+const DECLARATION = /\.d\.[mc]?ts$/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** One shaken build to make: the version, what the site takes from each full-build file, where it goes. */
+export interface ShakenBuildInput {
+  storeDir: string;
+  metadata: VersionMetadata;
+  /** Full-build file ("+/hooks.js") → the names the site takes from it, or "*". */
+  roots: ReadonlyMap<string, ImportedNames>;
+  id: string;
+  timeoutMs: number;
+}
+
+/**
+ * Builds one package version shaken to `roots`, from the files as published, in one esbuild run
+ * with splitting: every requested entry point is a module that re-exports only its names, the
+ * package's imports of its own entry points are bundled in (not left to the map), so an entry
+ * and a deep entry that share state share one chunk, and other packages stay bare imports.
+ * Otherwise as the full build (BASE_OPTIONS, its plugin: CommonJS, `browser` field, Node
+ * built-ins). Throws PODMAP_ERR_CDN_SHAKEN_TIMEOUT after `timeoutMs` (the build is cancelled)
+ * and PODMAP_ERR_CDN_SHAKEN_FAILED for any other failure, a Node built-in reached included.
+ */
+export async function buildShakenPackage(
+  input: ShakenBuildInput,
+): Promise<{ build: StoredShakenBuild; contents: Map<string, ShakenFileContents> }> {
+  const { metadata, id } = input;
+  await initLexer;
+  const packageDir = path.join(versionDir(input.storeDir, 'npm', metadata.name, metadata.version), 'files');
+  const files = await readSources(packageDir, metadata);
+  const manifest = JSON.parse(files.get('package.json')?.toString('utf8') ?? '{}') as PackageManifest;
+  const sources = findEntryPoints(manifest, files);
+  const subpathOf = new Map(Object.entries(metadata.build?.entries ?? {}).map(([subpath, output]) => [output, subpath]));
+  const virtual = new Map<string, string>();
+  const entryPoints: Array<{ in: string; out: string }> = [];
+  const outputOf = new Map<string, string>();
+  for (const [full, names] of input.roots) {
+    const subpath = subpathOf.get(full);
+    const source = subpath === undefined ? undefined : sources[subpath];
+    if (!source) continue;
+    const target = await targetOf({ files, packageDir }, source, subpath!, virtual);
+    const out = `${SHAKEN_DIR}/${id}/${full.slice(2).replace(/\.js$/, '')}`;
+    outputOf.set(`${out}.js`, full);
+    if (names === '*') entryPoints.push({ in: target, out });
+    else {
+      virtual.set(`podmap-virtual:shaken:${full}`, wrapperOf(target, names));
+      entryPoints.push({ in: `podmap-virtual:shaken:${full}`, out });
+    }
+  }
+  if (entryPoints.length === 0) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', 'none of the requested entry points is built');
+  const outputs = await runEsbuild(input, { manifest, files, packageDir, sources, virtual, entryPoints });
+  const built = new Map<string, Buffer>();
+  for (const out of outputs) {
+    const name = path.relative(packageDir, out.path).split(path.sep).join('/');
+    const full = outputOf.get(name);
+    const names = full === undefined ? undefined : input.roots.get(full);
+    const stars = names === '*' ? missingStars(manifest.name, sources[subpathOf.get(full!)!]!, files, out.text) : '';
+    built.set(name, Buffer.from(out.text + stars));
+  }
+  return describeBuild(input, built, outputOf);
+}
+
+/** The package's code and JSON files as published (not the full build under "+/"), read from the store. */
+async function readSources(packageDir: string, metadata: VersionMetadata): Promise<Map<string, Buffer>> {
+  const paths = Object.keys(metadata.files).filter((p) => !p.startsWith('+/') && BUILD_INPUT.test(p) && !DECLARATION.test(p));
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < paths.length; i += 16) {
+    await Promise.all(paths.slice(i, i + 16).map(async (p) => files.set(p, await readFile(path.join(packageDir, p)))));
+  }
+  return files;
+}
+
+/** What an entry re-exports from: its file, or for CommonJS the module that gives it named exports. */
+async function targetOf(
+  build: { files: ReadonlyMap<string, Buffer>; packageDir: string },
+  source: string,
+  subpath: string,
+  virtual: Map<string, string>,
+): Promise<string> {
+  const wrapper = await wrapCommonjsEntry(source, build.files, build.packageDir);
+  if (!wrapper) return path.join(build.packageDir, source);
+  const id = `podmap-virtual:cjs:${subpath}`;
+  virtual.set(id, wrapper);
+  return id;
+}
+
+/** `export { a, "b-c" } from "<target>"`, or `import "<target>"` for an entry imported only to run it. */
+function wrapperOf(target: string, names: readonly string[]): string {
+  if (names.length === 0) return `import ${JSON.stringify(target)};\n`;
+  const list = names.map((n) => (IDENTIFIER.test(n) || n === 'default' ? n : JSON.stringify(n))).join(', ');
+  return `export { ${list} } from ${JSON.stringify(target)};\n`;
+}
+
+interface EsbuildInput {
+  manifest: PackageManifest;
+  files: ReadonlyMap<string, Buffer>;
+  packageDir: string;
+  sources: Record<string, string>;
+  virtual: ReadonlyMap<string, string>;
+  entryPoints: Array<{ in: string; out: string }>;
+}
+
+/** One esbuild run, cancelled after the time-out; the output files, or a coded error. */
+async function runEsbuild(input: ShakenBuildInput, build: EsbuildInput): Promise<Array<{ path: string; text: string }>> {
+  const ctx = await context(esbuildOptions(input.id, build));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void ctx.cancel();
+  }, input.timeoutMs);
+  try {
+    const result = await ctx.rebuild();
+    if (timedOut) throw new Error('cancelled');
+    const builtin = Object.values(result.metafile!.outputs)
+      .flatMap((o) => o.imports)
+      .find((i) => i.path.startsWith(BUILTIN_MARKER));
+    if (builtin) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', `${NODE_ONLY} "${builtin.path.slice(BUILTIN_MARKER.length)}"`);
+    return result.outputFiles ?? [];
+  } catch (error) {
+    const { name, version } = input.metadata;
+    if (timedOut) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_TIMEOUT', `${name}@${version} after ${input.timeoutMs} ms`);
+    if (error instanceof PodmapError) throw error;
+    throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', describe(error));
+  } finally {
+    clearTimeout(timer);
+    await ctx.dispose();
+  }
+}
+
+/** The full build's options and plugin, with splitting, the shaken folder, and the package's own entry points bundled in. */
+function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
+  const browserField = typeof build.manifest.browser === 'object' && build.manifest.browser !== null ? build.manifest.browser : {};
+  return {
+    ...BASE_OPTIONS,
+    absWorkingDir: build.packageDir,
+    outdir: build.packageDir,
+    entryPoints: build.entryPoints,
+    splitting: true,
+    chunkNames: `${SHAKEN_DIR}/${id}/~chunks/[name]-[hash]`,
+    plugins: [
+      ownEntryPoints(build.manifest.name, build.packageDir, build.sources),
+      createBuildPlugin({
+        name: build.manifest.name,
+        packageDir: build.packageDir,
+        outputs: new Map(),
+        covered: new Map(),
+        mainOutput: null,
+        virtual: build.virtual,
+        files: build.files,
+        browserField: browserField as Record<string, unknown>,
+      }),
+    ],
+  };
+}
+
+/**
+ * Imports of the package's own entry points, by its name ("preact" from "preact/hooks"), are
+ * bundled into this build instead of left to the map: the map's entry for "preact" is this
+ * build's too, so one instance either way, and what "preact/hooks" takes from "preact" is
+ * shaken with the rest.
+ */
+function ownEntryPoints(name: string, packageDir: string, sources: Record<string, string>): Plugin {
+  const own = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:/.*)?$`);
+  return {
+    name: 'podmap-shaken-own-entries',
+    setup(build) {
+      build.onResolve({ filter: own }, (args) => {
+        const subpath = args.path === name ? '.' : `.${args.path.slice(name.length)}`;
+        const source = Object.hasOwn(sources, subpath) ? sources[subpath] : undefined;
+        return source ? { path: path.join(packageDir, source) } : undefined;
+      });
+    },
+  };
+}
+
+/** `export * from '<other package>'` lines an entry passes on whole, where splitting moved them into a chunk. */
+function missingStars(own: string, source: string, files: ReadonlyMap<string, Buffer>, code: string): string {
+  let lines = '';
+  for (const specifier of findStarReexports(source, files)) {
+    if (specifier === own || specifier.startsWith(`${own}/`)) continue;
+    const quoted = JSON.stringify(specifier);
+    if (!code.includes(`export*from${quoted}`) && !code.includes(`export * from ${quoted}`)) lines += `export*from${quoted};\n`;
+  }
+  return lines;
+}
+
+/** The stored record and the files to write: sizes, hashes, compressed copies, and what the files import from other packages. */
+async function describeBuild(
+  input: ShakenBuildInput,
+  built: ReadonlyMap<string, Buffer>,
+  outputOf: ReadonlyMap<string, string>,
+): Promise<{ build: StoredShakenBuild; contents: Map<string, ShakenFileContents> }> {
+  const { metadata, id } = input;
+  // The "+/" rule of the full build applies: what pages load is compressed at the best setting.
+  const described = await buildVersionMetadata('npm', { name: metadata.name, version: metadata.version }, built, {
+    entries: {},
+    unavailable: {},
+  });
+  const imports: Record<string, ImportedNames> = {};
+  const contents = new Map<string, ShakenFileContents>();
+  for (const [file, bytes] of built) {
+    contents.set(file, { bytes, copies: described.compressed.get(file) });
+    const source = bytes.toString('utf8');
+    for (const item of parse(source)[0]) {
+      if (item.n === undefined || item.t === 3 || /^(\.|\/)/.test(item.n)) continue;
+      imports[item.n] = mergeImportedNames(imports[item.n], readImportedNames(source, item));
+    }
+  }
+  const replaces: Record<string, string> = {};
+  for (const [output, full] of outputOf) if (built.has(output)) replaces[full] = output;
+  return { build: { id, name: metadata.name, version: metadata.version, replaces, files: described.metadata.files, imports }, contents };
+}
+
+function describe(error: unknown): string {
+  const first = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors?.[0];
+  if (first) return `${first.text}${first.location ? ` (${first.location.file}:${first.location.line})` : ''}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { createCdnServer, createShakenService } from '../../runtime/cdn/index.ts';
+import { createLayout } from '../../runtime/layout/index.ts';
+import { createPodlet } from '../../runtime/podlet/index.ts';
+import { listenOn } from '../../runtime/shared/listen-on.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+import { ensureRealPackagesStore, realPackagesDir, realPodlets } from '../helpers/real-packages.ts';
+
+// The real-packages page with shaken builds (docs/shaken-builds.md): the six podlets, plus two
+// that import different names from preact, preact/hooks, react and react-dom.
+const podlets: Record<string, string> = { ...realPodlets, 'p-shaken-a': 'preact 3 react 4', 'p-shaken-b': 'preact 5 react 6' };
+/** Entries the site imports by name, whose shaken builds the page must end up on. */
+const shakenSpecifiers = ['preact', 'preact/hooks', 'htm/preact', 'react-dom/client', 'd3-scale', 'lodash-es/debounce', 'date-fns'];
+
+test('real packages - shaken to what the whole site imports - one preact and one react instance across podlets, and every podlet renders in Chromium', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'podmap-shaken-e2e-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Shaken builds are written into the store: a copy (of hard links) keeps the shared cache as it is.
+  const storeDir = path.join(dir, 'store');
+  await promisify(execFile)('cp', ['-al', (await ensureRealPackagesStore()).storeDir, storeDir]);
+  const shaken = createShakenService(storeDir);
+  const servers: Server[] = [];
+  t.after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
+  const cdn = await listenOn(createCdnServer({ storeDir, shaken }), 0);
+  servers.push(cdn);
+  const manifests: Record<string, string> = {};
+  for (const name of Object.keys(podlets)) {
+    const podlet = await createPodlet({
+      name,
+      packageDir: path.join(realPackagesDir, 'podlets', name),
+      entries: [`${name}.js`],
+      content: () => `<${name}></${name}>`,
+      fallback: () => `<p>${name} is unavailable</p>`,
+    });
+    servers.push(await podlet.listen(0));
+    manifests[name] = `http://127.0.0.1:${(servers.at(-1)!.address() as { port: number }).port}/manifest.json`;
+  }
+  const cdnUrl = `http://127.0.0.1:${(cdn.address() as { port: number }).port}/`;
+  const layout = createLayout({
+    cdnUrl,
+    importMap: { imports: {} },
+    podlets: manifests,
+    pages: { '/': { title: 'Shaken', podlets: Object.keys(podlets) } },
+  });
+  servers.push(await layout.listen(0));
+  const layoutUrl = `http://127.0.0.1:${(servers.at(-1)!.address() as { port: number }).port}/`;
+
+  // Each round builds what the last one made known (a package's names come from the builds of
+  // those that import it); the layout asks again on a fresh build of the page.
+  let map: { imports: Record<string, string> } = { imports: {} };
+  for (let round = 0; round < 12 && !shakenSpecifiers.every((s) => map.imports[s]?.includes('/+/~shaken/')); round++) {
+    await shaken.idle();
+    await layout.refresh();
+    const html = await (await fetch(layoutUrl)).text();
+    map = JSON.parse(/<script type="importmap"[^>]*>([^<]*)<\/script>/.exec(html)![1]!) as typeof map;
+  }
+  for (const specifier of shakenSpecifiers)
+    assert.match(map.imports[specifier] ?? '', /\/\+\/~shaken\/[0-9a-f]+\//, `${specifier} is shaken`);
+
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await (await browser.createBrowserContext()).newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+  page.on('pageerror', (e) => void problems.push(String(e)));
+  page.on('response', (r) => void (r.status() >= 400 && problems.push(`${r.url()} ${r.status()}`)));
+  const html = await (await page.goto(layoutUrl, { waitUntil: 'networkidle0' }))!.text();
+  assert.doesNotMatch(html, /data-fallback/, 'no podlet is on its fallback');
+  const names = Object.keys(podlets);
+  await page.waitForFunction(
+    (tags: string[]) => tags.every((t) => document.querySelector(t)?.getAttribute('data-ok')),
+    { timeout: 20_000 },
+    names,
+  );
+  const shown = await page.evaluate(
+    (tags: string[]) => Object.fromEntries(tags.map((t) => [t, document.querySelector(t)!.getAttribute('data-ok')])),
+    names,
+  );
+  assert.deepEqual(shown, podlets);
+  const instances = await page.evaluate(() => {
+    const seen = (window as unknown as { podmapInstances: { preact: unknown[]; react: unknown[] } }).podmapInstances;
+    return {
+      preact: seen.preact.length,
+      react: seen.react.length,
+      onePreact: seen.preact[0] === seen.preact[1],
+      oneReact: seen.react[0] === seen.react[1],
+    };
+  });
+  assert.deepEqual(instances, { preact: 2, react: 2, onePreact: true, oneReact: true });
+  await page.waitForFunction(() => document.querySelector('p-shaken-b')?.getAttribute('data-optional'));
+  assert.equal(
+    await page.evaluate(() => document.querySelector('p-shaken-b')!.getAttribute('data-optional')),
+    'missing',
+    'the guarded import() failed, the podlet ran',
+  );
+  assert.deepEqual(problems, []);
+});
