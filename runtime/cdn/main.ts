@@ -25,7 +25,9 @@ export const cdnUsage = `usage: podmap cdn <command>
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
   nginx-config <port>                       print an nginx.conf that serves the store like this server
   reindex                                   rebuild the store index (versions lists, aliases, maps)
-The store is PODMAP_STORE_DIR (default: store/ in the current folder). Publishing over HTTP
+The store is PODMAP_CDN_STORE, a bucket as s3://<bucket>/<prefix> (endpoint, region and keys from
+AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a folder, else the folder
+PODMAP_STORE_DIR (default: store/ in the current folder). Publishing over HTTP
 (podmap publish, publish-package) needs tokens: PODMAP_CDN_TOKENS_FILE, one per team with its
 scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
 
@@ -36,7 +38,8 @@ scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
  * Throws PODMAP_ERR_CLI_USAGE for a command line it does not know.
  */
 export async function runCdnCommand(args: string[], log: (line: string) => void = console.log): Promise<void> {
-  const storeDir = path.resolve(process.env.PODMAP_STORE_DIR || 'store');
+  // PODMAP_CDN_STORE names a bucket (s3://<bucket>/<prefix>) or a folder; PODMAP_STORE_DIR a folder.
+  const storeDir = process.env.PODMAP_CDN_STORE || path.resolve(process.env.PODMAP_STORE_DIR || 'store');
   const [command = 'serve', ...rest] = args;
   if (command === 'serve' && rest.length === 0) {
     const server = createCdnServer({ storeDir, publishToken: process.env.PODMAP_CDN_TOKEN || undefined });

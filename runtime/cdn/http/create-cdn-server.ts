@@ -6,7 +6,8 @@ import type { CdnContext, CdnRequest, CdnResponse } from './handlers/cdn-context
 import { jsonErrorHeaders } from './handlers/cdn-context.ts';
 import { routeRequest } from './route-request.ts';
 import { ensureStoreIndex } from '../store/update-store-index.ts';
-import { cleanStaleStaging, staleStagingMs } from '../store/clean-stale-staging.ts';
+import { staleStagingMs } from '../store/clean-stale-staging.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 import { DEFAULT_ALIAS_MAX_AGE_SECONDS } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { loadPublishTokens } from '../tokens/load-publish-tokens.ts';
 
@@ -18,8 +19,12 @@ export const DEFAULT_UPLOAD_TIMEOUT_MS = 30_000;
 
 /** Settings of createCdnServer. */
 export interface CdnOptions {
-  /** The store folder (see store-paths.ts); the demo uses `store/` in the project root. */
-  storeDir: string;
+  /**
+   * The store: a folder (see store-paths.ts; the demo uses `store/` in the project root), a
+   * bucket as `s3://<bucket>/<prefix>` (openStore: endpoint and keys from the AWS variables), or
+   * a CdnStore.
+   */
+  storeDir: StoreLocation;
   /** Bearer token for `PUT` of anything (scope `*`); defaults to $PODMAP_CDN_TOKEN. */
   publishToken?: string;
   /**
@@ -34,7 +39,10 @@ export interface CdnOptions {
   maxUploadBytes?: number;
   /** Time an upload may take in milliseconds; default DEFAULT_UPLOAD_TIMEOUT_MS. */
   uploadTimeoutMs?: number;
-  /** Age in milliseconds after which a `.staging/` entry left by a crash is removed at start-up; default staleStagingMs. */
+  /**
+   * Age in milliseconds after which what a crashed publish left in `.staging/` is removed at
+   * start-up (on S3, a claimed upload is completed instead); default staleStagingMs.
+   */
   staleStagingMs?: number;
 }
 
@@ -50,7 +58,7 @@ export interface CdnOptions {
  */
 export function createCdnServer(options: CdnOptions): Server {
   const ctx: CdnContext = {
-    storeDir: options.storeDir,
+    store: openStore(options.storeDir),
     aliasMaxAge: options.aliasMaxAge ?? DEFAULT_ALIAS_MAX_AGE_SECONDS,
     tokens: loadPublishTokens({
       publishToken: options.publishToken ?? (process.env.PODMAP_CDN_TOKEN || undefined),
@@ -59,14 +67,14 @@ export function createCdnServer(options: CdnOptions): Server {
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
   };
-  cleanStaleStaging(ctx.storeDir, options.staleStagingMs ?? staleStagingMs).catch((error: unknown) =>
-    console.error('podmap: could not clean the CDN store staging folder', error),
-  );
+  ctx.store
+    .cleanStaging(options.staleStagingMs ?? staleStagingMs)
+    .catch((error: unknown) => console.error('podmap: could not clean the CDN store staging folder', error));
   let indexed: Promise<void> | undefined;
   return createServer((req, res) => {
     // A store the server cannot write (read-only mount) is still served: the handlers compute
     // what the index lacks.
-    indexed ??= ensureStoreIndex(ctx.storeDir).catch((error: unknown) => console.error('podmap: could not index the CDN store', error));
+    indexed ??= ensureStoreIndex(ctx.store).catch((error: unknown) => console.error('podmap: could not index the CDN store', error));
     indexed.then(() => handle(ctx, req, res)).catch((error: unknown) => res.destroy(error as Error));
   });
 }

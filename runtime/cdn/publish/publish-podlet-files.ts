@@ -3,6 +3,7 @@ import { PodmapError } from '../../shared/errors.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 import { writeVersion } from './write-version.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 
 /**
  * Publishes a podlet release already read into memory (a `public/` folder by
@@ -13,7 +14,7 @@ import { writeVersion } from './write-version.ts';
  * leaving the store unchanged, when that release is present.
  */
 export async function publishPodletFiles(
-  storeDir: string,
+  location: StoreLocation,
   name: string,
   version: string,
   files: ReadonlyMap<string, Buffer>,
@@ -21,6 +22,6 @@ export async function publishPodletFiles(
   validatePackageName(name, 'podlet');
   if (!('exact' in parseVersionRef(version))) throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', version);
   const built = await buildVersionMetadata('podlet', { name, version }, files);
-  await writeVersion(storeDir, built, files);
+  await writeVersion(openStore(location), built, files);
   return { name, version };
 }

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TeamToken } from '../../tokens/team-token.ts';
+import type { CdnStore } from '../../store/cdn-store.ts';
 
 /** Server settings every handler may read; built once by createCdnServer. */
 export interface CdnContext {
-  storeDir: string;
+  store: CdnStore;
   aliasMaxAge: number;
   /** The tokens `PUT` accepts (loadPublishTokens); empty: publishing is off. */
   tokens: readonly TeamToken[];

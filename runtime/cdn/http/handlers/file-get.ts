@@ -1,9 +1,9 @@
-import { join, sep } from 'node:path';
+import { join, posix } from 'node:path';
 import { PodmapError } from '../../../shared/errors.ts';
 import { answerCompressedFile } from '../../../shared/http/answer-compressed-file.ts';
 import { readVersionMetadata } from '../../store/read-version-metadata.ts';
 import { readStoredFile } from '../../store/read-stored-file.ts';
-import { versionDir } from '../../store/store-paths.ts';
+import { versionFileKey } from '../../store/store-paths.ts';
 import type { FileEntry, PackageKind } from '../../../shared/cdn-protocol/types.ts';
 import { IMMUTABLE_CACHE_CONTROL } from '../../../shared/cdn-protocol/cdn-urls.ts';
 import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
@@ -25,7 +25,7 @@ export async function getFile(
   version: string,
   file: string,
 ): Promise<CdnResponse> {
-  const metadata = await readVersionMetadata(ctx.storeDir, kind, name, version);
+  const metadata = await readVersionMetadata(ctx.store, kind, name, version);
   // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
   if (!metadata || !Object.hasOwn(metadata.files, file)) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   const entry = metadata.files[file]!;
@@ -39,12 +39,14 @@ export async function getFile(
     },
   );
   if (answer.status === 304) return { status: 304, headers: answer.headers };
-  const root = join(versionDir(ctx.storeDir, kind, name, version), trees[answer.encoding]);
-  const path = join(root, file);
-  // Defence in depth: the metadata check above already rules out paths that leave the root.
-  if (!path.startsWith(root + sep)) throw new PodmapError('PODMAP_ERR_BAD_PATH');
-  const bytes = await readStoredFile(path, sizes[answer.encoding]!);
-  return bytes ? { status: 200, headers: answer.headers, body: bytes } : { status: 200, headers: answer.headers, file: path };
+  const key = versionFileKey(kind, name, version, trees[answer.encoding], file);
+  // Defence in depth: the metadata check above already rules out paths that leave the version.
+  if (posix.normalize(key) !== key || key.split('/').includes('..')) throw new PodmapError('PODMAP_ERR_BAD_PATH');
+  const bytes = await readStoredFile(ctx.store, key, sizes[answer.encoding]!);
+  if (bytes) return { status: 200, headers: answer.headers, body: bytes };
+  // Past the cache's size limit the file system store streams the file from disk.
+  if (ctx.store.root !== undefined) return { status: 200, headers: answer.headers, file: join(ctx.store.root, key) };
+  throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', `${key} is listed in its metadata but missing`);
 }
 
 /** The strong ETag of a stored file's original bytes: its sha384 integrity, URL-safe and unpadded. */
