@@ -1,0 +1,39 @@
+// Every test of the S3 store, in one file so that Ceph starts once (about 15 s): the server's
+// own conditional writes first, then the store contract, then many writers, a killed publisher,
+// nginx in front of the bucket and the demo on two CDNs.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { openStore } from '../../../runtime/cdn/index.ts';
+import { collectCleanups } from '../../helpers/cleanups.ts';
+import { describeStoreContract } from '../store-contract.ts';
+import { freshLocation, startCephBucket } from './ceph-bucket.ts';
+import { describeManyWriters } from './many-writers.ts';
+
+const cleanups = collectCleanups();
+before(async () => {
+  await startCephBucket(cleanups);
+});
+after(() => cleanups.run());
+
+describe('the S3 server - conditional writes, checked before the store relies on them', () => {
+  test('If-None-Match: * - twenty concurrent writers of one new key - exactly one wins and its body is stored', async () => {
+    const store = openStore(freshLocation('conditions'));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createIfAbsent('-index/race', `writer ${i}`)));
+    const winners = results.flatMap((won, i) => (won ? [i] : []));
+    assert.equal(winners.length, 1);
+    assert.equal((await store.read('-index/race'))!.body.toString(), `writer ${winners[0]}`);
+  });
+
+  test('If-Match - twenty concurrent writers holding one ETag - exactly one wins and its body is stored', async () => {
+    const store = openStore(freshLocation('conditions'));
+    await store.createIfAbsent('-index/doc', 'start');
+    const { etag } = (await store.read('-index/doc'))!;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.replaceIf('-index/doc', `writer ${i}`, etag)));
+    const winners = results.flatMap((won, i) => (won ? [i] : []));
+    assert.equal(winners.length, 1);
+    assert.equal((await store.read('-index/doc'))!.body.toString(), `writer ${winners[0]}`);
+  });
+});
+
+describeStoreContract('S3', async () => openStore(freshLocation('contract')));
+describeManyWriters();
