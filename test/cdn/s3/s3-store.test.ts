@@ -7,6 +7,7 @@ import { openStore } from '../../../runtime/cdn/index.ts';
 import { collectCleanups } from '../../helpers/cleanups.ts';
 import { describeStoreContract } from '../store-contract.ts';
 import { freshLocation, startCephBucket } from './ceph-bucket.ts';
+import { describeKilledPublisher } from './killed-publisher.ts';
 import { describeManyWriters } from './many-writers.ts';
 
 const cleanups = collectCleanups();
@@ -37,3 +38,4 @@ describe('the S3 server - conditional writes, checked before the store relies on
 
 describeStoreContract('S3', async () => openStore(freshLocation('contract')));
 describeManyWriters();
+describeKilledPublisher();

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openStore, publishTarball } from '../../../runtime/cdn/index.ts';
+import { claimKey, metadataKey } from '../../../runtime/cdn/store/store-paths.ts';
+import { makeTempDir, startCdn } from '../helpers.ts';
+import { packMarked } from '../store-contract.ts';
+import { freshLocation, testBucket } from './ceph-bucket.ts';
+
+const child = fileURLToPath(new URL('./publish-child.ts', import.meta.url));
+
+/** Runs publish-child.ts on `location` until it pauses at `pauseAt`, then kills it with SIGKILL. */
+async function publishAndKill(location: string, tarball: string, pauseAt: string): Promise<{ paused: string; puts: number }> {
+  const prefix = location.slice(`s3://${testBucket}/`.length);
+  const publisher = spawn(process.execPath, ['--import', 'tsx', child, testBucket, prefix, tarball, pauseAt], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [message] = (await Promise.race([once(publisher, 'message'), once(publisher, 'exit')])) as [{ paused?: string; puts: number }];
+  assert.ok(message?.paused, `the publisher should have paused at ${pauseAt}, not ${JSON.stringify(message)}`);
+  publisher.kill('SIGKILL');
+  await once(publisher, 'exit');
+  return { paused: message.paused, puts: message.puts };
+}
+
+/** Publishers killed with SIGKILL halfway, in a child process, before and after claiming their version. */
+export function describeKilledPublisher(): void {
+  describe('S3 store - a publisher killed mid-publish', () => {
+    test('publishTarball() - killed after staging three objects - nothing is visible, and a retry succeeds', async (t) => {
+      const location = freshLocation('killed-staged');
+      const store = openStore(location);
+      const tarball = await packMarked(await makeTempDir(t), 'killed', '1.0.0', 'first try');
+      const { puts } = await publishAndKill(location, tarball, 'staged:3');
+      assert.equal(puts, 3);
+      assert.equal((await store.list('.staging')).length, 3, 'the kill landed after three staged objects');
+      assert.equal(await store.read(claimKey('npm', 'killed', '1.0.0')), null);
+      assert.equal(await store.read(metadataKey('npm', 'killed', '1.0.0')), null);
+      assert.deepEqual(await store.listVersions('npm', 'killed'), []);
+      const cdn = await startCdn(t, { storeDir: store, staleStagingMs: 60_000 });
+      assert.equal((await fetch(`${cdn}/npm/killed@1.0.0/index.js`)).status, 404);
+      assert.equal((await fetch(`${cdn}/-/npm/killed`)).status, 404);
+
+      await publishTarball(store, tarball);
+      assert.equal(await (await fetch(`${cdn}/npm/killed@1/index.js`)).text(), 'export const marker = "first try";\n');
+    });
+
+    test('publishTarball() - killed right after claiming - nothing is visible; a retry of the same tarball completes it, another tarball gets PODMAP_ERR_CDN_VERSION_EXISTS', async (t) => {
+      const location = freshLocation('killed-claimed');
+      const store = openStore(location);
+      const dir = await makeTempDir(t);
+      const tarball = await packMarked(dir, 'claimed', '1.0.0', 'the claimed release');
+      const { paused } = await publishAndKill(location, tarball, 'claimed');
+      assert.match(paused, /claimed@1\.0\.0\/claim\.json$/);
+      assert.notEqual(await store.read(claimKey('npm', 'claimed', '1.0.0')), null, 'the kill landed after the claim');
+      assert.equal(await store.read(metadataKey('npm', 'claimed', '1.0.0')), null);
+      assert.deepEqual(await store.listVersions('npm', 'claimed'), []);
+
+      await publishTarball(store, tarball);
+      const other = await packMarked(dir, 'claimed', '1.0.0', 'a different release');
+      await assert.rejects(publishTarball(store, other), { code: 'PODMAP_ERR_CDN_VERSION_EXISTS' });
+      const cdn = await startCdn(t, { storeDir: store });
+      assert.equal(await (await fetch(`${cdn}/npm/claimed@1.0.0/index.js`)).text(), 'export const marker = "the claimed release";\n');
+      assert.deepEqual(await store.list('.staging'), []);
+    });
+  });
+}
