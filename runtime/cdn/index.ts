@@ -14,6 +14,7 @@ export { createS3Store, type S3StoreOptions } from './store/s3-store.ts';
 export { buildPackageMap, type PackageImportMap } from './store/build-package-map.ts';
 export type { VersionMetadata, FileEntry, PackageKind } from '../shared/cdn-protocol/types.ts';
 export { generateNginxConfig } from './nginx/generate-nginx-config.ts';
+export { generateNginxS3Config, type NginxS3Options } from './nginx/generate-nginx-s3-config.ts';
 export { ensureStoreIndex, reindexStore, updateStoreIndex } from './store/update-store-index.ts';
 export { createTeamToken } from './tokens/create-team-token.ts';
 export type { TeamTokenEntry } from './tokens/team-token.ts';

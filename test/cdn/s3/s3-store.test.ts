@@ -9,10 +9,12 @@ import { describeStoreContract } from '../store-contract.ts';
 import { freshLocation, startCephBucket } from './ceph-bucket.ts';
 import { describeKilledPublisher } from './killed-publisher.ts';
 import { describeManyWriters } from './many-writers.ts';
+import { describeNginxOnS3 } from './nginx-s3.ts';
 
 const cleanups = collectCleanups();
+let ceph: Awaited<ReturnType<typeof startCephBucket>>;
 before(async () => {
-  await startCephBucket(cleanups);
+  ceph = await startCephBucket(cleanups);
 });
 after(() => cleanups.run());
 
@@ -39,3 +41,4 @@ describe('the S3 server - conditional writes, checked before the store relies on
 describeStoreContract('S3', async () => openStore(freshLocation('contract')));
 describeManyWriters();
 describeKilledPublisher();
+describeNginxOnS3(() => ceph);
