@@ -43,7 +43,9 @@ export function createS3Objects(client: S3Client, bucket: string, prefix: string
     },
     async put(key, body, condition) {
       try {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: body, ...headersFor(key), ...condition }));
+        const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+        const input = { Bucket: bucket, Key: prefix + key, Body: bytes, ContentLength: bytes.length, ...headersFor(key), ...condition };
+        await client.send(new PutObjectCommand(input));
         return null;
       } catch (error) {
         // Only a 500 asks how the endpoint reports a lost race: the If-Match probe itself gets 412s.
