@@ -56,6 +56,8 @@ export interface CdnStore {
   list(prefix: string): Promise<ListedKey[]>;
   /** Removes `key`; a missing key is no error. */
   remove(key: string): Promise<void>;
+  /** Removes every key below `prefix` (a folder, without "/"), in as few requests as the driver can. */
+  removePrefix(prefix: string): Promise<void>;
   /** The complete versions of one package, ascending; [] for an unknown package. */
   listVersions(kind: PackageKind, name: string): Promise<string[]>;
   /** Every package with its complete versions, by kind and name. */

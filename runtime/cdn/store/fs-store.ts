@@ -51,6 +51,7 @@ export function createFsStore(folder: string): CdnStore {
     },
     list: (prefix) => walk(root, prefix),
     remove: (key) => rm(at(key), { force: true }),
+    removePrefix: (prefix) => rm(at(prefix), { recursive: true, force: true }),
     listVersions: (kind, name) => listVersions(root, kind, name),
     listPackages: () => listStorePackages(root),
     fingerprint: async () => JSON.stringify(await listStorePackages(root)),

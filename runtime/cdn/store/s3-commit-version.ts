@@ -49,7 +49,7 @@ export async function commitVersionByClaim(store: CdnStore, upload: VersionUploa
   await store.createIfAbsent(`${staged}/meta.json`, upload.metadata);
   const mine: Claim = { attempt, metadataSha256: sha256(upload.metadata) };
   if (!(await store.createIfAbsent(claimKey(kind, name, version), JSON.stringify(mine)))) {
-    await removePrefix(store, staged);
+    await store.removePrefix(staged);
     const claim = await readClaim(store, upload);
     await rollForwardClaim(store, upload, claim.attempt, listVersion);
     if (claim.metadataSha256 === mine.metadataSha256) return;
@@ -58,7 +58,7 @@ export async function commitVersionByClaim(store: CdnStore, upload: VersionUploa
   await writeAll(store, versionKey(kind, name, version), upload.files);
   await store.createIfAbsent(metadataKey(kind, name, version), upload.metadata);
   await listVersion(kind, name, version);
-  await removePrefix(store, staged);
+  await store.removePrefix(staged);
 }
 
 /**
@@ -92,7 +92,7 @@ export async function rollForwardClaim(
     }
   }
   await listVersion(kind, name, version);
-  await removePrefix(store, staged);
+  await store.removePrefix(staged);
 }
 
 /** The keys below a version that its metadata promises: every file, and its br and gz copies when it has them. */
@@ -119,13 +119,6 @@ async function writeAll(store: CdnStore, prefix: string, files: ReadonlyMap<stri
   }
 }
 
-/** Removes every key below `prefix`. */
-export async function removePrefix(store: CdnStore, prefix: string): Promise<void> {
-  const keys = (await store.list(prefix)).map((entry) => entry.key);
-  for (let i = 0; i < keys.length; i += parallelWrites) {
-    await Promise.all(keys.slice(i, i + parallelWrites).map((key) => store.remove(key)));
-  }
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');

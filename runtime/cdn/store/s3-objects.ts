@@ -1,5 +1,6 @@
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -21,6 +22,8 @@ export interface S3Objects {
   put(key: string, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<WriteFailure | null>;
   list(folder: string): Promise<ListedKey[]>;
   remove(key: string): Promise<void>;
+  /** Removes keys up to 1000 per request (DeleteObjects). */
+  removeMany(keys: string[]): Promise<void>;
 }
 
 /**
@@ -56,6 +59,13 @@ export function createS3Objects(client: S3Client, bucket: string, prefix: string
     list: (folder) => listKeys(client, bucket, prefix, folder),
     async remove(key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: prefix + key })).catch(rethrow);
+    },
+    async removeMany(keys) {
+      for (let i = 0; i < keys.length; i += 1000) {
+        const Objects = keys.slice(i, i + 1000).map((key) => ({ Key: prefix + key }));
+        const answer = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } })).catch(rethrow);
+        if (answer.Errors?.length) throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', `removing ${answer.Errors[0]!.Key}: ${answer.Errors[0]!.Code}`);
+      }
     },
   };
 }

@@ -56,6 +56,7 @@ export function createS3Store(options: S3StoreOptions): CdnStore {
     },
     list: (folder) => objects.list(folder),
     remove: (key) => objects.remove(key),
+    removePrefix: async (folder) => objects.removeMany((await objects.list(folder)).map((entry) => entry.key)),
     async listVersions(kind, name) {
       const stored = await store.read(`${versionsListPrefix}${kind}/${name}.json`);
       return stored ? (JSON.parse(stored.body.toString()) as { versions: string[] }).versions : [];

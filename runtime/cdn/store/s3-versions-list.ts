@@ -3,7 +3,7 @@ import { packageKinds, type PackageKind } from '../../shared/cdn-protocol/types.
 import { PodmapError } from '../../shared/errors.ts';
 import type { CdnStore } from './cdn-store.ts';
 import { formatVersionsBody } from './read-package-index.ts';
-import { rollForwardClaim, removePrefix } from './s3-commit-version.ts';
+import { rollForwardClaim } from './s3-commit-version.ts';
 import { claimKey, metadataKey, stagingKey, storeIndexKey } from './store-paths.ts';
 
 // Twenty publishers of one package at once each lose a few rounds; far more than that means
@@ -68,7 +68,7 @@ export async function cleanS3Staging(store: CdnStore, olderThanMs: number, now =
     if (id && claim && (JSON.parse(claim.body.toString()) as { attempt: string }).attempt === attempt) {
       await rollForwardClaim(store, { kind, ...id }, attempt, (k, n, v) => addToVersionsList(store, k, n, [v]));
     } else {
-      await removePrefix(store, prefix);
+      await store.removePrefix(prefix);
     }
     handled.push(prefix);
   }
