@@ -31,6 +31,11 @@ export function openStore(location: StoreLocation, env: NodeJS.ProcessEnv = proc
     endpoint,
     forcePathStyle: endpoint !== undefined,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    // Keys in `env` win; without them the SDK looks where it always does (profiles, roles).
+    credentials:
+      env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }
+        : undefined,
     // Checksums only where S3 requires them: older gateways reject the newer checksum headers.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import type { CdnStore, VersionUpload } from './cdn-store.ts';
+import { packReleaseBundle, unpackReleaseBundle } from './release-bundle.ts';
 import { attemptStagingKey, claimKey, metadataKey, versionKey } from './store-paths.ts';
 
 /** Adds a complete version to where its package's versions are listed; the last step of a commit. */
@@ -12,16 +12,17 @@ interface Claim {
   metadataSha256: string;
 }
 
-// Objects written at once: enough to hide round trips (a version of lit is ~1000 objects, each
-// staged, copied and unstaged), few enough not to flood a gateway. 8 took about three times as
-// long as 32 against radosgw on two cores.
+// Objects written at once: enough to hide round trips (a version of lit-html is ~1200 objects),
+// few enough not to flood a gateway. 8 took about three times as long as 32 against radosgw on
+// two cores.
 const parallelWrites = 32;
 
 /**
  * commitVersion on object storage, with conditional writes only (no lock server, no rename):
  *
- * 1. The whole release, meta.json included, is uploaded to a staging prefix of its own
- *    (attemptStagingKey: a new random attempt every time), which nothing serves.
+ * 1. The whole release, meta.json included, is uploaded as one object (packReleaseBundle) below a
+ *    staging prefix of its own (attemptStagingKey: a new random attempt every time), which
+ *    nothing serves.
  * 2. The version is claimed by creating `claim.json` with If-None-Match: *, naming the attempt.
  *    Exactly one claim is ever created, so exactly one release can become the version, and the
  *    release it names is complete before anyone can see the claim.
@@ -45,8 +46,7 @@ export async function commitVersionByClaim(store: CdnStore, upload: VersionUploa
   }
   const attempt = `${Date.now().toString(36)}-${randomUUID()}`;
   const staged = attemptStagingKey(kind, name, version, attempt);
-  await writeAll(store, staged, upload.files);
-  await store.createIfAbsent(`${staged}/meta.json`, upload.metadata);
+  await store.createIfAbsent(`${staged}/release`, packReleaseBundle(new Map([...upload.files, ['meta.json', Buffer.from(upload.metadata)]])));
   const mine: Claim = { attempt, metadataSha256: sha256(upload.metadata) };
   if (!(await store.createIfAbsent(claimKey(kind, name, version), JSON.stringify(mine)))) {
     await store.removePrefix(staged);
@@ -62,8 +62,8 @@ export async function commitVersionByClaim(store: CdnStore, upload: VersionUploa
 }
 
 /**
- * Completes the version that `attempt` claimed from its staged upload: copies every file the
- * staged meta.json lists into the version, then meta.json, then lists it. Idempotent, and safe
+ * Completes the version that `attempt` claimed from its staged upload: writes every object of the
+ * staged release into the version, meta.json last, then lists it. Idempotent, and safe
  * to run by any number of processes at once, since they all copy the same bytes with
  * If-None-Match: *. Throws PODMAP_ERR_CDN_STORE_FAILED when the staged upload is gone before the
  * version was complete (something removed staging it should not have).
@@ -78,31 +78,21 @@ export async function rollForwardClaim(
   const staged = attemptStagingKey(kind, name, version, attempt);
   const isComplete = async () => (await store.read(metadataKey(kind, name, version))) !== null;
   if (!(await isComplete())) {
-    const meta = await store.read(`${staged}/meta.json`);
-    const metadata = meta ? (JSON.parse(meta.body.toString()) as VersionMetadata) : null;
-    for (const key of metadata ? keysOfVersion(metadata) : []) {
-      const object = await store.read(`${staged}/${key}`);
-      // Its publisher finished meanwhile and removed its staging: nothing left to copy.
-      if (!object) break;
-      await store.createIfAbsent(`${versionKey(kind, name, version)}/${key}`, object.body);
+    // Missing when its publisher finished meanwhile and removed it: then the version is complete.
+    const bundle = await store.read(`${staged}/release`);
+    if (bundle) {
+      const objects = unpackReleaseBundle(bundle.body);
+      const meta = objects.get('meta.json')!;
+      objects.delete('meta.json');
+      await writeAll(store, versionKey(kind, name, version), objects);
+      await store.createIfAbsent(metadataKey(kind, name, version), meta);
     }
-    if (meta) await store.createIfAbsent(metadataKey(kind, name, version), meta.body);
     if (!(await isComplete())) {
       throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', `${kind}/${name}@${version} is claimed, but its staged upload is gone`);
     }
   }
   await listVersion(kind, name, version);
   await store.removePrefix(staged);
-}
-
-/** The keys below a version that its metadata promises: every file, and its br and gz copies when it has them. */
-function keysOfVersion(metadata: VersionMetadata): string[] {
-  const keys: string[] = [];
-  for (const [path, entry] of Object.entries(metadata.files)) {
-    keys.push(`files/${path}`);
-    if (entry.encodings) keys.push(`br/${path}`, `gz/${path}`);
-  }
-  return keys;
 }
 
 async function readClaim(store: CdnStore, { kind, name, version }: VersionUpload): Promise<Claim> {

@@ -1,6 +1,7 @@
 // A publisher that the killed-publisher tests stop halfway: publishes a tarball into an S3
 // store and, at the chosen point, tells its parent over IPC and waits to be killed.
-// Usage: publish-child.ts <bucket> <prefix> <tarball> <staged:N | claimed>
+// Usage: publish-child.ts <bucket> <prefix> <tarball> <staged | copying:N>: pause after the
+// staged upload, or after N objects written into the version once it is claimed.
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3Store, publishTarball } from '../../../runtime/cdn/index.ts';
 
@@ -11,16 +12,18 @@ const client = new S3Client({
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
-let puts = 0;
+let claimed = false;
+let copied = 0;
 client.middlewareStack.add(
   (next, context) => async (args) => {
     const result = await next(args);
     if (context.commandName !== 'PutObjectCommand') return result;
-    puts++;
     const key = String((args.input as { Key?: string }).Key);
-    const reached = pauseAt === 'claimed' ? key.endsWith('/claim.json') : pauseAt === `staged:${puts}`;
+    if (claimed) copied++;
+    claimed ||= key.endsWith('/claim.json');
+    const reached = pauseAt === 'staged' ? key.endsWith('/release') : pauseAt === `copying:${copied}`;
     if (reached) {
-      process.send!({ paused: key, puts });
+      process.send!({ paused: key, copied });
       // Held here until the parent's SIGKILL; the IPC channel keeps the process alive.
       await new Promise(() => {});
     }

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { openStore } from '../../../runtime/cdn/index.ts';
 import { collectCleanups } from '../../helpers/cleanups.ts';
 import { describeStoreContract } from '../store-contract.ts';
-import { freshLocation, startCephBucket } from './ceph-bucket.ts';
+import { freshLocation, startCephBucket, testBucket } from './ceph-bucket.ts';
 import { describeDemoOnTwoCdns } from './demo-on-two-cdns.ts';
 import { describeKilledPublisher } from './killed-publisher.ts';
 import { describeManyWriters } from './many-writers.ts';
@@ -36,6 +36,17 @@ describe('the S3 server - conditional writes, checked before the store relies on
     const winners = results.flatMap((won, i) => (won ? [i] : []));
     assert.equal(winners.length, 1);
     assert.equal((await store.read('-index/doc'))!.body.toString(), `writer ${winners[0]}`);
+  });
+});
+
+describe('S3 store - bad configuration', () => {
+  test('openStore() - wrong keys, a bucket that does not exist - reads and writes throw PODMAP_ERR_CDN_STORE_UNREACHABLE', async () => {
+    const wrongKeys = openStore(`s3://${testBucket}/bad-keys`, { ...process.env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    await assert.rejects(wrongKeys.read('-index/format'), { code: 'PODMAP_ERR_CDN_STORE_UNREACHABLE' });
+    await assert.rejects(wrongKeys.createIfAbsent('-index/x', 'y'), { code: 'PODMAP_ERR_CDN_STORE_UNREACHABLE' });
+    const noBucket = openStore('s3://no-such-bucket/x');
+    await assert.rejects(noBucket.createIfAbsent('-index/x', 'y'), { code: 'PODMAP_ERR_CDN_STORE_UNREACHABLE' });
+    await assert.rejects(noBucket.list('npm'), { code: 'PODMAP_ERR_CDN_STORE_UNREACHABLE' });
   });
 });
 
