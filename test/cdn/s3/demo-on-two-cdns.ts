@@ -10,9 +10,12 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { publishDemoAssets } from '../../../layouts/publish-demo.ts';
+import { openStore, reindexStore, type CdnStore } from '../../../runtime/cdn/index.ts';
+import { metadataKey, versionKey } from '../../../runtime/cdn/store/store-paths.ts';
 import { packFiles } from '../../../runtime/shared/files/pack-files.ts';
 import { walkFiles } from '../../../runtime/shared/files/walk-files.ts';
 import { rendered, openPage } from '../../e2e/open-page.ts';
+import { ensureTestStore } from '../../helpers/cdn-with-lit.ts';
 import { launchChromium } from '../../helpers/chromium.ts';
 import type { AfterHook } from '../../helpers/cleanups.ts';
 import { demoElements } from '../../helpers/demo-elements.ts';
@@ -79,12 +82,34 @@ async function loadUntilHeader(browser: Browser, layout: string, marker: string)
   assert.fail(`${layout} never ran the header release ${marker}`);
 }
 
+/**
+ * Copies every version of the store `from` into `to` through commitVersion, then indexes `to`:
+ * the demo's packages, built once for every test in the folder test store, go into the bucket
+ * without building them again.
+ */
+async function copyStore(from: CdnStore, to: CdnStore): Promise<void> {
+  for (const { kind, name, versions } of await from.listPackages()) {
+    for (const version of versions) {
+      const prefix = versionKey(kind, name, version);
+      const files = new Map<string, Buffer>();
+      for (const { key } of await from.list(prefix)) {
+        if (key !== metadataKey(kind, name, version)) files.set(key.slice(prefix.length + 1), (await from.read(key))!.body);
+      }
+      const metadata = (await from.read(metadataKey(kind, name, version)))!.body.toString();
+      await to.commitVersion({ kind, name, version, files, metadata });
+    }
+  }
+  await reindexStore(to);
+}
+
 /** The demo on two CDN processes and two layouts sharing one bucket, in Chromium. */
 export function describeDemoOnTwoCdns(): void {
   describe('S3 store - the demo on two CDN processes and two layouts sharing one bucket', () => {
     test('createCdnServer() on one bucket twice - the demo renders through both, and a release published through one reaches pages through both', async (t) => {
       const location = freshLocation('demo');
-      await publishDemoAssets(location);
+      const shared = await ensureTestStore();
+      await publishDemoAssets(shared);
+      await copyStore(openStore(shared), openStore(location));
       const cdns = [await startCdnProcess(t, location), await startCdnProcess(t, location)];
       const stacks = [];
       for (const cdn of cdns) {
