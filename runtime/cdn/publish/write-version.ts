@@ -3,6 +3,7 @@ import type { BuiltVersion } from './build-version-metadata.ts';
 import { isSafeRelativePath } from '../../shared/files/is-safe-relative-path.ts';
 import type { CdnStore } from '../store/cdn-store.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
+import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { indexFormatKey } from '../store/store-paths.ts';
 import { updateStoreIndex } from '../store/update-store-index.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
@@ -28,7 +29,18 @@ export async function writeVersion(store: CdnStore, built: BuiltVersion, files: 
       upload.set(`gz/${path}`, copies.gzip);
     }
   }
-  await store.commitVersion({ kind, name, version, files: upload, metadata: JSON.stringify(built.metadata) });
+  try {
+    await store.commitVersion({ kind, name, version, files: upload, metadata: JSON.stringify(built.metadata) });
+  } catch (error) {
+    // On object storage the loser may just have completed the winner's release for a winner that
+    // died: index it, so the version it now holds is not left without aliases and maps.
+    const existing =
+      error instanceof PodmapError &&
+      error.code === 'PODMAP_ERR_CDN_VERSION_EXISTS' &&
+      (await readVersionMetadata(store, kind, name, version));
+    if (existing) await updateStoreIndex(store, existing).catch(() => {});
+    throw error;
+  }
   try {
     await updateStoreIndex(store, built.metadata);
   } catch (error) {

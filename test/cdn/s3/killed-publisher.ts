@@ -43,6 +43,23 @@ export function describeKilledPublisher(): void {
 
       await publishTarball(store, tarball);
       assert.equal(await (await fetch(`${cdn}/npm/killed@1/index.js`)).text(), 'export const marker = "first try";\n');
+      // The dead publisher's bundle stays until the clean-up finds it stale.
+      assert.equal((await store.cleanStaging(0)).length, 1);
+      assert.deepEqual(await store.list('.staging'), []);
+    });
+
+    test('CdnStore.cleanStaging() - a publisher killed after claiming - completes the claimed release instead of removing it', async (t) => {
+      const location = freshLocation('killed-cleaned');
+      const store = openStore(location);
+      const tarball = await packMarked(await makeTempDir(t), 'orphan', '2.0.0', 'completed by the clean-up');
+      await publishAndKill(location, tarball, 'copying:1');
+      assert.deepEqual(await store.listVersions('npm', 'orphan'), []);
+      assert.equal((await store.cleanStaging(60_000)).length, 0, 'a young upload is left alone');
+      assert.equal((await store.cleanStaging(0)).length, 1);
+      assert.deepEqual(await store.listVersions('npm', 'orphan'), ['2.0.0']);
+      assert.deepEqual(await store.list('.staging'), []);
+      const cdn = await startCdn(t, { storeDir: store });
+      assert.equal(await (await fetch(`${cdn}/npm/orphan@2.0.0/index.js`)).text(), 'export const marker = "completed by the clean-up";\n');
     });
 
     test('publishTarball() - killed after claiming, two files into the version - nothing is visible; a retry of the same tarball completes it, another tarball gets PODMAP_ERR_CDN_VERSION_EXISTS', async (t) => {

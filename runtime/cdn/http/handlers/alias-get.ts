@@ -21,7 +21,7 @@ export async function getAlias(
   line: string,
   rest: string,
 ): Promise<CdnResponse> {
-  const exact = (await readAliasTarget(ctx.store, kind, name, line)) ?? newestInLine(await ctx.store.listVersions(kind, name), line);
+  const exact = (await readAliasTarget(ctx.reader, kind, name, line)) ?? newestInLine(await ctx.reader.listVersions(kind, name), line);
   // Same body as for a missing file, so podmap and the generated nginx config answer alike.
   if (!exact) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   const location = safeLocation(`${prefix}/${kind}/${name}@${exact}${rest ? `/${rest}` : ''}`);

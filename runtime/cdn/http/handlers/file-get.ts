@@ -25,7 +25,7 @@ export async function getFile(
   version: string,
   file: string,
 ): Promise<CdnResponse> {
-  const metadata = await readVersionMetadata(ctx.store, kind, name, version);
+  const metadata = await readVersionMetadata(ctx.reader, kind, name, version);
   // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
   if (!metadata || !Object.hasOwn(metadata.files, file)) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   const entry = metadata.files[file]!;
@@ -42,7 +42,7 @@ export async function getFile(
   const key = versionFileKey(kind, name, version, trees[answer.encoding], file);
   // Defence in depth: the metadata check above already rules out paths that leave the version.
   if (posix.normalize(key) !== key || key.split('/').includes('..')) throw new PodmapError('PODMAP_ERR_BAD_PATH');
-  const bytes = await readStoredFile(ctx.store, key, sizes[answer.encoding]!);
+  const bytes = await readStoredFile(ctx.reader, key, sizes[answer.encoding]!);
   if (bytes) return { status: 200, headers: answer.headers, body: bytes };
   // Past the cache's size limit the file system store streams the file from disk.
   if (ctx.store.root !== undefined) return { status: 200, headers: answer.headers, file: join(ctx.store.root, key) };

@@ -17,7 +17,7 @@ export async function getVersionInfo(
   name: string,
   version: string,
 ): Promise<CdnResponse> {
-  const stored = await ctx.store.read(metadataKey(kind, name, version));
+  const stored = await ctx.reader.read(metadataKey(kind, name, version));
   const body = stored?.body.toString() ?? JSON.stringify(await requireVersion(ctx, kind, name, version));
   return jsonResponse(body, IMMUTABLE_CACHE_CONTROL, request.headers);
 }
@@ -27,8 +27,8 @@ export async function getVersionInfo(
  * part is missing. Shared by the metadata and map endpoints.
  */
 export async function requireVersion(ctx: CdnContext, kind: PackageKind, name: string, version: string): Promise<VersionMetadata> {
-  const metadata = await readVersionMetadata(ctx.store, kind, name, version);
+  const metadata = await readVersionMetadata(ctx.reader, kind, name, version);
   if (metadata) return metadata;
-  const known = (await ctx.store.listVersions(kind, name)).length > 0;
+  const known = (await ctx.reader.listVersions(kind, name)).length > 0;
   throw new PodmapError(known ? 'PODMAP_ERR_CDN_VERSION_UNKNOWN' : 'PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}@${version}`);
 }

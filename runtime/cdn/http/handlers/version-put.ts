@@ -37,6 +37,8 @@ export async function putVersion(
     }
     await publishPackageContents(ctx.store, contents);
   }
+  // This server's own readers see the new version at once; other servers within their cache's second.
+  ctx.reader.forget();
   const location = `/-/${kind}/${name}@${version}`;
   return {
     status: 201,
