@@ -20,7 +20,7 @@ before(async () => {
 after(() => cleanups.run());
 
 describe('the S3 server - conditional writes, checked before the store relies on them', () => {
-  test('If-None-Match: * - twenty concurrent writers of one new key - exactly one wins and its body is stored', async () => {
+  test('createIfAbsent() (If-None-Match: *) - twenty concurrent writers of one new key - exactly one wins and its body is stored', async () => {
     const store = openStore(freshLocation('conditions'));
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createIfAbsent('-index/race', `writer ${i}`)));
     const winners = results.flatMap((won, i) => (won ? [i] : []));
@@ -28,7 +28,7 @@ describe('the S3 server - conditional writes, checked before the store relies on
     assert.equal((await store.read('-index/race'))!.body.toString(), `writer ${winners[0]}`);
   });
 
-  test('If-Match - twenty concurrent writers holding one ETag - exactly one wins and its body is stored', async () => {
+  test('replaceIf() (If-Match) - twenty concurrent writers holding one ETag - exactly one wins and its body is stored', async () => {
     const store = openStore(freshLocation('conditions'));
     await store.createIfAbsent('-index/doc', 'start');
     const { etag } = (await store.read('-index/doc'))!;
