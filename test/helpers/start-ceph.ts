@@ -121,6 +121,10 @@ class Cluster {
   private daemon(name: string, binary: string, args: string[]): void {
     const child = spawn(binary, args, { env: this.env, stdio: 'ignore' });
     this.children.push({ name, child });
+    // A test process that ends without stop() (a crash, a failed before hook) takes its daemons along.
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
+    child.once('exit', () => process.off('exit', orphaned));
   }
 
   private async until(what: string, check: () => Promise<boolean>): Promise<void> {
