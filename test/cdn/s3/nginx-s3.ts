@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createCdnServer, generateNginxS3Config, openStore, publishTarball } from '../../../runtime/cdn/index.ts';
 import { freePort } from '../../helpers/free-port.js';
+import { rawGet } from '../../helpers/raw-get.ts';
 import { startNginx } from '../../helpers/start-nginx.ts';
 import { makeTempDir, manifestOf, packFixture } from '../helpers.ts';
 import { freshLocation, testBucket } from './ceph-bucket.ts';
@@ -77,6 +78,18 @@ export function describeNginxOnS3(ceph: () => { endpoint: string; client: S3Clie
       const compressed = await fetch(`${nginx}/npm/served@1.0.0/index.js`, { headers: { 'accept-encoding': 'br' } });
       assert.equal(compressed.headers.get('content-encoding'), 'br', 'the bucket served the stored brotli copy');
       assert.equal(compressed.headers.get('x-amz-request-id'), null);
+
+      // Escaped dots, slashes and backslashes never reach the bucket, whatever nginx made of them.
+      for (const path of [
+        '/npm/served@1.0.0/docs/%2E%2E/index.js',
+        '/npm/served@1.0.0/docs%2Fread%20me.txt',
+        '/npm/served@1.0.0/%5Cindex.js',
+      ]) {
+        // As written: fetch() would resolve the dots itself.
+        const answer = await rawGet(nginx, path);
+        assert.equal(answer.status, 404, path);
+        assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'PODMAP_ERR_NOT_FOUND', path);
+      }
 
       // With podmap's server gone, exact files still come from the bucket; everything else cannot.
       await closeCdn();
