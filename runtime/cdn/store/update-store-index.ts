@@ -13,8 +13,9 @@ import { writePackageMap } from './write-package-map.ts';
 const indexFormat = 'podmap store index 1\n';
 // A pass that saw the store change, or lost a compare-and-swap, is repeated; under a storm of
 // publishes each publisher's own update still covers its package, so giving up after a bound
-// loses nothing that the next publish or a reindex does not restore.
-const maxPasses = 10;
+// loses nothing that the next publish or a reindex does not restore. Twenty publishers of one
+// package on radosgw lost 10 passes in a row about once in ten runs without the pause below.
+const maxPasses = 20;
 
 /**
  * Brings the store index (store-paths.ts, storeIndexKey) up to date after `published` was
@@ -94,6 +95,8 @@ async function untilStoreSettles(store: CdnStore, pass: () => Promise<void>): Pr
     } catch (error) {
       if (!isStoreConflict(error)) throw error;
       conflict = error;
+      // Spread the losers' next passes over a few milliseconds, so they do not collide again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (i + 1)));
       continue;
     }
     if ((await store.fingerprint()) === before) return;
