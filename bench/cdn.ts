@@ -16,7 +16,10 @@
  * generateNginxConfig(), and measures requests/s and p99 latency for a small file, a large file
  * and an alias redirect on each. Writes bench/results/cdn.json and cdn.md.
  *
- *   npm run bench:cdn    (env: BENCH_CDN_PARTS=publish,serve, BENCH_QUICK=1,
+ * s3 (only when asked for): lit published into, and served by podmap's server from, a folder and a
+ * local Ceph radosgw bucket in one run (bench/lib/bench-s3-store.ts); writes bench/results/cdn-s3.md.
+ *
+ *   npm run bench:cdn    (env: BENCH_CDN_PARTS=publish,serve,s3, BENCH_QUICK=1,
  *                         BENCH_PUBLISH_SIZES=1000,10000,40000,50000, BENCH_ROUNDS=3,
  *                         BENCH_CDN_BEFORE=<a checkout of the old version to use instead>|off,
  *                         BENCH_SECONDS=3, BENCH_CONNECTIONS=50)
@@ -34,6 +37,7 @@ import { measurePublish, summarisePublish, type PublishVersion } from './lib/mea
 import { prepareCheckout, type Checkout } from './lib/prepare-checkout.ts';
 import { judgeLinearity, reportPublish } from './lib/report-publish.ts';
 import { describeMachine } from './lib/stats.ts';
+import { benchS3Store } from './lib/bench-s3-store.ts';
 import { waitForUrl } from './lib/wait-for-url.ts';
 
 /**
@@ -54,18 +58,19 @@ const sizes = [
 ].sort((a, b) => a - b);
 const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 
-const unknownParts = parts.filter((p) => p !== 'publish' && p !== 'serve');
+const unknownParts = parts.filter((p) => p !== 'publish' && p !== 'serve' && p !== 's3');
 // 12 files is the smallest icon set the generator makes; past 50,000 the CDN refuses the tarball (maxEntries).
 const badSizes = sizes.filter((n) => !Number.isInteger(n) || n < 12 || n > 50_000);
 if (unknownParts.length || badSizes.length || !Number.isInteger(rounds) || rounds < 1) {
   console.error(
-    `bench: BENCH_CDN_PARTS takes publish and serve (not ${unknownParts.join(', ') || '–'}); BENCH_PUBLISH_SIZES whole numbers ` +
+    `bench: BENCH_CDN_PARTS takes publish, serve and s3 (not ${unknownParts.join(', ') || '–'}); BENCH_PUBLISH_SIZES whole numbers ` +
       `from 12 to 50,000, the CDN's entry limit (not ${badSizes.join(', ') || '–'}); BENCH_ROUNDS at least 1 (${rounds})`,
   );
   process.exit(1);
 }
 if (parts.includes('publish')) await benchPublish();
 if (parts.includes('serve')) await benchServe();
+if (parts.includes('s3')) await benchS3Store(root, { rounds, seconds, connections });
 process.exit(0);
 
 async function benchPublish(): Promise<void> {

@@ -33,6 +33,7 @@ import { isJavaScriptModule } from '../runtime/shared/http/content-type-for.ts';
 import { startInProcessDemo } from '../test/helpers/demo-in-process.ts';
 import { describeMachine, markdownTable, spreadOf, spreadText, type Spread } from './lib/stats.ts';
 import { writeResults } from './lib/write-results.ts';
+import { openStore } from '../runtime/cdn/store/open-store.ts';
 
 const reps = Number(process.env.BENCH_REPS ?? 31);
 const podletsDir = fileURLToPath(new URL('../podlets/', import.meta.url));
@@ -121,7 +122,7 @@ async function measurePublish(name: string, files: Map<string, Buffer>) {
       return performance.now() - start;
     };
     const before = (store: string, version: string) =>
-      buildVersionMetadata('podlet', { name, version }, files).then((built) => writeVersion(store, built, files));
+      buildVersionMetadata('podlet', { name, version }, files).then((built) => writeVersion(openStore(store), built, files));
     const after = (store: string, version: string) => publishPodletFiles(store, name, version, files);
     const firstStart = performance.now();
     await minifyReleaseFiles(files);

@@ -88,9 +88,9 @@ const cycles: Array<[string, string, string, string]> = [
   ],
   [
     'through three files',
-    'runtime/cdn/store/list-versions.ts',
+    'runtime/cdn/store/version-line.ts',
     "import { readPackageMap } from './read-package-map.ts';",
-    'read-package-map.ts → runtime/cdn/store/load-package-map.ts → runtime/cdn/store/list-versions.ts',
+    'read-package-map.ts → runtime/cdn/store/load-package-map.ts → runtime/cdn/store/version-line.ts',
   ],
   [
     'through a dynamic import',

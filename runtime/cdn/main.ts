@@ -8,6 +8,7 @@ import {
   createCdnServer,
   ensureStoreIndex,
   generateNginxConfig,
+  generateNginxS3Config,
   publishInstalledPackages,
   publishPodletRelease,
   publishTarball,
@@ -24,9 +25,12 @@ export const cdnUsage = `usage: podmap cdn <command>
   publish <folder>                          publish the packages that folder's package.json depends on, as installed
   publish-podlet <name> <version> <folder>  publish a podlet's compiled public/ folder as a release
   nginx-config <port>                       print an nginx.conf that serves the store like this server
+  nginx-config <port> <cdn-origin>          for a bucket: exact files from the bucket, the rest from the CDN
   reindex                                   rebuild the store index (versions lists, aliases, maps)
-The store is PODMAP_STORE_DIR (default: store/ in the current folder). PODMAP_CDN_SHAKEN=off
-turns shaken builds off (POST /-/shaken answers 404; docs/shaken-builds.md). Publishing over HTTP
+The store is PODMAP_CDN_STORE, a bucket as s3://<bucket>/<prefix> (endpoint, region and keys from
+AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a folder, else the folder
+PODMAP_STORE_DIR (default: store/ in the current folder). PODMAP_CDN_SHAKEN=off turns shaken
+builds off (POST /-/shaken answers 404; docs/shaken-builds.md); on a bucket they are off. Publishing over HTTP
 (podmap publish, publish-package) needs tokens: PODMAP_CDN_TOKENS_FILE, one per team with its
 scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
 
@@ -37,7 +41,8 @@ scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
  * Throws PODMAP_ERR_CLI_USAGE for a command line it does not know.
  */
 export async function runCdnCommand(args: string[], log: (line: string) => void = console.log): Promise<void> {
-  const storeDir = path.resolve(process.env.PODMAP_STORE_DIR || 'store');
+  // PODMAP_CDN_STORE names a bucket (s3://<bucket>/<prefix>) or a folder; PODMAP_STORE_DIR a folder.
+  const storeDir = process.env.PODMAP_CDN_STORE || path.resolve(process.env.PODMAP_STORE_DIR || 'store');
   const [command = 'serve', ...rest] = args;
   if (command === 'serve' && rest.length === 0) {
     const shaken = process.env.PODMAP_CDN_SHAKEN === 'off' ? false : undefined;
@@ -58,10 +63,14 @@ export async function runCdnCommand(args: string[], log: (line: string) => void 
   } else if (command === 'publish-podlet' && rest.length === 3) {
     await publishPodletRelease(storeDir, rest[0]!, rest[1]!, path.resolve(rest[2]!));
     log(`published podlet ${rest[0]}@${rest[1]}`);
-  } else if (command === 'nginx-config' && rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+  } else if (command === 'nginx-config' && rest.length === 1 && /^\d+$/.test(rest[0]!) && !storeDir.startsWith('s3://')) {
     // The config serves the index; a store published before the index existed gets one now.
     await ensureStoreIndex(storeDir);
     process.stdout.write(generateNginxConfig({ storeDir, port: Number(rest[0]) }));
+  } else if (command === 'nginx-config' && rest.length === 2 && /^\d+$/.test(rest[0]!) && storeDir.startsWith('s3://')) {
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || 'https://s3.amazonaws.com';
+    const bucketUrl = `${endpoint.replace(/\/+$/, '')}/${storeDir.slice('s3://'.length).replace(/\/+$/, '')}`;
+    process.stdout.write(generateNginxS3Config({ bucketUrl, cdnOrigin: rest[1]!, port: Number(rest[0]) }));
   } else if (command === 'reindex' && rest.length === 0) {
     await reindexStore(storeDir);
     log(`reindexed ${storeDir}`);

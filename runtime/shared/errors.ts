@@ -327,6 +327,20 @@ export const errorCatalogue = {
     status: 500,
     message: 'The store could not be read or written; the CDN log has the cause (permissions, disk space).',
   },
+  PODMAP_ERR_CDN_STORE_UNREACHABLE: {
+    status: 503,
+    message:
+      "The CDN's object store did not answer or refused the CDN's credentials; check the endpoint, bucket and keys (AWS_ENDPOINT_URL, PODMAP_CDN_STORE, AWS_ACCESS_KEY_ID).",
+  },
+  PODMAP_ERR_CDN_STORE_CONFLICT: {
+    status: 503,
+    message:
+      'Other publishers kept changing the same store index file, and this update lost every compare-and-swap it tried; the version is stored, and the next publish or a reindex brings the index up to date.',
+  },
+  PODMAP_ERR_CDN_STORE_URL: {
+    status: 500,
+    message: 'The store location is not a folder or an s3://<bucket>/<prefix> URL the CDN can use.',
+  },
   PODMAP_ERR_CDN_NOT_FOR_BROWSERS: {
     status: 422,
     message:

@@ -36,6 +36,8 @@ export async function releasePodlet(options: {
   cdnUrl: string;
   version: string;
   marker?: string;
+  /** How the release reaches the store; default publishPodletRelease into `storeDir`. */
+  publish?: (publicDir: string) => Promise<void>;
 }): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const { name, version } = options;
   const podletDir = fileURLToPath(new URL(`../../podlets/${name}/`, import.meta.url));
@@ -46,7 +48,7 @@ export async function releasePodlet(options: {
   const module = path.join(dir, 'public', `${name}.js`);
   const mark = `document.documentElement.dataset.${name}Release = ${JSON.stringify(options.marker ?? version)};`;
   await writeFile(module, `${await readFile(module, 'utf8')}\n${mark}\n`);
-  await publishPodletRelease(options.storeDir, name, version, path.join(dir, 'public'));
+  await (options.publish ?? ((publicDir) => publishPodletRelease(options.storeDir, name, version, publicDir)))(path.join(dir, 'public'));
   const podlet = await createPodlet({
     name,
     packageDir: dir,

@@ -8,9 +8,10 @@ import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 import { writeVersion } from './write-version.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 
 /**
- * Publishes installed packages into the store as `npm/<name>@<version>`, with what `npm pack`
+ * Publishes installed packages into the store (a folder, s3://bucket/prefix or a CdnStore) as `npm/<name>@<version>`, with what `npm pack`
  * would include. `names` defaults to the `dependencies` of `fromDir/package.json`; each is found
  * through the node_modules folders from `fromDir` upwards, and each of its dependencies,
  * transitively, from its own (real) folder, so nested and symlinked workspace packages resolve
@@ -19,10 +20,11 @@ import { writeVersion } from './write-version.ts';
  * Throws PODMAP_ERR_CDN_PACKAGE_UNKNOWN when a package is not installed.
  */
 export async function publishInstalledPackages(
-  storeDir: string,
+  location: StoreLocation,
   fromDir: string,
   names?: string[],
 ): Promise<{ published: string[]; skipped: string[] }> {
+  const store = openStore(location);
   const published: string[] = [];
   const skipped: string[] = [];
   const visited = new Set<string>();
@@ -44,13 +46,13 @@ export async function publishInstalledPackages(
     }
     validatePackageName(manifest.name, 'npm');
     if (!('exact' in parseVersionRef(manifest.version))) throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', id);
-    if (await readVersionMetadata(storeDir, 'npm', manifest.name, manifest.version)) {
+    if (await readVersionMetadata(store, 'npm', manifest.name, manifest.version)) {
       skipped.push(id);
       continue;
     }
     try {
       const prepared = await prepareNpmVersion(manifest, files, { requested: roots.includes(name) && from === fromDir });
-      await writeVersion(storeDir, prepared.built, prepared.files);
+      await writeVersion(store, prepared.built, prepared.files);
       published.push(id);
     } catch (error) {
       // Another process published the same version meanwhile: the store has it, which is the goal.

@@ -4,6 +4,7 @@ import { prepareNpmVersion } from './prepare-npm-version.ts';
 import type { PackageContents } from './read-package-folder.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 import { writeVersion } from './write-version.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 
 /**
  * Publishes a package already read into memory (readTarball) as `npm/<name>@<version>`, so a
@@ -11,7 +12,7 @@ import { writeVersion } from './write-version.ts';
  * Throws PODMAP_ERR_CDN_VERSION_EXISTS, leaving the store unchanged, when that version is present.
  */
 export async function publishPackageContents(
-  storeDir: string,
+  location: StoreLocation,
   { manifest, files }: PackageContents,
 ): Promise<{ name: string; version: string }> {
   validatePackageName(manifest.name, 'npm');
@@ -19,6 +20,6 @@ export async function publishPackageContents(
     throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', `package.json version ${manifest.version}`);
   }
   const prepared = await prepareNpmVersion(manifest, files, { requested: true });
-  await writeVersion(storeDir, prepared.built, prepared.files);
+  await writeVersion(openStore(location), prepared.built, prepared.files);
   return { name: manifest.name, version: manifest.version };
 }

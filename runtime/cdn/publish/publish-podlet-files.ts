@@ -4,6 +4,7 @@ import { PodmapError } from '../../shared/errors.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 import { writeVersion } from './write-version.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 
 /**
  * Publishes a podlet release already read into memory (a `public/` folder by
@@ -16,7 +17,7 @@ import { writeVersion } from './write-version.ts';
  * leaving the store unchanged, when that release is present.
  */
 export async function publishPodletFiles(
-  storeDir: string,
+  location: StoreLocation,
   name: string,
   version: string,
   files: ReadonlyMap<string, Buffer>,
@@ -26,7 +27,7 @@ export async function publishPodletFiles(
   const release = await minifyReleaseFiles(files);
   const built = await buildVersionMetadata('podlet', { name, version }, release.files);
   for (const [path, note] of release.notes) Object.assign(built.metadata.files[path]!, note);
-  await writeVersion(storeDir, built, release.files);
+  await writeVersion(openStore(location), built, release.files);
   for (const warning of release.warnings) console.warn(`podmap: podlet ${name}@${version}: ${warning.code}: ${warning.message}`);
   return { name, version };
 }

@@ -1,79 +1,52 @@
-import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { PodmapError } from '../../shared/errors.ts';
 import type { BuiltVersion } from './build-version-metadata.ts';
 import { isSafeRelativePath } from '../../shared/files/is-safe-relative-path.ts';
+import type { CdnStore } from '../store/cdn-store.ts';
 import { parseVersionRef } from '../store/parse-version-ref.ts';
-import { indexFormatFile, packageParentDir, stagingDir, versionDir } from '../store/store-paths.ts';
+import { readVersionMetadata } from '../store/read-version-metadata.ts';
+import { indexFormatKey } from '../store/store-paths.ts';
 import { updateStoreIndex } from '../store/update-store-index.ts';
 import { validatePackageName } from '../store/validate-package-name.ts';
 
 /**
- * Writes a built version into the store, all or nothing: everything goes into a staging folder
- * inside the store, which is then renamed into place. rename(2) of a folder onto an existing,
- * non-empty folder fails, so of two concurrent publishes of one version exactly one wins and the
- * other gets PODMAP_ERR_CDN_VERSION_EXISTS; a crash leaves only a staging folder, never a
- * partial version. Readers see the version folder complete or not at all. Then the store index
- * (updateStoreIndex) catches up: versions list, aliases and the package maps the version changes.
+ * Writes a built version into the store, all or nothing (CdnStore.commitVersion: of concurrent
+ * publishes of one version exactly one wins, the others get PODMAP_ERR_CDN_VERSION_EXISTS; a
+ * crash leaves nothing visible), its files as published under `files/`, their precompressed
+ * copies under `br/` and `gz/`, its metadata last. Then the store index (updateStoreIndex) catches
+ * up: versions list, aliases and the package maps the version changes.
  */
-export async function writeVersion(storeDir: string, built: BuiltVersion, files: ReadonlyMap<string, Buffer>): Promise<void> {
+export async function writeVersion(store: CdnStore, built: BuiltVersion, files: ReadonlyMap<string, Buffer>): Promise<void> {
   const { kind, name, version } = built.metadata;
   validatePackageName(name, kind);
   if (!('exact' in parseVersionRef(version))) throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', version);
-  const target = versionDir(storeDir, kind, name, version);
-  if (await exists(target)) throw new PodmapError('PODMAP_ERR_CDN_VERSION_EXISTS', `${kind}/${name}@${version}`);
-
-  await mkdir(stagingDir(storeDir), { recursive: true });
-  const staging = await mkdtemp(join(stagingDir(storeDir), 'publish-'));
+  const upload = new Map<string, Buffer>();
+  for (const [path, bytes] of files) {
+    if (!isSafeRelativePath(path)) throw new PodmapError('PODMAP_ERR_BAD_PATH', path);
+    upload.set(`files/${path}`, bytes);
+    const copies = built.compressed.get(path);
+    if (copies) {
+      upload.set(`br/${path}`, copies.br);
+      upload.set(`gz/${path}`, copies.gzip);
+    }
+  }
   try {
-    // mkdtemp makes a 0700 folder; a store must stay readable by a web server running as
-    // another user (nginx workers), like the rest of the tree.
-    await chmod(staging, 0o755);
-    for (const [path, bytes] of files) {
-      if (!isSafeRelativePath(path)) throw new PodmapError('PODMAP_ERR_BAD_PATH', path);
-      await writeInto(staging, 'files', path, bytes);
-      const copies = built.compressed.get(path);
-      if (copies) {
-        await writeInto(staging, 'br', path, copies.br);
-        await writeInto(staging, 'gz', path, copies.gzip);
-      }
-    }
-    await writeFile(join(staging, 'meta.json'), JSON.stringify(built.metadata));
-    await mkdir(packageParentDir(storeDir, kind, name), { recursive: true });
-    try {
-      await rename(staging, target);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        throw new PodmapError('PODMAP_ERR_CDN_VERSION_EXISTS', `${kind}/${name}@${version}`);
-      }
-      throw error;
-    }
+    await store.commitVersion({ kind, name, version, files: upload, metadata: JSON.stringify(built.metadata) });
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    // On object storage the loser may just have completed the winner's release for a winner that
+    // died: index it, so the version it now holds is not left without aliases and maps.
+    const existing =
+      error instanceof PodmapError &&
+      error.code === 'PODMAP_ERR_CDN_VERSION_EXISTS' &&
+      (await readVersionMetadata(store, kind, name, version));
+    if (existing) await updateStoreIndex(store, existing).catch(() => {});
     throw error;
   }
   try {
-    await updateStoreIndex(storeDir, built.metadata);
+    await updateStoreIndex(store, built.metadata);
   } catch (error) {
     // Without its format file the index is rebuilt by the next publish or server start.
-    await rm(indexFormatFile(storeDir), { force: true });
+    await store.remove(indexFormatKey).catch(() => {});
     const detail = `${kind}/${name}@${version} is stored, but the store index was not updated`;
     throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', detail, { cause: error });
-  }
-}
-
-async function writeInto(root: string, tree: string, path: string, bytes: Buffer): Promise<void> {
-  const file = join(root, tree, path);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, bytes);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -13,7 +13,7 @@ import { BASE_OPTIONS } from '../build/run-build.ts';
 import { wrapCommonjsEntry } from '../build/wrap-commonjs-entry.ts';
 import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
 import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
-import { versionDir } from '../store/store-paths.ts';
+import { versionKey } from '../store/store-paths.ts';
 
 /** Part of every build id: a new esbuild, or a change to how podmap shakes, makes new builds. */
 export const SHAKEN_ENGINE = `esbuild ${esbuildVersion}; podmap shaken 1`;
@@ -47,7 +47,7 @@ export async function buildShakenPackage(
 ): Promise<{ build: StoredShakenBuild; contents: Map<string, ShakenFileContents> }> {
   const { metadata, id } = input;
   await initLexer;
-  const packageDir = path.join(versionDir(input.storeDir, 'npm', metadata.name, metadata.version), 'files');
+  const packageDir = path.join(input.storeDir, versionKey('npm', metadata.name, metadata.version), 'files');
   const files = await readSources(packageDir, metadata);
   const manifest = JSON.parse(files.get('package.json')?.toString('utf8') ?? '{}') as PackageManifest;
   const sources = findEntryPoints(manifest, files);

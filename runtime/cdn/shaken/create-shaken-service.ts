@@ -1,6 +1,7 @@
 import type { ShakenAnswer, ShakenBuildState, ShakenRequest } from '../../shared/cdn-protocol/shaken-builds.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { readShakenBuild, writeShakenBuild } from '../store/shaken-build-store.ts';
+import { openStore } from '../store/open-store.ts';
 import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { buildShakenPackage, SHAKEN_ENGINE } from './build-shaken-package.ts';
 import { planShakenBuilds, type PlannedState } from './plan-shaken-builds.ts';
@@ -37,6 +38,7 @@ export interface ShakenService {
  * found there by the next request; a failed one is remembered, coded, and answered "failed".
  */
 export function createShakenService(storeDir: string, options: ShakenOptions = {}): ShakenService {
+  const store = openStore(storeDir);
   const settings = { ...DEFAULT_SHAKEN_OPTIONS, ...options };
   const failures = new Map<string, { code: string; reason: string }>();
   const queue = createBuildQueue(settings.maxQueued, async (job) => {
@@ -53,7 +55,7 @@ export function createShakenService(storeDir: string, options: ShakenOptions = {
   return {
     async answer(request) {
       const states = await planShakenBuilds(request, {
-        metadata: (name, version) => readVersionMetadata(storeDir, 'npm', name, version),
+        metadata: (name, version) => readVersionMetadata(store, 'npm', name, version),
         stored: (name, version, id) => readShakenBuild(storeDir, name, version, id),
         failure: (id) => failures.get(id),
         engine: SHAKEN_ENGINE,

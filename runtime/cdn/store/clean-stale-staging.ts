@@ -1,6 +1,6 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stagingDir } from './store-paths.ts';
+import { stagingKey } from './store-paths.ts';
 
 /**
  * How long a staging entry must have been left alone before it counts as a crash's leftover.
@@ -16,7 +16,7 @@ export const staleStagingMs = 10 * 60 * 1000;
  * removed; a missing staging folder is nothing to clean.
  */
 export async function cleanStaleStaging(storeDir: string, olderThanMs = staleStagingMs, now = Date.now()): Promise<string[]> {
-  const dir = stagingDir(storeDir);
+  const dir = join(storeDir, stagingKey);
   let names: string[];
   try {
     names = await readdir(dir);

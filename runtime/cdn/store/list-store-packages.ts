@@ -1,17 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listVersions } from './list-versions.ts';
-import { packageKinds, type PackageKind } from '../../shared/cdn-protocol/types.ts';
+import { packageKinds } from '../../shared/cdn-protocol/types.ts';
+import type { StorePackage } from './cdn-store.ts';
 
-/** One package of a store with its versions, ascending. */
-export interface StorePackage {
-  kind: PackageKind;
-  name: string;
-  versions: string[];
-}
 
 /**
- * Every package in a store with its versions (listVersions), sorted by kind and name. Names come
+ * Every package in a store folder with its versions (listVersions), sorted by kind and name. Names come
  * from folder names of the form `<name>@<version>`, one level deeper inside `@scope` folders.
  * The store index (reindexStore) is built from it, and its JSON tells whether the store changed.
  */

@@ -1,5 +1,5 @@
 import { buildPackageMap, type PackageImportMap } from './build-package-map.ts';
-import { listVersions } from './list-versions.ts';
+import type { CdnStore } from './cdn-store.ts';
 import { readVersionMetadata } from './read-version-metadata.ts';
 import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
@@ -13,7 +13,7 @@ import { chooseVersion } from './version-line.ts';
  * validated before it becomes a path (validatePackageName): a stored version that depends on a
  * name the store cannot hold ("../../x") has no map, PODMAP_ERR_CDN_BAD_NAME naming it.
  */
-export async function loadPackageMap(storeDir: string, root: VersionMetadata): Promise<PackageImportMap> {
+export async function loadPackageMap(store: CdnStore, root: VersionMetadata): Promise<PackageImportMap> {
   const available: Record<string, string[]> = {};
   const metadata = new Map<string, VersionMetadata>();
   const queue: VersionMetadata[] = [root];
@@ -23,12 +23,12 @@ export async function loadPackageMap(storeDir: string, root: VersionMetadata): P
     for (const [name, range] of Object.entries(current.dependencies)) {
       if (!Object.hasOwn(available, name)) {
         validateDependencyName(current, name);
-        available[name] = await listVersions(storeDir, 'npm', name);
+        available[name] = await store.listVersions('npm', name);
       }
       const version = chooseVersion(available[name]!, range);
       if (version === null || seen.has(`${name}@${version}`)) continue;
       seen.add(`${name}@${version}`);
-      const found = await readVersionMetadata(storeDir, 'npm', name, version);
+      const found = await readVersionMetadata(store, 'npm', name, version);
       if (!found) continue;
       metadata.set(`${name}@${version}`, found);
       queue.push(found);

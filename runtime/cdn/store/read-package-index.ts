@@ -1,9 +1,7 @@
-import { readFile, readlink } from 'node:fs/promises';
-import { basename } from 'node:path';
 import semver from 'semver';
 import type { PackageKind } from '../../shared/cdn-protocol/types.ts';
-import { listVersions } from './list-versions.ts';
-import { storeIndexPath } from './store-paths.ts';
+import type { CdnStore } from './cdn-store.ts';
+import { storeIndexKey } from './store-paths.ts';
 import { listMajors } from './version-line.ts';
 
 /**
@@ -12,25 +10,22 @@ import { listMajors } from './version-line.ts';
  * in the store, byte for byte what writePackageIndex would store. Null for a package without
  * versions.
  */
-export async function readVersionsBody(storeDir: string, kind: PackageKind, name: string): Promise<string | null> {
-  const indexed = await readFile(storeIndexPath(storeDir, 'versions', kind, name), 'utf8').catch(() => null);
-  if (indexed !== null) return indexed;
-  const versions = await listVersions(storeDir, kind, name);
+export async function readVersionsBody(store: CdnStore, kind: PackageKind, name: string): Promise<string | null> {
+  const indexed = await store.read(storeIndexKey('versions', kind, name));
+  if (indexed !== null) return indexed.body.toString();
+  const versions = await store.listVersions(kind, name);
   return versions.length === 0 ? null : formatVersionsBody(name, versions);
 }
 
 /**
- * The exact version an alias link of the index points at (`lit@3` → "3.3.3"), read the way nginx
- * reads it (the folder name at the end of the link); null when the index has no such link.
+ * The exact version an alias of the index points at (`lit@3` → "3.3.3"), read the way nginx
+ * reads it (the folder name at the end of the link); null when the index has no such alias.
  */
-export async function readAliasTarget(storeDir: string, kind: PackageKind, name: string, line: string): Promise<string | null> {
-  let target: string;
-  try {
-    target = await readlink(storeIndexPath(storeDir, 'alias', kind, name, line));
-  } catch {
-    return null;
-  }
-  const folder = basename(target);
+export async function readAliasTarget(store: CdnStore, kind: PackageKind, name: string, line: string): Promise<string | null> {
+  const stored = await store.read(storeIndexKey('alias', kind, name, line));
+  if (!stored) return null;
+  const target = stored.body.toString();
+  const folder = target.slice(target.lastIndexOf('/') + 1);
   const version = folder.slice(folder.lastIndexOf('@') + 1);
   return semver.valid(version) === version ? version : null;
 }

@@ -4,7 +4,7 @@ import type { FileEntry } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { isSafeRelativePath } from '../../shared/files/is-safe-relative-path.ts';
 import type { ImportedNames } from '../../shared/read-imported-names.ts';
-import { stagingDir, versionDir } from './store-paths.ts';
+import { stagingKey, versionKey } from './store-paths.ts';
 import { writeAtomically } from './write-atomically.ts';
 
 /** Where a shaken build's files are, inside its version folder's trees: `+/~shaken/<id>/`. */
@@ -31,6 +31,8 @@ export interface ShakenFileContents {
 }
 
 const ID = /^[0-9a-f]{16,64}$/;
+// Shaken builds live in a folder store only (docs/shaken-builds.md): paths are the store's keys under its folder.
+const versionDir = (storeDir: string, name: string, version: string) => join(storeDir, versionKey('npm', name, version));
 // Stored builds never change: their records are kept, bounded as the package metadata cache is not (ids are many).
 const cache = new Map<string, StoredShakenBuild>();
 const MAX_CACHED = 2_000;
@@ -38,7 +40,7 @@ const MAX_CACHED = 2_000;
 /** The record of a stored shaken build, or null when the store does not hold it (never built, or still being written). */
 export async function readShakenBuild(storeDir: string, name: string, version: string, id: string): Promise<StoredShakenBuild | null> {
   if (!ID.test(id)) return null;
-  const file = join(versionDir(storeDir, 'npm', name, version), 'shaken', `${id}.json`);
+  const file = join(versionDir(storeDir, name, version), 'shaken', `${id}.json`);
   const hit = cache.get(file);
   if (hit) return hit;
   try {
@@ -68,7 +70,7 @@ export async function writeShakenBuild(
   maxVariants: number,
 ): Promise<void> {
   if (!ID.test(build.id)) throw new PodmapError('PODMAP_ERR_BAD_PATH', `shaken build id ${build.id.slice(0, 80)}`);
-  const root = versionDir(storeDir, 'npm', build.name, build.version);
+  const root = versionDir(storeDir, build.name, build.version);
   const records = await readdir(join(root, 'shaken')).catch((error: NodeJS.ErrnoException): string[] => {
     if (error.code === 'ENOENT') return [];
     throw error;
@@ -80,8 +82,8 @@ export async function writeShakenBuild(
   if ((await readFile(join(root, 'meta.json')).catch(() => null)) === null) {
     throw new PodmapError('PODMAP_ERR_CDN_VERSION_UNKNOWN', `${build.name}@${build.version}`);
   }
-  await mkdir(stagingDir(storeDir), { recursive: true });
-  const staging = await mkdtemp(join(stagingDir(storeDir), 'shaken-'));
+  await mkdir(join(storeDir, stagingKey), { recursive: true });
+  const staging = await mkdtemp(join(storeDir, stagingKey, 'shaken-'));
   try {
     const folder = `${SHAKEN_DIR}/${build.id}`;
     for (const [path, file] of contents) {

@@ -8,6 +8,7 @@ import { computePackageMap } from '../../../runtime/cdn/store/read-package-map.t
 import { readVersionMetadata } from '../../../runtime/cdn/store/read-version-metadata.ts';
 import { PodmapError } from '../../../runtime/shared/errors.ts';
 import { makeTempDir } from '../helpers.ts';
+import { openStore } from '../../../runtime/cdn/store/open-store.ts';
 
 /** The metadata of a one-module version, `dependencies` as given. */
 function metadataOf(name: string, version: string, dependencies: Record<string, string> = {}): VersionMetadata {
@@ -35,10 +36,10 @@ describe('loadPackageMap()', () => {
     const storeDir = join(await makeTempDir(t), 'store');
     // A version folder outside npm/ that the unchecked name leads to: the path is really reachable.
     await store(storeDir, 'evil@1.0.0', metadataOf('evil', '1.0.0'));
-    assert.equal((await readVersionMetadata(storeDir, 'npm', '../evil', '1.0.0'))?.name, 'evil', 'the hostile name reaches a path');
+    assert.equal((await readVersionMetadata(openStore(storeDir), 'npm', '../evil', '1.0.0'))?.name, 'evil', 'the hostile name reaches a path');
     const root = metadataOf('root', '1.0.0', { '../evil': '^1.0.0' });
     await store(storeDir, 'npm/root@1.0.0', root);
-    await assert.rejects(loadPackageMap(storeDir, root), (error: unknown) => {
+    await assert.rejects(loadPackageMap(openStore(storeDir), root), (error: unknown) => {
       assert.ok(isBadName('../evil')(error), String(error));
       assert.match((error as Error).message, /npm\/root@1\.0\.0 depends on "\.\.\/evil"/);
       return true;
@@ -48,10 +49,10 @@ describe('loadPackageMap()', () => {
   test('other hostile names, at the root or deeper in the closure - are refused the same way, naming the version that depends on them', async (t) => {
     const storeDir = join(await makeTempDir(t), 'store');
     for (const name of ['@../x', '..', '__proto__', '.hidden', 'a/b/c', 'Not Valid', '']) {
-      await assert.rejects(loadPackageMap(storeDir, metadataOf('root', '1.0.0', { [name]: '^1.0.0' })), isBadName(name), name);
+      await assert.rejects(loadPackageMap(openStore(storeDir), metadataOf('root', '1.0.0', { [name]: '^1.0.0' })), isBadName(name), name);
     }
     await store(storeDir, 'npm/mid@1.0.0', metadataOf('mid', '1.0.0', { '@../x': '1' }));
-    await assert.rejects(loadPackageMap(storeDir, metadataOf('root', '1.0.0', { mid: '^1.0.0' })), (error: unknown) => {
+    await assert.rejects(loadPackageMap(openStore(storeDir), metadataOf('root', '1.0.0', { mid: '^1.0.0' })), (error: unknown) => {
       assert.ok(isBadName('@../x')(error), String(error));
       assert.match((error as Error).message, /npm\/mid@1\.0\.0 depends on "@\.\.\/x"/);
       return true;
@@ -61,7 +62,7 @@ describe('loadPackageMap()', () => {
   test('a dependency named like a property of every object ("constructor") - is listed and resolved like any other', async (t) => {
     const storeDir = join(await makeTempDir(t), 'store');
     await store(storeDir, 'npm/constructor@1.2.0', metadataOf('constructor', '1.2.0'));
-    const map = await loadPackageMap(storeDir, metadataOf('root', '1.0.0', { constructor: '^1.0.0' }));
+    const map = await loadPackageMap(openStore(storeDir), metadataOf('root', '1.0.0', { constructor: '^1.0.0' }));
     assert.equal(map.imports['constructor'], '/npm/constructor@1.2.0/index.js');
   });
 
@@ -70,7 +71,7 @@ describe('loadPackageMap()', () => {
     const root = metadataOf('root', '1.0.0', { '../evil': '^1.0.0' });
     await store(storeDir, 'npm/root@1.0.0', root);
     await store(storeDir, 'npm/fine@1.0.0', metadataOf('fine', '1.0.0'));
-    const answer = await computePackageMap(storeDir, root);
+    const answer = await computePackageMap(openStore(storeDir), root);
     assert.equal(answer.status, 409);
     assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'PODMAP_ERR_CDN_BAD_NAME');
     await reindexStore(storeDir);

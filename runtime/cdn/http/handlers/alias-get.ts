@@ -1,5 +1,4 @@
 import { PodmapError } from '../../../shared/errors.ts';
-import { listVersions } from '../../store/list-versions.ts';
 import type { PackageKind } from '../../../shared/cdn-protocol/types.ts';
 import { newestInLine } from '../../store/version-line.ts';
 import { sharedHeaders, type CdnContext, type CdnResponse } from './cdn-context.ts';
@@ -22,7 +21,7 @@ export async function getAlias(
   line: string,
   rest: string,
 ): Promise<CdnResponse> {
-  const exact = (await readAliasTarget(ctx.storeDir, kind, name, line)) ?? newestInLine(await listVersions(ctx.storeDir, kind, name), line);
+  const exact = (await readAliasTarget(ctx.reader, kind, name, line)) ?? newestInLine(await ctx.reader.listVersions(kind, name), line);
   // Same body as for a missing file, so podmap and the generated nginx config answer alike.
   if (!exact) throw new PodmapError('PODMAP_ERR_NOT_FOUND');
   const location = safeLocation(`${prefix}/${kind}/${name}@${exact}${rest ? `/${rest}` : ''}`);

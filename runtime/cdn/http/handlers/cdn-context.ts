@@ -2,10 +2,15 @@ import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TeamToken } from '../../tokens/team-token.ts';
 import type { ShakenService } from '../../shaken/create-shaken-service.ts';
+import type { CdnStore } from '../../store/cdn-store.ts';
+import type { CachedReads } from '../../store/cache-index-reads.ts';
 
 /** Server settings every handler may read; built once by createCdnServer. */
 export interface CdnContext {
-  storeDir: string;
+  /** The store, for publishing. */
+  store: CdnStore;
+  /** The same store for the GET handlers; on S3 its index reads are cached for a second (cacheIndexReads). */
+  reader: CachedReads;
   aliasMaxAge: number;
   /** The tokens `PUT` accepts (loadPublishTokens); empty: publishing is off. */
   tokens: readonly TeamToken[];

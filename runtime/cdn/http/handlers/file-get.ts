@@ -1,10 +1,10 @@
-import { join, sep } from 'node:path';
+import { join, posix } from 'node:path';
 import { PodmapError } from '../../../shared/errors.ts';
 import { answerCompressedFile } from '../../../shared/http/answer-compressed-file.ts';
 import { readVersionMetadata } from '../../store/read-version-metadata.ts';
 import { readStoredFile } from '../../store/read-stored-file.ts';
 import { readShakenBuild, SHAKEN_DIR } from '../../store/shaken-build-store.ts';
-import { versionDir } from '../../store/store-paths.ts';
+import { versionFileKey } from '../../store/store-paths.ts';
 import type { FileEntry, PackageKind } from '../../../shared/cdn-protocol/types.ts';
 import { IMMUTABLE_CACHE_CONTROL } from '../../../shared/cdn-protocol/cdn-urls.ts';
 import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } from './cdn-context.ts';
@@ -38,22 +38,27 @@ export async function getFile(
     },
   );
   if (answer.status === 304) return { status: 304, headers: answer.headers };
-  const root = join(versionDir(ctx.storeDir, kind, name, version), trees[answer.encoding]);
-  const path = join(root, file);
-  // Defence in depth: the metadata check above already rules out paths that leave the root.
-  if (!path.startsWith(root + sep)) throw new PodmapError('PODMAP_ERR_BAD_PATH');
-  const bytes = await readStoredFile(path, sizes[answer.encoding]!);
-  return bytes ? { status: 200, headers: answer.headers, body: bytes } : { status: 200, headers: answer.headers, file: path };
+  const key = versionFileKey(kind, name, version, trees[answer.encoding], file);
+  // Defence in depth: the metadata check above already rules out paths that leave the version.
+  if (posix.normalize(key) !== key || key.split('/').includes('..')) throw new PodmapError('PODMAP_ERR_BAD_PATH');
+  const bytes = await readStoredFile(ctx.reader, key, sizes[answer.encoding]!);
+  if (bytes) return { status: 200, headers: answer.headers, body: bytes };
+  // Past the cache's size limit the file system store streams the file from disk.
+  if (ctx.store.root !== undefined) return { status: 200, headers: answer.headers, file: join(ctx.store.root, key) };
+  throw new PodmapError('PODMAP_ERR_CDN_STORE_FAILED', `${key} is listed in its metadata but missing`);
 }
 
 /** A file's entry in its version's metadata, or in the record of the shaken build it belongs to (docs/shaken-builds.md). */
 async function findEntry(ctx: CdnContext, kind: PackageKind, name: string, version: string, file: string): Promise<FileEntry | null> {
-  const metadata = await readVersionMetadata(ctx.storeDir, kind, name, version);
+  const metadata = await readVersionMetadata(ctx.reader, kind, name, version);
   if (!metadata) return null;
   // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
   if (Object.hasOwn(metadata.files, file)) return metadata.files[file]!;
-  const shaken = kind === 'npm' && file.startsWith(`${SHAKEN_DIR}/`) ? file.slice(SHAKEN_DIR.length + 1).split('/')[0]! : null;
-  const build = shaken ? await readShakenBuild(ctx.storeDir, name, version, shaken) : null;
+  // Shaken builds are kept in a folder store only.
+  const root = ctx.store.root;
+  const shaken =
+    kind === 'npm' && root !== undefined && file.startsWith(`${SHAKEN_DIR}/`) ? file.slice(SHAKEN_DIR.length + 1).split('/')[0]! : null;
+  const build = shaken ? await readShakenBuild(root!, name, version, shaken) : null;
   return build && Object.hasOwn(build.files, file) ? build.files[file]! : null;
 }
 

@@ -11,7 +11,7 @@ import { jsonResponse } from './json-response.ts';
  * when the index has none yet.
  */
 export async function getPackageInfo(ctx: CdnContext, request: CdnRequest, kind: PackageKind, name: string): Promise<CdnResponse> {
-  const body = await readVersionsBody(ctx.storeDir, kind, name);
+  const body = await readVersionsBody(ctx.reader, kind, name);
   if (body === null) throw new PodmapError('PODMAP_ERR_CDN_PACKAGE_UNKNOWN', `${kind}/${name}`);
   return jsonResponse(body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

@@ -19,7 +19,7 @@ export async function getPackageMap(
   version: string,
 ): Promise<CdnResponse> {
   const root = await requireVersion(ctx, kind, name, version);
-  const answer = await readPackageMap(ctx.storeDir, root);
+  const answer = await readPackageMap(ctx.reader, root);
   if (answer.status !== 200) return { status: answer.status, headers: { ...jsonErrorHeaders }, body: answer.body };
   return jsonResponse(answer.body, `public, max-age=${ctx.aliasMaxAge}`, request.headers);
 }

@@ -28,15 +28,17 @@ export async function putVersion(
   // inflates to is ever held whole, and a gzip bomb is refused with 413
   // (PODMAP_ERR_CDN_TARBALL_TOO_LARGE) within milliseconds, before anything is stored.
   if (kind === 'podlet') {
-    await publishPodletFiles(ctx.storeDir, name, version, await readReleaseTarball(request.body()));
+    await publishPodletFiles(ctx.store, name, version, await readReleaseTarball(request.body()));
   } else {
     const contents = await readTarball(request.body());
     const { manifest } = contents;
     if (manifest.name !== name || manifest.version !== version) {
       throw new PodmapError('PODMAP_ERR_CDN_PUBLISH_MISMATCH', `the tarball holds ${manifest.name}@${manifest.version}`);
     }
-    await publishPackageContents(ctx.storeDir, contents);
+    await publishPackageContents(ctx.store, contents);
   }
+  // This server's own readers see the new version at once; other servers within their cache's second.
+  ctx.reader.forget();
   const location = `/-/${kind}/${name}@${version}`;
   return {
     status: 201,
