@@ -9,6 +9,11 @@
  *   browser does (lit's support keeps only the server's `<style>` blocks). Adopted sheets come
  *   after those blocks in the cascade, so the design system's release on the CDN restyles a
  *   hydrated podlet as it restyles any other, and every shadow root shares one sheet object.
+ * - an element connected while the document is still being parsed, before its declarative shadow
+ *   root has arrived, waits for the end of parsing (DOMContentLoaded) before it renders. Module
+ *   scripts wait for that anyway; es-module-shims in shim mode may run them earlier, and lit would
+ *   then attach a shadow root of its own, so that the server's one, parsed next, is refused
+ *   ("A second declarative shadow root cannot be created on a host") and the element renders again.
  *
  * A setter rather than a wrapper installed later: a support module assigns its hook when it is
  * evaluated, and the LitElement of its major reads it right after, so there is no moment between
@@ -22,6 +27,8 @@ export const HYDRATION_GUARD = [
   'function wrap(f){if(typeof f!=="function")return f;return function(o){f(o);var p=o&&o.LitElement&&o.LitElement.prototype,u=p&&p.update;if(!u)return;',
   'var c0=p.createRenderRoot;p.createRenderRoot=function(){var had=this.shadowRoot,r=c0.call(this);if(had&&r===had){hydrating.add(this);',
   'var s=(this.constructor.elementStyles||[]).map(function(x){return x instanceof CSSStyleSheet?x:x.styleSheet}).filter(Boolean);if(s.length)r.adoptedStyleSheets=s}return r};',
+  'var cc=p.connectedCallback;p.connectedCallback=function(){var el=this;if(document.readyState==="loading"&&!el.shadowRoot){',
+  'document.addEventListener("DOMContentLoaded",function(){if(el.isConnected)cc.call(el)},{once:true});return}return cc.call(el)};',
   'p.update=function(c){var h=hydrating.delete(this);try{return u.call(this,c)}catch(e){if(h)',
   'console.error("podmap: PODMAP_ERR_HYDRATION_MISMATCH: podlet \\""+podletOf(this)+"\\", <"+this.localName+">: "+e.message);throw e}}}}',
   'Object.defineProperty(g,k,{configurable:true,get:function(){return hook},set:function(f){hook=wrap(f)}});if(hook)hook=wrap(hook)})()',

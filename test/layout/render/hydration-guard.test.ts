@@ -16,6 +16,11 @@ function page() {
     shadowRoot: { adoptedStyleSheets?: unknown[] } | null = {};
     closest = () => section;
     getRootNode = () => ({});
+    connected = 0;
+    isConnected = true;
+    connectedCallback(): void {
+      this.connected++;
+    }
     createRenderRoot(): unknown {
       return this.shadowRoot;
     }
@@ -23,10 +28,12 @@ function page() {
       throw new Error('Hydration value mismatch: Unexpected TemplateResult rendered to part');
     }
   }
-  const context: Record<string, unknown> = { CSSStyleSheet, console: { error: (line: string) => errors.push(line) } };
+  const loaded: Array<() => void> = [];
+  const document = { readyState: 'complete', addEventListener: (_type: string, listener: () => void) => loaded.push(listener) };
+  const context: Record<string, unknown> = { CSSStyleSheet, document, console: { error: (line: string) => errors.push(line) } };
   context.globalThis = context;
   runInNewContext(HYDRATION_GUARD, context);
-  return { context, LitElement, errors, sheet };
+  return { context, LitElement, errors, sheet, document, loaded };
 }
 
 test('the hydration guard - a hook installed after it - wraps it: a hydration lit refuses is logged with the code, podlet and element, and still throws', () => {
@@ -65,4 +72,21 @@ test("the hydration guard - a server-rendered shadow root - adopts the element's
   const fresh = new LitElement();
   fresh.shadowRoot = null;
   assert.equal(fresh.createRenderRoot(), null, 'no shadow root before: nothing adopted here');
+});
+
+test('the hydration guard - an element connected while the page is parsed, its shadow root not there yet - connects once parsing is done, not before', () => {
+  const { context, LitElement, document, loaded } = page();
+  context.litElementHydrateSupport = () => {};
+  (context.litElementHydrateSupport as (o: unknown) => void)({ LitElement });
+  document.readyState = 'loading';
+  const early = new LitElement();
+  early.shadowRoot = null;
+  early.connectedCallback();
+  assert.equal(early.connected, 0, 'waits: the server shadow root may still be on its way');
+  const withRoot = new LitElement();
+  withRoot.connectedCallback();
+  assert.equal(withRoot.connected, 1, 'its declarative shadow root is there: connects at once');
+  document.readyState = 'interactive';
+  for (const listener of loaded) listener();
+  assert.equal(early.connected, 1, 'connected after DOMContentLoaded');
 });
