@@ -95,11 +95,11 @@ export function createCdnServer(options: CdnOptions): Server {
   });
 }
 
-/** The shaken-build service, or null when it is off: by option, or for a store that is not a folder (shaken builds are kept in a folder store only). */
+/** The shaken-build service over the server's store, on any driver, or null when the option turns it off. */
 function shakenServiceOf(options: CdnOptions, store: CdnStore): ShakenService | null {
   if (options.shaken === false) return null;
   if (options.shaken && 'answer' in options.shaken) return options.shaken;
-  return store.root === undefined ? null : createShakenService(store.root, options.shaken);
+  return createShakenService(store, options.shaken);
 }
 
 async function handle(ctx: CdnContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

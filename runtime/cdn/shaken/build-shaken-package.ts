@@ -13,7 +13,8 @@ import { BASE_OPTIONS } from '../build/run-build.ts';
 import { wrapCommonjsEntry } from '../build/wrap-commonjs-entry.ts';
 import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
 import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
-import { versionKey } from '../store/store-paths.ts';
+import type { CdnStore } from '../store/cdn-store.ts';
+import { withPackageFolder } from './with-package-folder.ts';
 
 /** Part of every build id: a new esbuild, or a change to how podmap shakes, makes new builds. */
 export const SHAKEN_ENGINE = `esbuild ${esbuildVersion}; podmap shaken 1`;
@@ -25,13 +26,17 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** One shaken build to make: the version, what the site takes from each full-build file, where it goes. */
 export interface ShakenBuildInput {
-  storeDir: string;
+  /** The store holding the version: its files are read in place from a folder, fetched into a temporary folder from a bucket. */
+  store: CdnStore;
   metadata: VersionMetadata;
   /** Full-build file ("+/hooks.js") → the names the site takes from it, or "*". */
   roots: ReadonlyMap<string, ImportedNames>;
   id: string;
   timeoutMs: number;
 }
+
+/** A build's record and the files to write for it (writeShakenBuild). */
+type ShakenBuildOutput = { build: StoredShakenBuild; contents: Map<string, ShakenFileContents> };
 
 /**
  * Builds one package version shaken to `roots`, from the files as published, in one esbuild run
@@ -41,14 +46,19 @@ export interface ShakenBuildInput {
  * Otherwise as the full build (BASE_OPTIONS, its plugin: CommonJS, `browser` field, Node
  * built-ins). Throws PODMAP_ERR_CDN_SHAKEN_TIMEOUT after `timeoutMs` (the build is cancelled)
  * and PODMAP_ERR_CDN_SHAKEN_FAILED for any other failure, a Node built-in reached included.
+ * From a bucket, the files are first fetched into a temporary folder (withPackageFolder).
  */
-export async function buildShakenPackage(
-  input: ShakenBuildInput,
-): Promise<{ build: StoredShakenBuild; contents: Map<string, ShakenFileContents> }> {
+export async function buildShakenPackage(input: ShakenBuildInput): Promise<ShakenBuildOutput> {
+  // What a build can read: the code and JSON files as published, never the full build under "+/".
+  const paths = Object.keys(input.metadata.files).filter((p) => !p.startsWith('+/') && BUILD_INPUT.test(p) && !DECLARATION.test(p));
+  return withPackageFolder(input.store, input.metadata, paths, (packageDir) => buildFrom(input, packageDir, paths));
+}
+
+/** The build itself, from the package's files as published in `packageDir`. */
+async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: readonly string[]): Promise<ShakenBuildOutput> {
   const { metadata, id } = input;
   await initLexer;
-  const packageDir = path.join(input.storeDir, versionKey('npm', metadata.name, metadata.version), 'files');
-  const files = await readSources(packageDir, metadata);
+  const files = await readSources(packageDir, paths);
   const manifest = JSON.parse(files.get('package.json')?.toString('utf8') ?? '{}') as PackageManifest;
   const sources = findEntryPoints(manifest, files);
   const subpathOf = new Map(Object.entries(metadata.build?.entries ?? {}).map(([subpath, output]) => [output, subpath]));
@@ -81,9 +91,8 @@ export async function buildShakenPackage(
   return describeBuild(input, built, outputOf);
 }
 
-/** The package's code and JSON files as published (not the full build under "+/"), read from the store. */
-async function readSources(packageDir: string, metadata: VersionMetadata): Promise<Map<string, Buffer>> {
-  const paths = Object.keys(metadata.files).filter((p) => !p.startsWith('+/') && BUILD_INPUT.test(p) && !DECLARATION.test(p));
+/** The files at `paths` (the package's code and JSON as published), read from `packageDir`. */
+async function readSources(packageDir: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   for (let i = 0; i < paths.length; i += 16) {
     await Promise.all(paths.slice(i, i + 16).map(async (p) => files.set(p, await readFile(path.join(packageDir, p)))));
@@ -210,7 +219,7 @@ async function describeBuild(
   input: ShakenBuildInput,
   built: ReadonlyMap<string, Buffer>,
   outputOf: ReadonlyMap<string, string>,
-): Promise<{ build: StoredShakenBuild; contents: Map<string, ShakenFileContents> }> {
+): Promise<ShakenBuildOutput> {
   const { metadata, id } = input;
   // The "+/" rule of the full build applies: what pages load is compressed at the best setting.
   const described = await buildVersionMetadata('npm', { name: metadata.name, version: metadata.version }, built, {

@@ -1,7 +1,7 @@
 import type { ShakenAnswer, ShakenBuildState, ShakenRequest } from '../../shared/cdn-protocol/shaken-builds.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { readShakenBuild, writeShakenBuild } from '../store/shaken-build-store.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, type StoreLocation } from '../store/open-store.ts';
 import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { buildShakenPackage, SHAKEN_ENGINE } from './build-shaken-package.ts';
 import { planShakenBuilds, type PlannedState } from './plan-shaken-builds.ts';
@@ -37,15 +37,15 @@ export interface ShakenService {
  * cancelled after `timeoutMs`. A finished build is written to the store (writeShakenBuild) and
  * found there by the next request; a failed one is remembered, coded, and answered "failed".
  */
-export function createShakenService(storeDir: string, options: ShakenOptions = {}): ShakenService {
-  const store = openStore(storeDir);
+export function createShakenService(location: StoreLocation, options: ShakenOptions = {}): ShakenService {
+  const store = openStore(location);
   const settings = { ...DEFAULT_SHAKEN_OPTIONS, ...options };
   const failures = new Map<string, { code: string; reason: string }>();
   const queue = createBuildQueue(settings.maxQueued, async (job) => {
     try {
-      const input = { storeDir, metadata: job.metadata, roots: job.roots, id: job.id, timeoutMs: settings.timeoutMs };
+      const input = { store, metadata: job.metadata, roots: job.roots, id: job.id, timeoutMs: settings.timeoutMs };
       const { build, contents } = await buildShakenPackage(input);
-      await writeShakenBuild(storeDir, build, contents, settings.variants);
+      await writeShakenBuild(store, build, contents, settings.variants);
     } catch (error) {
       const known = error instanceof PodmapError ? error : new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', String(error));
       if (failures.size >= MAX_FAILURES) failures.delete(failures.keys().next().value!);
@@ -56,7 +56,7 @@ export function createShakenService(storeDir: string, options: ShakenOptions = {
     async answer(request) {
       const states = await planShakenBuilds(request, {
         metadata: (name, version) => readVersionMetadata(store, 'npm', name, version),
-        stored: (name, version, id) => readShakenBuild(storeDir, name, version, id),
+        stored: (name, version, id) => readShakenBuild(store, name, version, id),
         failure: (id) => failures.get(id),
         engine: SHAKEN_ENGINE,
       });

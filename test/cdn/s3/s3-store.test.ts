@@ -1,6 +1,6 @@
 // Every test of the S3 store, in one file so that Ceph starts once (about 15 s): the server's
 // own conditional writes first, then the store contract, then many writers, a killed publisher,
-// nginx in front of the bucket and the demo on two CDNs.
+// nginx in front of the bucket, the demo on two CDNs and shaken builds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openStore } from '../../../runtime/cdn/index.ts';
@@ -11,6 +11,7 @@ import { describeDemoOnTwoCdns } from './demo-on-two-cdns.ts';
 import { describeKilledPublisher } from './killed-publisher.ts';
 import { describeManyWriters } from './many-writers.ts';
 import { describeNginxOnS3 } from './nginx-s3.ts';
+import { describeShakenOnS3 } from './shaken-s3.ts';
 
 const cleanups = collectCleanups();
 let ceph: Awaited<ReturnType<typeof startCephBucket>>;
@@ -55,3 +56,4 @@ describeManyWriters();
 describeKilledPublisher();
 describeNginxOnS3(() => ceph);
 describeDemoOnTwoCdns();
+describeShakenOnS3();

@@ -54,11 +54,8 @@ async function findEntry(ctx: CdnContext, kind: PackageKind, name: string, versi
   if (!metadata) return null;
   // Object.hasOwn: a path such as "constructor" or "__proto__" must not find Object.prototype.
   if (Object.hasOwn(metadata.files, file)) return metadata.files[file]!;
-  // Shaken builds are kept in a folder store only.
-  const root = ctx.store.root;
-  const shaken =
-    kind === 'npm' && root !== undefined && file.startsWith(`${SHAKEN_DIR}/`) ? file.slice(SHAKEN_DIR.length + 1).split('/')[0]! : null;
-  const build = shaken ? await readShakenBuild(root!, name, version, shaken) : null;
+  const shaken = kind === 'npm' && file.startsWith(`${SHAKEN_DIR}/`) ? file.slice(SHAKEN_DIR.length + 1).split('/')[0]! : null;
+  const build = shaken ? await readShakenBuild(ctx.store, name, version, shaken) : null;
   return build && Object.hasOwn(build.files, file) ? build.files[file]! : null;
 }
 
