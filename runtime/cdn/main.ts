@@ -30,7 +30,7 @@ export const cdnUsage = `usage: podmap cdn <command>
 The store is PODMAP_CDN_STORE, a bucket as s3://<bucket>/<prefix> (endpoint, region and keys from
 AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a folder, else the folder
 PODMAP_STORE_DIR (default: store/ in the current folder). PODMAP_CDN_SHAKEN=off turns shaken
-builds off (POST /-/shaken answers 404; docs/shaken-builds.md); on a bucket they are off. Publishing over HTTP
+builds off (POST /-/shaken answers 404; docs/shaken-builds.md). Publishing over HTTP
 (podmap publish, publish-package) needs tokens: PODMAP_CDN_TOKENS_FILE, one per team with its
 scope (podmap cdn token), and/or PODMAP_CDN_TOKEN, which may publish anything.`;
 
