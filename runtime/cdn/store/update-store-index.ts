@@ -95,8 +95,10 @@ async function untilStoreSettles(store: CdnStore, pass: () => Promise<void>): Pr
     } catch (error) {
       if (!isStoreConflict(error)) throw error;
       conflict = error;
-      // Spread the losers' next passes over a few milliseconds, so they do not collide again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (i + 1)));
+      // Spread the losers' next passes apart, exponentially: with twenty publishers of one package,
+      // a pause growing by 10 ms a pass still let them collide pass after pass on a loaded machine
+      // until one gave up (its publish stored, its index not updated). Capped at 1 s a pass.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** i)));
       continue;
     }
     if ((await store.fingerprint()) === before) return;
