@@ -96,7 +96,7 @@ import { writeFirefoxResults } from './lib/firefox-summary.ts';
 import type { RequestHandler } from './lib/listen-tls.ts';
 import { renderPageMarkdown } from './lib/page-markdown.ts';
 import { pageBench, pages, scenarios, variantRender, variants, type Sample, type Variant } from './lib/page-options.ts';
-import { startChromiumFronts, startFirefoxFronts } from './lib/page-stacks.ts';
+import { primeCompression, startChromiumFronts, startFirefoxFronts } from './lib/page-stacks.ts';
 import { renderProblems } from './lib/page-probe.ts';
 import { summarise } from './lib/page-summary.ts';
 import { ssrIntroduction, ssrSection } from './lib/ssr-targets.ts';
@@ -231,6 +231,7 @@ async function runFirefoxPart(
     fronts: side.fronts,
     modes: side.modes,
     modules: side.modules,
+    prime: primeCompression,
     reps: pageBench.firefoxReps,
     pages: { home: pages.home.length, search: pages.search.length },
     log: (line) => log(line, started),

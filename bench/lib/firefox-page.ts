@@ -36,6 +36,8 @@ export interface FirefoxRun {
   modes: Record<FirefoxVariant, Record<string, string>>;
   modules: (variant: FirefoxVariant) => number;
   reps: number;
+  /** Run before each visit with its front's URL (page-stacks.ts, primeCompression). */
+  prime: (front: string) => Promise<void>;
   pages: { home: number; search: number };
   log: (line: string) => void;
 }
@@ -81,6 +83,7 @@ async function visitInFirefox(
   samples: FirefoxSample[],
   failures: string[],
 ): Promise<void> {
+  await options.prime(options.fronts[variant]);
   const context = await browser.createBrowserContext();
   try {
     const tab = await context.newPage();

@@ -174,6 +174,18 @@ function checkModes(variant: Variant, modes: RenderModes): void {
     throw new Error(`bench: ${variant} should run '${render}' podlets, but they are ${JSON.stringify(modes)}`);
 }
 
+/**
+ * Asks `front` for each page once, brotli accepted, before a visit. The layout chooses how to
+ * compress a page from its last response on the same path (a page whose fragments came to more
+ * than 4 KB gets a compressing stream, others uncompressed blocks after the head:
+ * runtime/layout/render/create-compressed-body.ts), and every layout in this process shares that
+ * memory: a server-rendered page would go out with uncompressed fragments after a client-rendered
+ * variant's. Primed, each visit gets what a layout serving only its variant's pages sends.
+ */
+export async function primeCompression(front: string): Promise<void> {
+  for (const path of pagePaths) await (await fetch(new URL(path, front), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
+}
+
 /** Every page composed, no podlet's fallback in it. */
 async function checkPages(variant: string, url: string): Promise<void> {
   for (const path of pagePaths) {
