@@ -3,7 +3,7 @@
  * Writes bench/results/ssr.json and ssr.md.
  *
  *   npm run bench:ssr     (env: BENCH_SSR_PODLETS=header,search, BENCH_SSR_REQUESTS=2000, BENCH_SSR_REPS=3,
- *                          BENCH_CPU_PAGES=2000, BENCH_CPU_REPS=4, BENCH_CONNECTIONS=20)
+ *                          BENCH_CPU_PAGES=1500, BENCH_CPU_REPS=3, BENCH_CONNECTIONS=20)
  *
  * 1. A podlet's server, rendering: each podlet of BENCH_SSR_PODLETS as a process of its own
  *    (bench/lib/cpu-podlet-server.ts), once in 'hydrate' mode (the demo's) and once in 'client'
@@ -36,8 +36,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const podlets = (process.env.BENCH_SSR_PODLETS ?? 'header,search').split(',');
 const requests = Number(process.env.BENCH_SSR_REQUESTS ?? 2000);
 const reps = Number(process.env.BENCH_SSR_REPS ?? 3);
-const cpuPages = Number(process.env.BENCH_CPU_PAGES ?? 2000);
-const cpuReps = Number(process.env.BENCH_CPU_REPS ?? 4);
+const cpuPages = Number(process.env.BENCH_CPU_PAGES ?? 1500);
+const cpuReps = Number(process.env.BENCH_CPU_REPS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const home = demoPages['/'].podlets;
 const started = Date.now();
