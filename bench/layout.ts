@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { demoPages, demoPodletNames, freeDemoPorts, manifestUrlVariable } from '../layouts/demo-wiring.ts';
 import { startDemo, type RunningDemo } from '../layouts/demo.ts';
 import { forkServer, type ForkedServer } from '../layouts/fork-server.ts';
-import { measureCpu, timedGet } from './lib/layout-cpu.ts';
+import { composes, measureCpu, timedGet } from './lib/layout-cpu.ts';
 import { renderLayoutMarkdown, type LayoutSummary, type LoadRound } from './lib/layout-markdown.ts';
 import { describeMachine, spreadOf, type Spread } from './lib/stats.ts';
 import { writeResults } from './lib/write-results.ts';
@@ -113,7 +113,7 @@ async function checkPages(layouts: Record<string, string>, slowLayouts: Record<s
   const slowNamed = Object.entries(slowLayouts).map(([k, v]) => [`${k} (slow ${slowPodlet})`, v]);
   for (const [name, url] of [...Object.entries(layouts), ...slowNamed]) {
     const { body } = await timedGet(url!);
-    for (const p of home) if (!body.includes(`<podlet-${p}>`)) throw new Error(`bench: ${name} did not compose podlet "${p}"`);
+    for (const p of home) if (!composes(body, p)) throw new Error(`bench: ${name} did not compose podlet "${p}"`);
     if (body.includes('data-fallback')) throw new Error(`bench: ${name} served a fallback`);
     if (!name!.includes('slow')) pageBytes[name!] = Buffer.byteLength(body);
   }

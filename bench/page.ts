@@ -7,7 +7,7 @@
  *   npm run bench:page     (env: BENCH_REPS=7, BENCH_SW_REPS=BENCH_REPS, BENCH_LATENCIES=0,40,150,
  *                           BENCH_BROWSERS=chromium,firefox, BENCH_FIREFOX_REPS=BENCH_REPS, BENCH_FIREFOX_LATENCY=40)
  *
- * Firefox (issue 13, item 4; bench/lib/firefox-page.ts), after Chromium has closed: U+P against B,
+ * Firefox (issue 13, item 4; bench/lib/firefox-page.ts), after Chromium has closed: U+P, U+P SSR, B and B SSR,
  * cold home and home → search, at BENCH_FIREFOX_LATENCY ms, in Firefox ESR over WebDriver BiDi,
  * written to bench/results/page-firefox.json and .md and appended to page.md. BiDi can emulate only
  * offline (`emulation.setNetworkConditions` with `{ type: 'offline' }`; puppeteer's
@@ -37,18 +37,28 @@
  * Firefox, from a probe each page runs before any of its content (bench/lib/page-probe.ts): first
  * and largest contentful paint from the page's PerformanceObservers (buffered, read after render
  * and the stragglers; "n/a" where the browser has no LCP); "content", every podlet's shadow root
- * with text, server-rendered or not; "interactive", every podlet's custom element defined and its
- * shadow root with text. Every podlet renders on the client today, so the last two equal
- * "rendered"; a server-rendered variant would show content before it is interactive. A load that
- * rendered without FCP, content or interactive is listed under Failures (its figures still count).
+ * with text, server-rendered or not; "on screen", the later of content and FCP; "interactive",
+ * every podlet's custom element defined and past its first update (lit's hasUpdated), or an ssr-only podlet's content there. With podlets
+ * rendered on the client the last two equal "rendered"; U+P SSR and B SSR show content before they
+ * are interactive. A load that rendered without FCP, content or interactive, or whose podlets did
+ * not show as their render modes say (hydrated, rendered in the browser, server-only; page-probe.ts),
+ * is listed under Failures (its figures still count).
  *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
  *   U+P        podmap as shipped
+ *   U+P SSR    podmap as shipped, the demo's podlets rendered on the server and hydrated (issue 19)
  *   B          one esbuild bundle per page, served from the layout's origin
+ *   B SSR      U+P SSR's pages, hydrated by one esbuild bundle per page (lit's hydrate support first)
  *   S          esbuild split bundles: both pages in one build, shared chunks
  *   U+P h1     podmap as shipped, every server HTTP/1.1 over TLS (no h2 in ALPN)
  *   U+P SW     podmap as shipped with its generated service worker (docs/service-worker.md)
+ * Every variant but U+P SSR and B SSR starts its podlets with PODMAP_DEMO_RENDER=client, all
+ * rendering in the browser as before server rendering existed (bench/lib/page-options.ts,
+ * variantRender, says why for each); U+P SSR and B SSR run the demo's own modes
+ * (docs/render-modes.md). Each variant's modes, read from its podlets' podmap.json, are in
+ * page.json. The server-rendering section of page.md gives U+P SSR against U+P and B SSR at 40 ms,
+ * with the issue's targets (bench/lib/ssr-targets.ts).
  * Every variant but U+P SW runs with `serviceWorker: false` (createDemoLayout turns it on by
  * default), so their figures compare with runs from before the worker existed.
  * Scenarios, in one browser context per variant and repetition: a cold load of home, then
@@ -85,9 +95,11 @@ import { runFirefox } from './lib/firefox-page.ts';
 import { writeFirefoxResults } from './lib/firefox-summary.ts';
 import type { RequestHandler } from './lib/listen-tls.ts';
 import { renderPageMarkdown } from './lib/page-markdown.ts';
-import { pageBench, pages, scenarios, variants, type Sample, type Variant } from './lib/page-options.ts';
-import { startChromiumFronts, startFirefoxFronts } from './lib/page-stacks.ts';
+import { pageBench, pages, scenarios, variantRender, variants, type Sample, type Variant } from './lib/page-options.ts';
+import { primeCompression, startChromiumFronts, startFirefoxFronts } from './lib/page-stacks.ts';
+import { renderProblems } from './lib/page-probe.ts';
 import { summarise } from './lib/page-summary.ts';
+import { ssrIntroduction, ssrSection } from './lib/ssr-targets.ts';
 import { visitPages, type Visitor } from './lib/page-visit.ts';
 import { describeMachine, shuffled } from './lib/stats.ts';
 import { startTlsServers } from './lib/tls-servers.ts';
@@ -108,7 +120,8 @@ try {
 
   browser = await launchChromium([`--ignore-certificate-errors-spki-list=${servers.tls.spki}`]);
   const chromium = await browser.version();
-  const visitor: Visitor = { browser, fronts: chromiumSide.fronts, stacks: chromiumSide.stacks, work: servers.work, storeDir };
+  const { fronts, stacks, modes } = chromiumSide;
+  const visitor: Visitor = { browser, fronts, stacks, modes, work: servers.work, storeDir };
   const chromiumRun = pageBench.chromium ? await runChromium(visitor) : { samples: [], failures: [], orders: {} };
   const chromiumS = Math.round((Date.now() - runStarted) / 1000);
   // Firefox after Chromium has gone, so the two never share the machine's cores.
@@ -118,16 +131,32 @@ try {
   const firefoxLines = firefoxSide ? await runFirefoxPart(firefoxSide, machine) : [];
   if (pageBench.chromium) {
     const summary = summarise(chromiumRun.samples);
+    const ssr = serverRendering(chromiumRun.samples, modes);
     const date = new Date().toISOString();
     const durationS = Math.round((Date.now() - runStarted) / 1000);
     const md =
-      renderPageMarkdown(summary, { date, chromium, machine, durationS, chromiumS, failures: chromiumRun.failures }) +
+      renderPageMarkdown(summary, { date, chromium, machine, durationS, chromiumS, failures: chromiumRun.failures, ssrLines: ssr.lines }) +
       ['', ...firefoxLines, ''].join('\n');
     const { reps, swReps, latencies } = pageBench;
     const bundleFiles = [...chromiumSide.bundles.files].map(([path, f]) => ({ path, bytes: f.raw.length, brotliBytes: f.br.length }));
     const { orders, failures, samples } = chromiumRun;
-    const json = { date, chromium, machine, reps, swReps, durationS, latencies, throughputMbps: 10, variants, orders, failures };
-    await writeResults('page', { ...json, bundleFiles, summary, samples }, md);
+    const json = {
+      date,
+      chromium,
+      machine,
+      reps,
+      swReps,
+      durationS,
+      latencies,
+      throughputMbps: 10,
+      variants,
+      variantRender,
+      modes,
+      orders,
+      failures,
+    };
+    const ssrTargets = { latencyMs: ssr.latencyMs, ...ssr.targets };
+    await writeResults('page', { ...json, bundleFiles, summary, ssrTargets, samples }, md);
   }
 } finally {
   await browser?.close().catch(() => {});
@@ -161,6 +190,8 @@ async function runChromium(visitor: Visitor) {
               failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: ${r.podlets} podlets, expected ${expected}`);
             const missing = r.failed ? [] : (['fcpMs', 'contentMs', 'interactiveMs'] as const).filter((key) => r[key] === undefined);
             if (missing.length > 0) failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: no ${missing.join(', ')}`);
+            for (const problem of r.failed ? [] : renderProblems(r, visitor.modes[variant]))
+              failures.push(`${variant} ${scenario} ${latencyMs} ms rep ${rep}: ${problem}`);
             samples.push({ variant, scenario, latencyMs, rep, ...r });
           }
         } catch (error) {
@@ -173,6 +204,23 @@ async function runChromium(visitor: Visitor) {
   return { orders, failures, samples };
 }
 
+/**
+ * The server-rendering section of page.md (bench/lib/ssr-targets.ts) at 40 ms, the targets'
+ * latency (or the run's first latency without it): U+P SSR against U+P and B SSR, per scenario.
+ */
+function serverRendering(samples: Sample[], modes: Record<string, Record<string, string>>) {
+  const latencyMs = pageBench.latencies.includes(40) ? 40 : pageBench.latencies[0]!;
+  const of = (scenario: string, variant: string) =>
+    samples.filter((s) => !s.failed && s.scenario === scenario && s.variant === variant && s.latencyMs === latencyMs);
+  const { lines, targets } = ssrSection(['cold home', 'home → search', 'revisit home'], of, {
+    modes,
+    variants: ['U+P', 'U+P SSR', 'B', 'B SSR'],
+    podlets: (scenario) => pages[scenario === 'home → search' ? 'search' : 'home'],
+  });
+  const intro = [`## Server rendering: U+P SSR against U+P and B SSR, ${latencyMs} ms latency`, '', ssrIntroduction(modes), ''];
+  return { latencyMs, targets, lines: [...intro, ...lines] };
+}
+
 /** Firefox's part (bench/lib/firefox-page.ts), written to page-firefox.json and .md; returns its section of page.md. */
 async function runFirefoxPart(
   side: Awaited<ReturnType<typeof startFirefoxFronts>>,
@@ -181,12 +229,21 @@ async function runFirefoxPart(
   const started = Date.now();
   const run = await runFirefox({
     fronts: side.fronts,
+    modes: side.modes,
     modules: side.modules,
+    prime: primeCompression,
     reps: pageBench.firefoxReps,
     pages: { home: pages.home.length, search: pages.search.length },
     log: (line) => log(line, started),
   });
   const durationS = Math.round((Date.now() - started) / 1000);
-  const meta = { machine, reps: pageBench.firefoxReps, latencyMs: pageBench.firefoxLatency, durationS, print: !pageBench.chromium };
+  const meta = {
+    machine,
+    reps: pageBench.firefoxReps,
+    latencyMs: pageBench.firefoxLatency,
+    durationS,
+    print: !pageBench.chromium,
+    modes: side.modes,
+  };
   return writeFirefoxResults(run, meta);
 }

@@ -109,8 +109,9 @@ try {
       }, protocol);
     },
   };
+  // Podlets rendered in the browser, as when the stalls were studied (every module of the page in flight).
   const layoutOn = async (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn') =>
-    (await startPageStack(tracked, cdnHandler, { protocol, podletAssets })).handle;
+    (await startPageStack(tracked, cdnHandler, { protocol, render: 'client', podletAssets })).handle;
   const [h2, h1, own] = [await layoutOn('h2'), await layoutOn('http/1.1'), await layoutOn('h2', 'podlet')];
   const front = { 'U+P': await tracked.listen(h2), '7o': await tracked.listen(own), h1: await tracked.listen(h1, 'http/1.1') };
   const fronts: Record<Condition, string> = {

@@ -13,10 +13,13 @@ export interface BundleFile {
   etag: string;
 }
 
-/** The bundled baselines: B (one bundle per page) and S (split, one shared build). */
+/** The kinds of bundle: B (one per page), S (split, one shared build), H (B SSR: one per page, lit's hydrate support first). */
+export type BundleKind = 'b' | 's' | 'h';
+
+/** The bundled baselines, by kind. */
 export interface Bundles {
   /** URL path of each page's entry script, per kind: { b: { home: '/bundles/b/home-X.js' }, s: … }. */
-  entries: Record<'b' | 's', Record<string, string>>;
+  entries: Record<BundleKind, Record<string, string>>;
   files: Map<string, BundleFile>;
 }
 
@@ -27,20 +30,37 @@ export interface Bundles {
  * a content hash, so they are served as immutable like podmap's versioned URLs.
  *
  * B builds each page on its own. S builds every page's entry in one build with `splitting`, so
- * code two pages share sits in chunks both pages load.
+ * code two pages share sits in chunks both pages load. H (B SSR) is B for the demo's own render
+ * modes (`ssr`, from the podlets' podmap.json): its entry first imports what `hydrate` lists for
+ * each of the page's podlets (its lit's hydrate support, then lit), each resolved as that podlet's
+ * entry module resolves it, in page order, as the layout writes them: bundled modules run in import
+ * order, so every lit is evaluated after its hydrate support and the server's shadow roots are
+ * hydrated, not rendered again. It leaves out the modules of `serverOnly` podlets, as their pages
+ * do (an ssr-only podlet's element is never defined).
  */
-export async function buildBundles(root: string, workDir: string, pages: Record<string, string[]>): Promise<Bundles> {
+export async function buildBundles(
+  root: string,
+  workDir: string,
+  pages: Record<string, string[]>,
+  ssr: { hydrate: Record<string, string[] | undefined>; serverOnly: string[] } = { hydrate: {}, serverOnly: [] },
+): Promise<Bundles> {
   const entryDir = join(workDir, 'entries');
   await mkdir(entryDir, { recursive: true });
   const entryPoints: Record<string, string> = {};
+  const hydrateEntries: Record<string, string> = {};
   for (const [page, podlets] of Object.entries(pages)) {
     const modules = podlets.map((name) => join(root, 'podlets', name, 'public', `${name}.js`));
     for (const m of modules) if (!existsSync(m)) throw new Error(`bench: ${m} is missing; run "npm run build"`);
+    const imports = (list: string[]) => list.map((m) => `import ${JSON.stringify(m)};\n`).join('');
     entryPoints[page] = join(entryDir, `${page}.js`);
-    await writeFile(entryPoints[page], modules.map((m) => `import ${JSON.stringify(m)};\n`).join(''));
+    await writeFile(entryPoints[page], imports(modules));
+    const first = podlets.flatMap((name) => (ssr.hydrate[name] ?? []).map((specifier) => `hydrate:${name}:${specifier}`));
+    const loaded = modules.filter((_, i) => !ssr.serverOnly.includes(podlets[i]!));
+    hydrateEntries[page] = join(entryDir, `${page}-hydrate.js`);
+    await writeFile(hydrateEntries[page], imports([...first, ...loaded]));
   }
   const common: BuildOptions = {
-    plugins: [withoutImportMeta],
+    plugins: [withoutImportMeta, resolveFromPodlet(root)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -51,8 +71,8 @@ export async function buildBundles(root: string, workDir: string, pages: Record<
     logLevel: 'warning',
   };
   const files = new Map<string, BundleFile>();
-  const entries: Bundles['entries'] = { b: {}, s: {} };
-  const add = (kind: 'b' | 's', outputs: Array<{ path: string; contents: Uint8Array }>) => {
+  const entries: Bundles['entries'] = { b: {}, s: {}, h: {} };
+  const add = (kind: BundleKind, outputs: Array<{ path: string; contents: Uint8Array }>) => {
     for (const out of outputs) {
       const raw = Buffer.from(out.contents);
       const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
@@ -63,11 +83,14 @@ export async function buildBundles(root: string, workDir: string, pages: Record<
       });
     }
   };
-  const entryName = (kind: 'b' | 's', page: string) => [...files.keys()].find((k) => k.startsWith(`/bundles/${kind}/${page}-`))!;
+  const entryName = (kind: BundleKind, page: string) => [...files.keys()].find((k) => k.startsWith(`/bundles/${kind}/${page}-`))!;
   for (const [page, file] of Object.entries(entryPoints)) {
     const result = await build({ ...common, entryPoints: { [page]: file }, outdir: join(workDir, 'b') });
     add('b', result.outputFiles!);
     entries.b[page] = entryName('b', page);
+    const hydrating = await build({ ...common, entryPoints: { [page]: hydrateEntries[page]! }, outdir: join(workDir, 'h') });
+    add('h', hydrating.outputFiles!);
+    entries.h[page] = entryName('h', page);
   }
   const split = await build({ ...common, entryPoints, splitting: true, chunkNames: 'chunk-[hash]', outdir: join(workDir, 's') });
   add('s', split.outputFiles!);
@@ -88,6 +111,21 @@ const withoutImportMeta: Plugin = {
     }));
   },
 };
+
+/** Resolves the H entry's `hydrate:<podlet>:<specifier>` imports as podlet `<podlet>`'s entry module resolves `<specifier>`. */
+function resolveFromPodlet(root: string): Plugin {
+  return {
+    name: 'bench-resolve-from-podlet',
+    setup(b) {
+      b.onResolve({ filter: /^hydrate:/ }, async (args) => {
+        const [, podlet, specifier] = /^hydrate:([^:]+):(.+)$/.exec(args.path)!;
+        const resolved = await b.resolve(specifier!, { kind: 'import-statement', resolveDir: join(root, 'podlets', podlet!, 'public') });
+        if (resolved.errors.length > 0) throw new Error(`bench: ${specifier} does not resolve from podlet ${podlet}`);
+        return { path: resolved.path };
+      });
+    },
+  };
+}
 
 /**
  * Serves built bundles like podmap serves versioned modules: brotli when accepted, immutable for a

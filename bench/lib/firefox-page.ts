@@ -1,9 +1,9 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { firefoxPath } from '../../test/helpers/engines.js';
-import { pageProbe, readSeenTimes, type SeenTimes } from './page-probe.ts';
+import { pageProbe, readSeenTimes, renderProblems, serverOnlyOf, type SeenTimes } from './page-probe.ts';
 import { shuffled } from './stats.ts';
 
-export const firefoxVariants = ['U+P', 'B'] as const;
+export const firefoxVariants = ['U+P', 'U+P SSR', 'B', 'B SSR'] as const;
 export type FirefoxVariant = (typeof firefoxVariants)[number];
 export const firefoxScenarios = ['cold home', 'home → search'] as const;
 export type FirefoxScenario = (typeof firefoxScenarios)[number];
@@ -30,17 +30,20 @@ export interface FirefoxSample extends SeenTimes {
 
 type FirefoxLoad = Omit<FirefoxSample, 'variant' | 'scenario' | 'rep'>;
 
-/** What runFirefox() needs: the layouts' URLs and how to read the servers' module counts. */
+/** What runFirefox() needs: the layouts' URLs, their podlets' render modes and how to read the servers' module counts. */
 export interface FirefoxRun {
   fronts: Record<FirefoxVariant, string>;
+  modes: Record<FirefoxVariant, Record<string, string>>;
   modules: (variant: FirefoxVariant) => number;
   reps: number;
+  /** Run before each visit with its front's URL (page-stacks.ts, primeCompression). */
+  prime: (front: string) => Promise<void>;
   pages: { home: number; search: number };
   log: (line: string) => void;
 }
 
 /**
- * Firefox ESR over WebDriver BiDi: for each repetition, U+P and B in shuffled order, each in a new
+ * Firefox ESR over WebDriver BiDi: for each repetition, the variants in shuffled order, each in a new
  * browser context: cold home, then search in the same tab. `fronts` are the layouts' URLs (behind
  * the caller's delaying proxies); `modules(variant)` returns the module requests the servers
  * counted since the last call, and resets them. The certificate is accepted with the session's
@@ -80,10 +83,11 @@ async function visitInFirefox(
   samples: FirefoxSample[],
   failures: string[],
 ): Promise<void> {
+  await options.prime(options.fronts[variant]);
   const context = await browser.createBrowserContext();
   try {
     const tab = await context.newPage();
-    await tab.evaluateOnNewDocument(pageProbe);
+    await tab.evaluateOnNewDocument(pageProbe(serverOnlyOf(options.modes[variant])));
     for (const [scenario, path] of [
       ['cold home', '/'],
       ['home → search', '/search'],
@@ -96,6 +100,8 @@ async function visitInFirefox(
         failures.push(`Firefox ${variant} ${scenario} rep ${rep}: ${load.podlets} podlets, expected ${expected}`);
       const missing = (['fcpMs', 'contentMs', 'interactiveMs'] as const).filter((key) => load[key] === undefined);
       if (missing.length > 0) failures.push(`Firefox ${variant} ${scenario} rep ${rep}: no ${missing.join(', ')}`);
+      for (const problem of renderProblems(load, options.modes[variant]))
+        failures.push(`Firefox ${variant} ${scenario} rep ${rep}: ${problem}`);
       if (rep > 0) samples.push({ variant, scenario, rep, ...load });
     }
   } finally {

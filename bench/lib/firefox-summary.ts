@@ -1,6 +1,7 @@
 import { firefoxScenarios, firefoxVariants, type FirefoxSample, type FirefoxScenario, type FirefoxVariant } from './firefox-page.ts';
 import { seen, seenIntroduction, seenRatios } from './page-markdown.ts';
 import { seenKeys, seenOf, type SeenKey } from './page-summary.ts';
+import { ssrSection, type TargetRow } from './ssr-targets.ts';
 import { markdownTable, spreadOf, spreadText, type describeMachine, type Spread } from './stats.ts';
 import { writeResults } from './write-results.ts';
 
@@ -61,9 +62,10 @@ export const firefoxEmulation =
   'which adds its latency once per request, the proxy delays every TCP round trip, the TCP and TLS handshakes included, as a real link does. ' +
   'The layout’s own requests to the podlets do not cross the proxy (to the CDN they do, but its CDN client answers from its cache after warm-up).';
 
+/** The Firefox section: how the link is made, every variant's row, then U+P SSR against U+P and B SSR (`ssrLines`). */
 export function firefoxMarkdown(
   rows: FirefoxRow[],
-  meta: { version: string; reps: number; latencyMs: number; failures: string[] },
+  meta: { version: string; reps: number; latencyMs: number; failures: string[]; ssrLines: string[] },
 ): string[] {
   const ms = (s: Spread) => spreadText(s);
   const kb = (s: Spread) =>
@@ -71,7 +73,7 @@ export function firefoxMarkdown(
   return [
     `## Firefox: ${meta.latencyMs} ms round trip, 10 Mbit/s, through a delaying proxy`,
     '',
-    `${meta.version} over WebDriver BiDi (puppeteer-core), headless, certificate accepted with acceptInsecureCerts. ${meta.reps} repetitions, U+P and B shuffled in each; ` +
+    `${meta.version} over WebDriver BiDi (puppeteer-core), headless, certificate accepted with acceptInsecureCerts. ${meta.reps} repetitions, ${firefoxVariants.join(', ')} shuffled in each; ` +
       'a visit is a cold home in a new context, then search in the same tab. Time: the same render probe as above (median, min–max). ' +
       'Requests, cached, KB: resource timing of the document and everything fetched before render (transferSize; cached: transferSize 0). ' +
       'Server mods: JavaScript requests from the browser counted at the servers during the load. ' +
@@ -88,8 +90,9 @@ export function firefoxMarkdown(
         'FCP ms',
         'LCP ms',
         'content ms',
+        'on screen ms',
         'interactive ms',
-        '× B (FCP / LCP / content / interactive)',
+        '× B (FCP / LCP / content / on screen / interactive)',
         'TTFB ms',
         'HTML done ms',
         'requests',
@@ -115,6 +118,7 @@ export function firefoxMarkdown(
       ]),
     ),
     '',
+    ...meta.ssrLines,
     ...(meta.failures.length > 0 ? ['Firefox failures:', '', ...meta.failures.map((f) => `- ${f}`), ''] : []),
   ];
 }
@@ -125,11 +129,19 @@ export function firefoxMarkdown(
  */
 export async function writeFirefoxResults(
   run: { version: string; samples: FirefoxSample[]; failures: string[] },
-  meta: { machine: Awaited<ReturnType<typeof describeMachine>>; reps: number; latencyMs: number; durationS: number; print: boolean },
+  meta: {
+    machine: Awaited<ReturnType<typeof describeMachine>>;
+    reps: number;
+    latencyMs: number;
+    durationS: number;
+    print: boolean;
+    modes: Record<string, Record<string, string>>;
+  },
 ): Promise<string[]> {
-  const { machine } = meta;
+  const { machine, modes } = meta;
   const summary = summariseFirefox(run.samples);
-  const lines = firefoxMarkdown(summary, { version: run.version, reps: meta.reps, latencyMs: meta.latencyMs, failures: run.failures });
+  const ssr = firefoxServerRendering(run.samples, modes);
+  const lines = firefoxMarkdown(summary, { ...meta, version: run.version, failures: run.failures, ssrLines: ssr.lines });
   const date = new Date().toISOString();
   const md = [
     '# bench:page — Firefox',
@@ -147,10 +159,27 @@ export async function writeFirefoxResults(
     latencyMs: meta.latencyMs,
     throughputMbps: 10,
     emulation: firefoxEmulation,
+    modes,
     failures: run.failures,
     summary,
+    ssrTargets: ssr.targets,
     samples: run.samples,
   };
   await writeResults('page-firefox', json, md, { print: meta.print });
   return lines;
+}
+
+/** U+P SSR against U+P and B SSR in Firefox (bench/lib/ssr-targets.ts): cold home with the targets, home → search for information. */
+function firefoxServerRendering(
+  samples: FirefoxSample[],
+  modes: Record<string, Record<string, string>>,
+): { lines: string[]; targets: Record<string, TargetRow[]> } {
+  const of = (scenario: string, variant: string) => samples.filter((s) => s.scenario === scenario && s.variant === variant);
+  const { lines, targets } = ssrSection(firefoxScenarios, of, {
+    modes,
+    variants: firefoxVariants,
+    podlets: (scenario) => Object.keys(of(scenario, 'U+P SSR')[0]?.podletsSeen ?? {}),
+  });
+  const intro = '### Server rendering in Firefox: U+P SSR against U+P and B SSR (the targets and figures of page.md’s section)';
+  return { lines: [intro, '', ...lines.map((line) => line.replace(/^### /, '#### '))], targets };
 }

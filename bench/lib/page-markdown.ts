@@ -20,21 +20,28 @@ export interface PageRunMeta {
   durationS: number;
   chromiumS: number;
   failures: string[];
+  /** The server-rendering section (bench/lib/ssr-targets.ts), right after the introduction. */
+  ssrLines?: string[];
 }
 
 /** What the seen columns mean (here and in the Firefox section). */
 export const seenIntroduction =
   'What a person sees, in the same tab and from the same navigation start: FCP and LCP from the page’s own PerformanceObservers ' +
   '(`paint`, `largest-contentful-paint`, buffered), read after the page rendered and its network went quiet (LCP: its last candidate by then; ' +
-  '“n/a” where the browser has no such entry). Content: every podlet’s shadow root has text, server-rendered or not; interactive: ' +
-  'every podlet’s custom element is defined and its shadow root has text (a server-rendered shadow root not yet upgraded does not count). ' +
-  'Both from a probe the page runs before any of its content, polling on a ~4 ms timer: per podlet the first poll that saw it, the latest of those. ' +
-  'Every podlet renders on the client today, so content and interactive come out equal to rendered; a server-rendered variant would part them. ' +
-  '× B (FCP / LCP / content / interactive): each median over B’s. ';
+  '“n/a” where the browser has no such entry). Content: every podlet’s shadow root has text, server-rendered (declarative shadow DOM, ' +
+  'there as soon as it is parsed) or rendered by its module; on screen: the later of content and FCP (content in the DOM is not painted ' +
+  'before the first paint, which waits for the page’s stylesheet). Interactive: every podlet’s element is defined and past its first ' +
+  'update (lit’s `hasUpdated`: rendered in the browser, or hydrated with its listeners bound), or, for an ssr-only podlet, which the page ' +
+  'never defines, its server-rendered content there. ' +
+  'From a probe the page runs before any of its content, polling on a ~4 ms timer: per podlet the first poll that saw it, the latest of those. ' +
+  'With every podlet rendering on the client, content and interactive equal rendered; server-rendered variants (U+P SSR, B SSR) part them. ' +
+  'The probe also notes how each podlet’s shadow root came to be (lit’s server markers only: hydrated; a browser render’s only: rendered), ' +
+  'and a podlet that did not show as its render mode says is listed under Failures. ' +
+  '× B (FCP / LCP / content / on screen / interactive): each median over B’s. ';
 
 /** bench/results/page.md: how the run was made, U+P against U+P SW, then every scenario at every latency. */
 export function renderPageMarkdown(rows: Row[], meta: PageRunMeta): string {
-  const out = [...introduction(meta), ...workerTable(rows)];
+  const out = [...introduction(meta), ...(meta.ssrLines ?? []), ...workerIntroduction, ...workerTable(rows)];
   for (const scenario of scenarios) {
     for (const latencyMs of pageBench.latencies) {
       const selected = rows.filter((r) => r.scenario === scenario && r.latencyMs === latencyMs && r.failed < r.n);
@@ -70,13 +77,16 @@ function introduction(meta: PageRunMeta): string[] {
       'holds them, not the servers or HTTP/2. So 0 ms here runs without emulation. The same stall can hit 40 and 150 ms, ' +
       'which need the emulation: such a load is listed under Failures and left out of the figures.',
     '',
-    '## With the service worker (U+P SW) and without (U+P)',
-    '',
-    'A visit: cold home; (with the worker: wait until it controls the page, its install done); search in the same tab; home in a new tab; ' +
-      'a new footer release published and served, home in a third tab; that tab reloaded offline. Without a worker, an offline reload cannot load: “fails”.',
-    '',
   ];
 }
+
+const workerIntroduction = [
+  '## With the service worker (U+P SW) and without (U+P)',
+  '',
+  'A visit: cold home; (with the worker: wait until it controls the page, its install done); search in the same tab; home in a new tab; ' +
+    'a new footer release published and served, home in a third tab; that tab reloaded offline. Without a worker, an offline reload cannot load: “fails”.',
+  '',
+];
 
 const scenarioHeader = [
   'variant',
@@ -85,8 +95,9 @@ const scenarioHeader = [
   'FCP ms',
   'LCP ms',
   'content ms',
+  'on screen ms',
   'interactive ms',
-  '× B (FCP / LCP / content / interactive)',
+  '× B (FCP / LCP / content / on screen / interactive)',
   'HTML done ms',
   'last byte ms',
   'requests',

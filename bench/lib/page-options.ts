@@ -24,8 +24,30 @@ export const pageBench = (() => {
 
 // U+P 7o: podmap as shipped before podlet releases moved to the CDN: each podlet serves its own
 // modules, so a page opens one connection per podlet origin (7 in all).
-export const variants = ['U', 'U+P', 'U+P 7o', 'B', 'S', 'U+P h1', 'U+P SW'] as const;
+export const variants = ['U', 'U+P', 'U+P SSR', 'U+P 7o', 'B', 'B SSR', 'S', 'U+P h1', 'U+P SW'] as const;
 export type Variant = (typeof variants)[number];
+
+/**
+ * How each variant's demo podlets render (docs/render-modes.md): 'client' starts them with
+ * PODMAP_DEMO_RENDER=client, every podlet rendering in the browser as before server rendering
+ * existed; 'demo' runs the demo as it is (header, auth, image and search hydrate, the footer is
+ * ssr-only, geo stays on the client). Every variant from before server rendering keeps 'client',
+ * so its figures compare with earlier runs: what U, U+P 7o, S, U+P h1 and U+P SW measure (preloads,
+ * origins, bundling, HTTP/1.1, the service worker) is not where the podlets render. U+P SSR and
+ * B SSR are the server-rendered demo, through the import map and through one bundle per page.
+ */
+export const variantRender: Record<Variant, DemoRender> = {
+  U: 'client',
+  'U+P': 'client',
+  'U+P SSR': 'demo',
+  'U+P 7o': 'client',
+  B: 'client',
+  'B SSR': 'demo',
+  S: 'client',
+  'U+P h1': 'client',
+  'U+P SW': 'client',
+};
+export type DemoRender = 'client' | 'demo';
 export const scenarios = ['cold home', 'home → search', 'revisit home', 'home after release', 'offline reload'] as const;
 export type Scenario = (typeof scenarios)[number];
 

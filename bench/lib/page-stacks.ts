@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import { startDemoStack } from '../../test/helpers/demo-stack.ts';
-import { buildBundles, serveBundles, type Bundles } from './build-bundles.ts';
+import type { RenderMode } from '../../runtime/podlet/index.ts';
+import { startDemoStack, type DemoStack } from '../../test/helpers/demo-stack.ts';
+import { buildBundles, serveBundles, type BundleKind, type Bundles } from './build-bundles.ts';
 import { delayProxy, emulatedLink } from './delay-proxy.ts';
 import type { FirefoxVariant } from './firefox-page.ts';
+import { serverOnlyOf } from './page-probe.ts';
 import type { RequestHandler } from './listen-tls.ts';
-import { pageBench, pageName, pagePaths, pages, type Variant } from './page-options.ts';
+import { pageBench, pageName, pagePaths, pages, variantRender, type DemoRender, type Variant } from './page-options.ts';
 import { replaceModulesWithBundle, rewriteHead, stripModulePreloads } from './rewrite-head.ts';
 import type { TlsServers } from './tls-servers.ts';
 
@@ -50,6 +52,9 @@ function countBodyBytes(res: ServerResponse, add: (bytes: number) => void): void
   }) as typeof res.end;
 }
 
+/** Each demo podlet's render mode, as its podmap.json says. */
+export type RenderModes = Record<string, RenderMode>;
+
 /** One demo stack: CDN, six podlets of its own and a layout that points at them, counted at the CDN and the layout. */
 export interface PageStack {
   handle: RequestHandler;
@@ -59,16 +64,49 @@ export interface PageStack {
   /** Puts a new release of the footer podlet in place of the stack's. */
   setFooter(handler: RequestHandler): void;
   serviceWorker: boolean;
+  /** How its podlets render, and what each hydrating one lists to evaluate first (podmap.json's `hydrate`). */
+  modes: RenderModes;
+  hydrate: Record<string, string[] | undefined>;
 }
 
-/** A stack whose servers all speak `protocol`; its podlets' modules on its CDN or each on its own origin. */
+/**
+ * The demo's podlets in `render` mode (page-options.ts, variantRender): 'client' imports them with
+ * PODMAP_DEMO_RENDER=client, which each reads as its module is evaluated; 'demo' without it.
+ */
+export async function startRenderedDemoStack(render: DemoRender, options: Parameters<typeof startDemoStack>[0]): Promise<DemoStack> {
+  const before = process.env.PODMAP_DEMO_RENDER;
+  if (render === 'client') process.env.PODMAP_DEMO_RENDER = 'client';
+  else delete process.env.PODMAP_DEMO_RENDER;
+  try {
+    return await startDemoStack(options);
+  } finally {
+    if (before === undefined) delete process.env.PODMAP_DEMO_RENDER;
+    else process.env.PODMAP_DEMO_RENDER = before;
+  }
+}
+
+/** Each podlet's render mode and `hydrate` list, from its podmap.json (no `render`: 'client'). */
+export async function readRenderModes(stack: DemoStack): Promise<Pick<PageStack, 'modes' | 'hydrate'>> {
+  const modes: RenderModes = {};
+  const hydrate: PageStack['hydrate'] = {};
+  for (const [name, manifest] of Object.entries(stack.podletUrls)) {
+    const response = await fetch(new URL('podmap.json', manifest));
+    if (!response.ok) throw new Error(`bench: podlet ${name} answered ${response.status} for podmap.json`);
+    const json = (await response.json()) as { render?: RenderMode; hydrate?: string[] };
+    modes[name] = json.render ?? 'client';
+    hydrate[name] = json.hydrate;
+  }
+  return { modes, hydrate };
+}
+
+/** A stack whose servers all speak `protocol`; its podlets' modules on its CDN or each on its own origin; its podlets in `render` mode. */
 export async function startPageStack(
   servers: TlsServers,
   cdnHandler: RequestHandler,
-  options: { protocol: 'h2' | 'http/1.1'; podletAssets?: 'cdn' | 'podlet'; serviceWorker?: boolean },
+  options: { protocol: 'h2' | 'http/1.1'; render: DemoRender; podletAssets?: 'cdn' | 'podlet'; serviceWorker?: boolean },
 ): Promise<PageStack> {
   const [cdn, front] = [zeroCounter(), zeroCounter()];
-  const stack = await startDemoStack({
+  const stack = await startRenderedDemoStack(options.render, {
     cdnHandler: countBrowserRequests(cdnHandler, cdn),
     listen: (handler) => servers.listen(handler, options.protocol),
     podletAssets: options.podletAssets,
@@ -77,52 +115,92 @@ export async function startPageStack(
   const layout = stack.createLayout({ serviceWorker });
   await layout.refresh();
   const handle = countBrowserRequests(layout.handle as RequestHandler, front);
-  return { handle, cdnUrl: stack.cdnUrl, cdn, front, setFooter: (h) => stack.setPodlet('footer', h), serviceWorker };
+  const setFooter = (h: RequestHandler) => stack.setPodlet('footer', h);
+  return { handle, cdnUrl: stack.cdnUrl, cdn, front, setFooter, serviceWorker, ...(await readRenderModes(stack)) };
 }
 
-/** A layout's pages with their modules replaced by the bundles of `kind` (B: one per page, S: split). */
-export function bundledLayout(layout: RequestHandler, bundles: Bundles, kind: 'b' | 's'): RequestHandler {
+/** A layout's pages with their modules replaced by the bundles of `kind` (B: one per page, S: split, H: B SSR's). */
+export function bundledLayout(layout: RequestHandler, bundles: Bundles, kind: BundleKind): RequestHandler {
   const rewritten = rewriteHead(layout, pagePaths, (head, path) => replaceModulesWithBundle(head, bundles.entries[kind][pageName(path)]!));
   return serveBundles(bundles.files, rewritten);
 }
 
 /**
  * Chromium's servers: one stack per variant that needs one (U+P and U+P SW have their own: their
- * footer releases during the run), B and S built from the h2 stack, every layout behind its own
- * TLS server. Every variant but U+P SW runs without the service worker.
+ * footer releases during the run), B and S built from the h2 client stack, B SSR from the h2 demo
+ * stack (U+P SSR's), every layout behind its own TLS server. Every variant but U+P SW runs without
+ * the service worker; each variant's podlets render as variantRender says, and `modes` records
+ * what their podmap.json said.
  */
 export async function startChromiumFronts(servers: TlsServers, cdnHandler: RequestHandler, root: string) {
-  const stackFor = (protocol: 'h2' | 'http/1.1', podletAssets: 'cdn' | 'podlet' = 'cdn', serviceWorker = false) =>
-    startPageStack(servers, cdnHandler, { protocol, podletAssets, serviceWorker });
-  const h2 = (await stackFor('h2')).handle;
-  const h1 = (await stackFor('http/1.1')).handle;
-  const ownOrigins = (await stackFor('h2', 'podlet')).handle;
-  const stacks: Partial<Record<Variant, PageStack>> = { 'U+P': await stackFor('h2'), 'U+P SW': await stackFor('h2', 'cdn', true) };
-  const bundles = await buildBundles(root, `${servers.work}/bundles`, pages);
-  const fronts: Record<Variant, string> = {
-    U: await servers.listen(rewriteHead(h2, pagePaths, stripModulePreloads)),
-    'U+P': await servers.listen(stacks['U+P']!.handle),
-    'U+P 7o': await servers.listen(ownOrigins),
-    B: await servers.listen(bundledLayout(h2, bundles, 'b')),
-    S: await servers.listen(bundledLayout(h2, bundles, 's')),
-    'U+P h1': await servers.listen(h1, 'http/1.1'),
-    'U+P SW': await servers.listen(stacks['U+P SW']!.handle),
+  const stackFor = (protocol: 'h2' | 'http/1.1', render: DemoRender, podletAssets: 'cdn' | 'podlet' = 'cdn', serviceWorker = false) =>
+    startPageStack(servers, cdnHandler, { protocol, render, podletAssets, serviceWorker });
+  const shared = { h2: await stackFor('h2', 'client'), ssr: await stackFor('h2', 'demo') };
+  const h1 = await stackFor('http/1.1', 'client');
+  const ownOrigins = await stackFor('h2', 'client', 'podlet');
+  const stacks: Partial<Record<Variant, PageStack>> = {
+    'U+P': await stackFor('h2', variantRender['U+P']),
+    'U+P SW': await stackFor('h2', variantRender['U+P SW'], 'cdn', true),
   };
-  for (const [variant, url] of Object.entries(fronts)) {
-    for (const path of pagePaths) {
-      const html = await (await fetch(new URL(path, url))).text();
-      if (html.includes('data-fallback')) throw new Error(`bench: ${variant} ${path} served a podlet's fallback`);
-    }
+  const ssrModes = { hydrate: shared.ssr.hydrate, serverOnly: serverOnlyOf(shared.ssr.modes) };
+  const bundles = await buildBundles(root, `${servers.work}/bundles`, pages, ssrModes);
+  const served: Record<Variant, [PageStack, RequestHandler]> = {
+    U: [shared.h2, rewriteHead(shared.h2.handle, pagePaths, stripModulePreloads)],
+    'U+P': [stacks['U+P']!, stacks['U+P']!.handle],
+    'U+P SSR': [shared.ssr, shared.ssr.handle],
+    'U+P 7o': [ownOrigins, ownOrigins.handle],
+    B: [shared.h2, bundledLayout(shared.h2.handle, bundles, 'b')],
+    'B SSR': [shared.ssr, bundledLayout(shared.ssr.handle, bundles, 'h')],
+    S: [shared.h2, bundledLayout(shared.h2.handle, bundles, 's')],
+    'U+P h1': [h1, h1.handle],
+    'U+P SW': [stacks['U+P SW']!, stacks['U+P SW']!.handle],
+  };
+  const fronts = {} as Record<Variant, string>;
+  const modes = {} as Record<Variant, RenderModes>;
+  for (const [variant, [stack, handler]] of Object.entries(served) as Array<[Variant, [PageStack, RequestHandler]]>) {
+    checkModes(variant, stack.modes);
+    fronts[variant] = await servers.listen(handler, variant === 'U+P h1' ? 'http/1.1' : 'h2');
+    modes[variant] = stack.modes;
+    await checkPages(variant, fronts[variant]);
   }
-  return { fronts, stacks, bundles };
+  return { fronts, stacks, bundles, modes };
+}
+
+/** A variant's podlets must render as variantRender says: all 'client', or not (the demo's own modes). */
+function checkModes(variant: Variant, modes: RenderModes): void {
+  const render = variantRender[variant];
+  const client = Object.values(modes).every((m) => m === 'client');
+  if (client !== (render === 'client'))
+    throw new Error(`bench: ${variant} should run '${render}' podlets, but they are ${JSON.stringify(modes)}`);
 }
 
 /**
- * Firefox's servers: a stack of their own (no service worker) whose layout and CDN the browser
- * reaches through delaying proxies on one emulated link; the podlets, which only the layout talks
- * to, are reached directly. B is built on the same stack, as for Chromium. `modules(variant)`
- * returns the module requests counted since its last call (only one variant loads at a time, so
- * the CDN's count is that variant's), and resets them.
+ * Asks `front` for each page once, brotli accepted, before a visit. The layout chooses how to
+ * compress a page from its last response on the same path (a page whose fragments came to more
+ * than 4 KB gets a compressing stream, others uncompressed blocks after the head:
+ * runtime/layout/render/create-compressed-body.ts), and every layout in this process shares that
+ * memory: a server-rendered page would go out with uncompressed fragments after a client-rendered
+ * variant's. Primed, each visit gets what a layout serving only its variant's pages sends.
+ */
+export async function primeCompression(front: string): Promise<void> {
+  for (const path of pagePaths) await (await fetch(new URL(path, front), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
+}
+
+/** Every page composed, no podlet's fallback in it. */
+async function checkPages(variant: string, url: string): Promise<void> {
+  for (const path of pagePaths) {
+    const html = await (await fetch(new URL(path, url))).text();
+    if (html.includes('data-fallback')) throw new Error(`bench: ${variant} ${path} served a podlet's fallback`);
+  }
+}
+
+/**
+ * Firefox's servers: two stacks of their own (no service worker), the podlets of one in 'client'
+ * mode (U+P, B), of the other as the demo is (U+P SSR, B SSR), whose layouts and CDN the browser
+ * reaches through delaying proxies on one emulated link; the podlets, which only the layouts talk
+ * to, are reached directly. The bundles are Chromium's. `modules(variant)` returns the module
+ * requests counted since its last call (only one variant loads at a time, so the CDNs' count is
+ * that variant's), and resets them.
  */
 export async function startFirefoxFronts(servers: TlsServers, cdnHandler: RequestHandler, bundles: Bundles) {
   const link = emulatedLink(pageBench.firefoxLatency, 10);
@@ -133,23 +211,40 @@ export async function startFirefoxFronts(servers: TlsServers, cdnHandler: Reques
     return `https://127.0.0.1:${proxy.port}/`;
   };
   const cdnCounter = zeroCounter();
-  const counters: Record<FirefoxVariant, Counter> = { 'U+P': zeroCounter(), B: zeroCounter() };
-  const stack = await startDemoStack({
-    cdnHandler: countBrowserRequests(cdnHandler, cdnCounter),
-    listen: (handler, server) => (server.browserFacing ? delayed(handler) : servers.listen(handler)),
-  });
-  const layout = stack.createLayout({ serviceWorker: false });
-  await layout.refresh();
-  const handle = layout.handle as RequestHandler;
-  const fronts: Record<FirefoxVariant, string> = {
-    'U+P': await delayed(countBrowserRequests(handle, counters['U+P'])),
-    B: await delayed(countBrowserRequests(bundledLayout(handle, bundles, 'b'), counters.B)),
+  const counters: Record<FirefoxVariant, Counter> = {
+    'U+P': zeroCounter(),
+    'U+P SSR': zeroCounter(),
+    B: zeroCounter(),
+    'B SSR': zeroCounter(),
   };
+  const stackOf = async (render: DemoRender) => {
+    const stack = await startRenderedDemoStack(render, {
+      cdnHandler: countBrowserRequests(cdnHandler, cdnCounter),
+      listen: (handler, server) => (server.browserFacing ? delayed(handler) : servers.listen(handler)),
+    });
+    const layout = stack.createLayout({ serviceWorker: false });
+    await layout.refresh();
+    return { handle: layout.handle as RequestHandler, ...(await readRenderModes(stack)) };
+  };
+  const [client, demo] = [await stackOf('client'), await stackOf('demo')];
+  const served: Record<FirefoxVariant, [RenderModes, RequestHandler]> = {
+    'U+P': [client.modes, client.handle],
+    'U+P SSR': [demo.modes, demo.handle],
+    B: [client.modes, bundledLayout(client.handle, bundles, 'b')],
+    'B SSR': [demo.modes, bundledLayout(demo.handle, bundles, 'h')],
+  };
+  const fronts = {} as Record<FirefoxVariant, string>;
+  const modes = {} as Record<FirefoxVariant, RenderModes>;
+  for (const [variant, [m, handler]] of Object.entries(served) as Array<[FirefoxVariant, [RenderModes, RequestHandler]]>) {
+    checkModes(variant, m);
+    fronts[variant] = await delayed(countBrowserRequests(handler, counters[variant]));
+    modes[variant] = m;
+  }
   const modules = (variant: FirefoxVariant) => {
     const n = cdnCounter.modules + counters[variant].modules;
     Object.assign(cdnCounter, zeroCounter());
     Object.assign(counters[variant], zeroCounter());
     return n;
   };
-  return { fronts, modules };
+  return { fronts, modules, modes };
 }

@@ -41,6 +41,7 @@ export interface Row {
   fcpMs: Spread;
   lcpMs: Spread;
   contentMs: Spread;
+  shownMs: Spread;
   interactiveMs: Spread;
   /** Median render time and median bytes, each over B's (NaN where B has no such scenario). */
   timeVsB: number;
@@ -50,7 +51,7 @@ export interface Row {
 }
 
 /** The figures of what a person sees, in the order the tables give them. */
-export const seenKeys = ['fcpMs', 'lcpMs', 'contentMs', 'interactiveMs'] as const;
+export const seenKeys = ['fcpMs', 'lcpMs', 'contentMs', 'shownMs', 'interactiveMs'] as const;
 export type SeenKey = (typeof seenKeys)[number];
 
 /** A spread over the samples that have `key` (a browser without LCP gives an empty one: "n/a", never a made-up number). */

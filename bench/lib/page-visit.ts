@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { releaseFooter } from '../../test/helpers/release-footer.ts';
 import { failedRecord, pagePaths, type Sample, type Scenario, type Variant } from './page-options.ts';
-import { zeroCounter, type PageStack } from './page-stacks.ts';
+import { serverOnlyOf } from './page-probe.ts';
+import { primeCompression, zeroCounter, type PageStack, type RenderModes } from './page-stacks.ts';
 import { attachRecorder, type LoadRecord } from './record-page-load.ts';
 import { watchServiceWorkers } from './service-worker-network.ts';
 
@@ -11,10 +12,11 @@ type Workers = Awaited<ReturnType<typeof watchServiceWorkers>>;
 /** What one visit measured, by scenario (variants without a stack stop after revisit home). */
 export type Visit = Partial<Record<Scenario, Step>>;
 
-/** What a visit needs: the browser, each variant's front URL and, for U+P and U+P SW, its stack. */
+/** What a visit needs: the browser, each variant's front URL and its podlets' render modes and, for U+P and U+P SW, its stack. */
 export interface Visitor {
   browser: Browser;
   fronts: Record<Variant, string>;
+  modes: Record<Variant, RenderModes>;
   stacks: Partial<Record<Variant, PageStack>>;
   /** The run's temp folder and CDN store, where footer releases go. */
   work: string;
@@ -147,14 +149,16 @@ async function waitForUpdate(tab: Page, workers: Workers, stack: PageStack, vers
  * (without a worker it cannot load: recorded as failed).
  */
 export async function visitPages(visitor: Visitor, variant: Variant, latencyMs: number): Promise<Visit> {
+  await primeCompression(visitor.fronts[variant]);
   const context = await visitor.browser.createBrowserContext();
   const stack = visitor.stacks[variant];
   const workers = stack?.serviceWorker ? await watchServiceWorkers(visitor.browser, context, latencyMs) : undefined;
   const { step, counted, resetCounters } = stepsOf(variant, stack);
   const url = (path: string) => new URL(path, visitor.fronts[variant]).href;
+  const serverOnly = serverOnlyOf(visitor.modes[variant]);
   const newTab = async () => {
     const tab = await context.newPage();
-    return { tab, recorder: await attachRecorder(tab, latencyMs, workers) };
+    return { tab, recorder: await attachRecorder(tab, latencyMs, workers, serverOnly) };
   };
   try {
     const tab = await context.newPage();
@@ -163,7 +167,7 @@ export async function visitPages(visitor: Visitor, variant: Variant, latencyMs: 
       await tab.evaluateOnNewDocument(
         "navigator.serviceWorker.addEventListener('controllerchange', () => { window.__benchControlled = performance.now(); });",
       );
-    const recorder = await attachRecorder(tab, latencyMs, workers);
+    const recorder = await attachRecorder(tab, latencyMs, workers, serverOnly);
     const out: Visit = { 'cold home': await step('cold home', () => recorder.load(url('/'))) };
     const installWait = workers ? await waitForInstall(tab, workers, stack!) : {};
     out['home → search'] = { ...(await step('home → search', () => recorder.load(url('/search')))), ...installWait };

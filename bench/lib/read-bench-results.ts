@@ -4,7 +4,7 @@ import type { Spread } from './stats.ts';
 
 /**
  * The result files the README's figures come from, read from `dir` (bench/results/): page.json,
- * page-firefox.json, every page-stall*.json, layout.json, packages.json and faults.json.
+ * page-firefox.json, every page-stall*.json, layout.json, packages.json, faults.json and ssr.json.
  */
 export async function readBenchResults(dir: string): Promise<BenchResults> {
   const read = async (name: string) => JSON.parse(await readFile(path.join(dir, name), 'utf8'));
@@ -16,6 +16,7 @@ export async function readBenchResults(dir: string): Promise<BenchResults> {
     layout: await read('layout.json'),
     packages: await read('packages.json'),
     faults: await read('faults.json'),
+    ssr: await read('ssr.json'),
   };
 }
 
@@ -27,6 +28,7 @@ export interface BenchResults {
   layout: LayoutResults;
   packages: PackagesResults;
   faults: FaultsResults;
+  ssr: SsrResults;
 }
 
 export interface Machine {
@@ -68,6 +70,19 @@ export interface PageResults {
   latencies: number[];
   throughputMbps: number;
   summary: PageRow[];
+  /** U+P SSR against U+P and B SSR (bench/lib/ssr-targets.ts), per scenario, at `latencyMs`. */
+  ssrTargets?: { latencyMs: number } & Record<string, TargetRow[] | number>;
+}
+
+/** One line of bench/lib/ssr-targets.ts's comparison, as JSON holds it (NaN as null). */
+export interface TargetRow {
+  figure: string;
+  value: Spread;
+  against: Spread;
+  againstName: string;
+  ratio: number | null;
+  limit?: number;
+  met?: boolean;
 }
 
 export interface FirefoxResults {
@@ -76,6 +91,7 @@ export interface FirefoxResults {
   reps: number;
   latencyMs: number;
   summary: Array<{ scenario: string; variant: string; renderedMs: Spread; timeVsB: number }>;
+  ssrTargets?: Record<string, TargetRow[]>;
 }
 
 export interface StallResults {
@@ -126,4 +142,26 @@ export interface FaultsResults {
   machine: Machine;
   runSeconds: number;
   results: Array<{ case: string; requestsPerSecond: Spread }>;
+}
+
+/** bench/results/ssr.json: a podlet's cost per render per mode, and the layout's CPU per page with each kind of podlet. */
+export interface SsrResults {
+  date: string;
+  machine: Machine;
+  durationS: number;
+  requests: number;
+  reps: number;
+  connections: number;
+  cpuPages: number;
+  cpuReps: number;
+  renders: Array<{
+    podlet: string;
+    mode: string;
+    connections: number;
+    cpuMsPerRequest: Spread;
+    renderCpu: { median: number; p99: number; n: number };
+    requestsPerSecond: Spread;
+    p99Ms: Spread;
+  }>;
+  layoutCpu: Array<{ layout: string; acceptEncoding: string; cpuMsPerPage: Spread; wireBytes: number }>;
 }

@@ -9,6 +9,7 @@ import { day, kb, listOf, ms, pageRow, range, table, times, wrapProse } from './
 import type { BenchResults, FirefoxResults, Machine, PackagesResults, PageResults, PageRow, StallResults } from './read-bench-results.ts';
 import type { Spread } from './stats.ts';
 import { renderServerFigures } from './server-figures.ts';
+import { renderSsrFigures } from './ssr-figures.ts';
 
 /** Section name → its Markdown, for every section the README may mark. */
 export function renderReadmeFigures(results: BenchResults): Map<string, string> {
@@ -19,12 +20,13 @@ export function renderReadmeFigures(results: BenchResults): Map<string, string> 
     ['bench:firefox', renderFirefox(results.firefox, results.stalls)],
     ['bench:service-worker', renderServiceWorker(results.page)],
     ...renderServerFigures(results),
+    ...renderSsrFigures(results),
     ['bench:packages', renderPackages(results.packages)],
   ];
   return new Map(sections.map(([name, markdown]) => [name, wrapProse(markdown)]));
 }
 
-function renderRuns({ page, firefox, layout, packages, faults }: BenchResults): string {
+function renderRuns({ page, firefox, layout, packages, faults, ssr }: BenchResults): string {
   const rows = [
     [
       '`bench:page`',
@@ -34,20 +36,23 @@ function renderRuns({ page, firefox, layout, packages, faults }: BenchResults): 
       `${Math.round(page.durationS / 60)} min`,
     ],
     ['`bench:layout`', '`bench/results/layout.md`', day(layout.date), '—', '—'],
+    ['`bench:ssr`', '`bench/results/ssr.md`', day(ssr.date), '—', `${Math.round(ssr.durationS / 60)} min`],
     ['`bench:packages`', '`bench/results/packages.md`', day(packages.date), packages.chromium, '—'],
     ['`bench:faults`', '`bench/results/faults.md`', day(faults.date), '—', `${Math.round(faults.runSeconds / 60)} min`],
   ];
   const describe = (m: Machine) => `${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}`;
-  const machines = new Set([page.machine, layout.machine, packages.machine, faults.machine].map(describe));
+  const machines = new Set([page.machine, layout.machine, packages.machine, faults.machine, ssr.machine].map(describe));
   const where = machines.size === 1 ? `Every run: ${[...machines][0]}, a shared machine.` : `Machines: ${[...machines].join('; ')}.`;
   return `${table(['benchmark', 'full tables', 'run on', 'browsers', 'took'], rows)}\n\n${where}`;
 }
 
 const PAGE_VARIANTS: Array<[string, string]> = [
   ['U+P', 'U+P'],
+  ['U+P SSR', 'U+P SSR'],
   ['U', 'U'],
   ['U+P 7o', 'U+P 7o'],
   ['B', 'B'],
+  ['B SSR', 'B SSR'],
   ['S', 'S'],
   ['U+P h1', 'U+P HTTP/1.1'],
 ];

@@ -43,7 +43,7 @@ export interface LoadRecord extends SeenTimes {
 
 /**
  * Attaches a recorder to a tab: network emulation (`latencyMs`, 10 Mbit/s both ways; none at
- * 0 ms) and the page probe (page-probe.ts). Call `load(url)` for each navigation in that tab (or `reload()`); it
+ * 0 ms) and the page probe (page-probe.ts; `serverOnly`: the page's 'ssr-only' podlets). Call `load(url)` for each navigation in that tab (or `reload()`); it
  * resolves once every podlet has rendered and the network has been quiet for 100 ms, the page's and
  * `extra`'s (a service worker's requests) alike.
  */
@@ -51,6 +51,7 @@ export async function attachRecorder(
   page: Page,
   latencyMs: number,
   extra?: NetworkSource,
+  serverOnly: readonly string[] = [],
 ): Promise<{
   load(url: string): Promise<LoadRecord>;
   reload(): Promise<LoadRecord>;
@@ -61,7 +62,7 @@ export async function attachRecorder(
   let entries = new Map<string, NetworkEntry>();
   trackNetwork(cdp, () => entries, false);
   await startNetwork(cdp, latencyMs);
-  await page.evaluateOnNewDocument(pageProbe);
+  await page.evaluateOnNewDocument(pageProbe(serverOnly));
   const problems = collectProblems(page);
   const measure = async (navigate: () => Promise<unknown>, url: string): Promise<LoadRecord> => {
     entries = new Map();
