@@ -30,8 +30,8 @@ export interface S3Objects {
  * The plain S3 requests of createS3Store, with their failures sorted out: a missing key is null,
  * a failed condition is a WriteFailure, an endpoint that does not answer or refuses the keys is
  * PODMAP_ERR_CDN_STORE_UNREACHABLE, anything else PODMAP_ERR_CDN_STORE_FAILED. `lostRaceIs500`
- * tells whether a 500 on a PutObject with If-Match is a lost race (radosgw 16.2) rather than a
- * server error.
+ * tells whether a 500 on a conditional PutObject (If-Match or If-None-Match) is a lost race
+ * (radosgw 16.2) rather than a server error.
  */
 export function createS3Objects(client: S3Client, bucket: string, prefix: string, lostRaceIs500: () => Promise<boolean>): S3Objects {
   return {
@@ -52,8 +52,11 @@ export function createS3Objects(client: S3Client, bucket: string, prefix: string
         return null;
       } catch (error) {
         // Only a 500 asks how the endpoint reports a lost race: the If-Match probe itself gets 412s.
+        // radosgw answers a lost If-None-Match race with 500 too: twenty publishers creating one
+        // package's first index file (or one version's claim) got 500s where 412 was meant.
         const is500 = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 500;
-        return classify(error, is500 && condition.IfMatch !== undefined && (await lostRaceIs500()));
+        const conditional = condition.IfMatch !== undefined || condition.IfNoneMatch !== undefined;
+        return classify(error, is500 && conditional && (await lostRaceIs500()));
       }
     },
     list: (folder) => listKeys(client, bucket, prefix, folder),

@@ -36,7 +36,8 @@ export function createS3Store(options: S3StoreOptions): CdnStore {
   const { client, bucket } = options;
   const prefix = options.prefix ? `${options.prefix}/` : '';
   let ifMatch: Promise<'quoted' | 'unquoted'> | undefined = options.ifMatch && Promise.resolve(options.ifMatch);
-  const objects = createS3Objects(client, bucket, prefix, async () => (await ifMatch) === 'unquoted');
+  // A 500 on a conditional write before any compare-and-swap (a version's claim) probes too.
+  const objects: S3Objects = createS3Objects(client, bucket, prefix, async () => (await (ifMatch ??= probeIfMatch(objects))) === 'unquoted');
   const store: CdnStore = {
     driver: 's3',
     location: `s3://${bucket}/${options.prefix ?? ''}`,
