@@ -34,7 +34,8 @@ export function describeManyWriters(): void {
       assert.deepEqual(
         results.map((result) => result.status),
         versions.map(() => 'fulfilled'),
-        JSON.stringify(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))),
+        // Each rejection with its causes: "the index was not updated" alone does not say why.
+        JSON.stringify(results.flatMap((r) => (r.status === 'rejected' ? [causesOf(r.reason)] : []))),
       );
       const cdn = await startCdn(t, { storeDir: store });
       const body = (await (await fetch(`${cdn}/-/npm/crowd`)).json()) as { versions: string[]; majors: Record<string, string> };
@@ -46,4 +47,14 @@ export function describeManyWriters(): void {
       );
     });
   });
+}
+
+/** An error and the chain of its causes, one line. */
+function causesOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    parts.push(`${String(e)}${status ? ` (HTTP ${status})` : ''}`);
+  }
+  return parts.join(' <- ');
 }
