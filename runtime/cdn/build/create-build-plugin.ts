@@ -29,6 +29,12 @@ export interface BuildPluginOptions {
   files: ReadonlyMap<string, Buffer>;
   /** The object form of the package's `browser` field: a module mapped to `false` is empty in a browser. */
   browserField: Readonly<Record<string, unknown>>;
+  /**
+   * Packages whose package.json says `"sideEffects": false` (shaken builds only): an import of
+   * one whose names go unused is dropped, as a bundler would, where esbuild otherwise keeps every
+   * import of another package in case running it matters.
+   */
+  sideEffectFree?: ReadonlySet<string>;
 }
 
 /**
@@ -86,7 +92,7 @@ export function createBuildPlugin(options: BuildPluginOptions): Plugin {
   };
 }
 
-type ResolveResult = { path: string; external?: boolean; namespace?: string } | undefined;
+type ResolveResult = { path: string; external?: boolean; namespace?: string; sideEffects?: boolean } | undefined;
 
 function resolve(options: BuildPluginOptions, args: { path: string; kind: string; importer: string; namespace: string }): ResolveResult {
   const specifier = args.path;
@@ -107,5 +113,12 @@ function resolve(options: BuildPluginOptions, args: { path: string; kind: string
     if (options.outputs.has(subpath)) target = OUTPUT_MARKER + subpath;
   }
   if (required) return { path: target, namespace: 'podmap-require' };
+  if (!own && options.sideEffectFree?.has(packageNameOf(specifier))) return { path: target, external: true, sideEffects: false };
   return { path: target, external: true };
+}
+
+/** "@vue/runtime-dom/x" → "@vue/runtime-dom"; "d3-array/y" → "d3-array". */
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }

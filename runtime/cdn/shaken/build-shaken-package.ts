@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { context, version as esbuildVersion, type BuildOptions, type Plugin } from 'esbuild';
+import { context, version as esbuildVersion, type BuildOptions } from 'esbuild';
 import { init as initLexer, parse } from 'es-module-lexer';
 import type { PackageManifest, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
@@ -8,21 +8,24 @@ import { mergeImportedNames, readImportedNames, type ImportedNames } from '../..
 import { BUILTIN_MARKER, NODE_ONLY } from '../build/build-markers.ts';
 import { createBuildPlugin } from '../build/create-build-plugin.ts';
 import { findEntryPoints } from '../build/find-entry-points.ts';
-import { findStarReexports } from '../build/find-star-reexports.ts';
 import { BASE_OPTIONS } from '../build/run-build.ts';
 import { wrapCommonjsEntry } from '../build/wrap-commonjs-entry.ts';
 import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
 import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
 import type { CdnStore } from '../store/cdn-store.ts';
+import { dropForwardedStars } from './drop-forwarded-stars.ts';
+import { ownEntryPoints } from './own-entry-points.ts';
+import { NO_DEPENDENCY_FACTS, type DependencyFacts } from './read-dependency-facts.ts';
+import { splitStarNames } from './split-star-names.ts';
+import { exportsReader, missingStars, writeShakenEntry } from './write-shaken-entry.ts';
 import { withPackageFolder } from './with-package-folder.ts';
 
 /** Part of every build id: a new esbuild, or a change to how podmap shakes, makes new builds. */
-export const SHAKEN_ENGINE = `esbuild ${esbuildVersion}; podmap shaken 1`;
+export const SHAKEN_ENGINE = `esbuild ${esbuildVersion}; podmap shaken 2`;
 
 /** Files a build can read: code and JSON. The rest of a package (docs, maps, types) never is. */
 const BUILD_INPUT = /\.(m?[jt]sx?|c[jt]s|json)$/;
 const DECLARATION = /\.d\.[mc]?ts$/;
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** One shaken build to make: the version, what the site takes from each full-build file, where it goes. */
 export interface ShakenBuildInput {
@@ -33,6 +36,8 @@ export interface ShakenBuildInput {
   roots: ReadonlyMap<string, ImportedNames>;
   id: string;
   timeoutMs: number;
+  /** What the build knows of the packages it imports (readDependencyFacts); none when absent. */
+  dependencies?: DependencyFacts;
 }
 
 /** A build's record and the files to write for it (writeShakenBuild). */
@@ -56,30 +61,17 @@ export async function buildShakenPackage(input: ShakenBuildInput): Promise<Shake
 
 /** The build itself, from the package's files as published in `packageDir`. */
 async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: readonly string[]): Promise<ShakenBuildOutput> {
-  const { metadata, id } = input;
+  const { metadata } = input;
   await initLexer;
   const files = await readSources(packageDir, paths);
   const manifest = JSON.parse(files.get('package.json')?.toString('utf8') ?? '{}') as PackageManifest;
   const sources = findEntryPoints(manifest, files);
   const subpathOf = new Map(Object.entries(metadata.build?.entries ?? {}).map(([subpath, output]) => [output, subpath]));
-  const virtual = new Map<string, string>();
-  const entryPoints: Array<{ in: string; out: string }> = [];
-  const outputOf = new Map<string, string>();
-  for (const [full, names] of input.roots) {
-    const subpath = subpathOf.get(full);
-    const source = subpath === undefined ? undefined : sources[subpath];
-    if (!source) continue;
-    const target = await targetOf({ files, packageDir }, source, subpath!, virtual);
-    const out = `${SHAKEN_DIR}/${id}/${full.slice(2).replace(/\.js$/, '')}`;
-    outputOf.set(`${out}.js`, full);
-    if (names === '*') entryPoints.push({ in: target, out });
-    else {
-      virtual.set(`podmap-virtual:shaken:${full}`, wrapperOf(target, names));
-      entryPoints.push({ in: `podmap-virtual:shaken:${full}`, out });
-    }
-  }
+  const facts = input.dependencies ?? NO_DEPENDENCY_FACTS;
+  const { virtual, entryPoints, outputOf, forwarded } = await prepareEntries(input, { files, packageDir, sources, subpathOf }, facts);
   if (entryPoints.length === 0) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', 'none of the requested entry points is built');
-  const outputs = await runEsbuild(input, { manifest, files, packageDir, sources, virtual, entryPoints });
+  const sideEffectFree = new Set(facts.sideEffectFree);
+  const outputs = await runEsbuild(input, { manifest, files, packageDir, sources, virtual, entryPoints, sideEffectFree, forwarded });
   const built = new Map<string, Buffer>();
   for (const out of outputs) {
     const name = path.relative(packageDir, out.path).split(path.sep).join('/');
@@ -89,6 +81,41 @@ async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: rea
     built.set(name, Buffer.from(out.text + stars));
   }
   return describeBuild(input, built, outputOf);
+}
+
+/** Each requested entry point's esbuild entry (its re-export wrapper when shaken to names), and which full-build file each output replaces. */
+async function prepareEntries(
+  input: ShakenBuildInput,
+  build: {
+    files: ReadonlyMap<string, Buffer>;
+    packageDir: string;
+    sources: Record<string, string>;
+    subpathOf: ReadonlyMap<string, string>;
+  },
+  facts: DependencyFacts,
+) {
+  const virtual = new Map<string, string>();
+  const entryPoints: Array<{ in: string; out: string }> = [];
+  const outputOf = new Map<string, string>();
+  const forwarded = new Set<string>();
+  for (const [full, names] of input.roots) {
+    const subpath = build.subpathOf.get(full);
+    const source = subpath === undefined ? undefined : build.sources[subpath];
+    if (!source) continue;
+    const target = await targetOf(build, source, subpath!, virtual);
+    const out = `${SHAKEN_DIR}/${input.id}/${full.slice(2).replace(/\.js$/, '')}`;
+    outputOf.set(`${out}.js`, full);
+    if (names === '*') entryPoints.push({ in: target, out });
+    else {
+      const split = target.startsWith('podmap-virtual:') ? null : await splitStarNames(source, build.files, names, exportsReader(facts));
+      if (split) forwarded.add(split.forwarded.specifier);
+      virtual.set(`podmap-virtual:shaken:${full}`, writeShakenEntry(target, names, split));
+      entryPoints.push({ in: `podmap-virtual:shaken:${full}`, out });
+    }
+  }
+  // An entry built whole still passes its stars on: none is dropped then.
+  if ([...input.roots.values()].includes('*')) forwarded.clear();
+  return { virtual, entryPoints, outputOf, forwarded };
 }
 
 /** The files at `paths` (the package's code and JSON as published), read from `packageDir`. */
@@ -114,13 +141,6 @@ async function targetOf(
   return id;
 }
 
-/** `export { a, "b-c" } from "<target>"`, or `import "<target>"` for an entry imported only to run it. */
-function wrapperOf(target: string, names: readonly string[]): string {
-  if (names.length === 0) return `import ${JSON.stringify(target)};\n`;
-  const list = names.map((n) => (IDENTIFIER.test(n) || n === 'default' ? n : JSON.stringify(n))).join(', ');
-  return `export { ${list} } from ${JSON.stringify(target)};\n`;
-}
-
 interface EsbuildInput {
   manifest: PackageManifest;
   files: ReadonlyMap<string, Buffer>;
@@ -128,6 +148,10 @@ interface EsbuildInput {
   sources: Record<string, string>;
   virtual: ReadonlyMap<string, string>;
   entryPoints: Array<{ in: string; out: string }>;
+  /** Packages whose unused imports esbuild may drop (their package.json says `"sideEffects": false`). */
+  sideEffectFree: ReadonlySet<string>;
+  /** Packages whose `export *` the entries replaced with names taken directly (dropForwardedStars). */
+  forwarded: ReadonlySet<string>;
 }
 
 /** One esbuild run, cancelled after the time-out; the output files, or a coded error. */
@@ -169,6 +193,7 @@ function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
     chunkNames: `${SHAKEN_DIR}/${id}/~chunks/[name]-[hash]`,
     plugins: [
       ownEntryPoints(build.manifest.name, build.packageDir, build.sources),
+      dropForwardedStars(build.forwarded),
       createBuildPlugin({
         name: build.manifest.name,
         packageDir: build.packageDir,
@@ -178,40 +203,10 @@ function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
         virtual: build.virtual,
         files: build.files,
         browserField: browserField as Record<string, unknown>,
+        sideEffectFree: build.sideEffectFree,
       }),
     ],
   };
-}
-
-/**
- * Imports of the package's own entry points, by its name ("preact" from "preact/hooks"), are
- * bundled into this build instead of left to the map: the map's entry for "preact" is this
- * build's too, so one instance either way, and what "preact/hooks" takes from "preact" is
- * shaken with the rest.
- */
-function ownEntryPoints(name: string, packageDir: string, sources: Record<string, string>): Plugin {
-  const own = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:/.*)?$`);
-  return {
-    name: 'podmap-shaken-own-entries',
-    setup(build) {
-      build.onResolve({ filter: own }, (args) => {
-        const subpath = args.path === name ? '.' : `.${args.path.slice(name.length)}`;
-        const source = Object.hasOwn(sources, subpath) ? sources[subpath] : undefined;
-        return source ? { path: path.join(packageDir, source) } : undefined;
-      });
-    },
-  };
-}
-
-/** `export * from '<other package>'` lines an entry passes on whole, where splitting moved them into a chunk. */
-function missingStars(own: string, source: string, files: ReadonlyMap<string, Buffer>, code: string): string {
-  let lines = '';
-  for (const specifier of findStarReexports(source, files)) {
-    if (specifier === own || specifier.startsWith(`${own}/`)) continue;
-    const quoted = JSON.stringify(specifier);
-    if (!code.includes(`export*from${quoted}`) && !code.includes(`export * from ${quoted}`)) lines += `export*from${quoted};\n`;
-  }
-  return lines;
 }
 
 /** The stored record and the files to write: sizes, hashes, compressed copies, and what the files import from other packages. */

@@ -5,6 +5,7 @@ import { openStore, type StoreLocation } from '../store/open-store.ts';
 import { readVersionMetadata } from '../store/read-version-metadata.ts';
 import { buildShakenPackage, SHAKEN_ENGINE } from './build-shaken-package.ts';
 import { planShakenBuilds, type PlannedState } from './plan-shaken-builds.ts';
+import { readDependencyFacts } from './read-dependency-facts.ts';
 
 /** The CDN's bounds on shaken builds (docs/shaken-builds.md, "Bounds"). */
 export interface ShakenOptions {
@@ -43,7 +44,8 @@ export function createShakenService(location: StoreLocation, options: ShakenOpti
   const failures = new Map<string, { code: string; reason: string }>();
   const queue = createBuildQueue(settings.maxQueued, async (job) => {
     try {
-      const input = { store, metadata: job.metadata, roots: job.roots, id: job.id, timeoutMs: settings.timeoutMs };
+      const dependencies = await readDependencyFacts(store, job.dependencies);
+      const input = { store, metadata: job.metadata, roots: job.roots, id: job.id, timeoutMs: settings.timeoutMs, dependencies };
       const { build, contents } = await buildShakenPackage(input);
       await writeShakenBuild(store, build, contents, settings.variants);
     } catch (error) {

@@ -19,7 +19,14 @@ export interface ShakenPlanSources {
 /** One package version's place in the plan. */
 export type PlannedState =
   | { status: 'ready'; build: StoredShakenBuild }
-  | { status: 'build'; id: string; metadata: VersionMetadata; roots: Map<string, ImportedNames> }
+  | {
+      status: 'build';
+      id: string;
+      metadata: VersionMetadata;
+      roots: Map<string, ImportedNames>;
+      /** Package name → "name@version": the packages its full build reaches that the request holds one version of (dependenciesOf). */
+      dependencies: Record<string, string>;
+    }
   | { status: 'pending' }
   | { status: 'failed'; code: string; reason: string }
   | { status: 'full'; reason: string }
@@ -88,12 +95,14 @@ async function planOne(
     if (other.name === v.name || !other.metadata || !packagesOf(other.metadata).has(v.name)) continue;
     const state = await stateOf(other);
     if (state.status === 'unused') continue;
-    imported = true;
     if (state.status === 'pending' || state.status === 'build') return { status: 'pending' };
     if (state.status !== 'ready') return { status: 'full', reason: `${other.key} imports it and is not shaken` };
+    // A shaken build may no longer import it at all (an unused import of a side-effect-free package).
     for (const [specifier, names] of Object.entries(state.build.imports)) {
       const subpath = subpathOf(specifier, v.name);
-      if (subpath !== null) bySubpath.set(subpath, mergeImportedNames(bySubpath.get(subpath), names));
+      if (subpath === null) continue;
+      imported = true;
+      bySubpath.set(subpath, mergeImportedNames(bySubpath.get(subpath), names));
     }
   }
   const roots = rootsByFile(metadata, bySubpath);
@@ -104,12 +113,13 @@ async function planOne(
   }
   if ([...roots.values()].every((names) => names === '*'))
     return { status: 'full', reason: 'the site takes all of each entry point it imports' };
-  const id = shakenBuildId(v.key, roots, sources.engine);
+  const dependencies = dependenciesOf(metadata, versions);
+  const id = shakenBuildId(v.key, roots, sources.engine, dependencies);
   const stored = await sources.stored(v.name, v.version, id);
   if (stored) return { status: 'ready', build: stored };
   const failure = sources.failure(id);
   if (failure) return { status: 'failed', ...failure };
-  return { status: 'build', id, metadata, roots };
+  return { status: 'build', id, metadata, roots, dependencies };
 }
 
 /** "d3-array" → "."; "preact/hooks" → "./hooks"; null for another package's specifier. */
@@ -129,10 +139,38 @@ function rootsByFile(metadata: VersionMetadata, bySubpath: ReadonlyMap<string, I
   return new Map([...roots].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The content address of a shaken build: its version, its sorted names and the engine. */
-export function shakenBuildId(key: string, roots: ReadonlyMap<string, ImportedNames>, engine: string): string {
+/**
+ * The packages a version's full build imports, and those theirs import, and so on, that the
+ * request holds exactly one version of, by name: what the build may read of them (is a package
+ * free of side effects, what does it export) is read from that version. With two versions of one
+ * package on the site, which one a page maps is not known here, so neither is read, nor past it.
+ */
+function dependenciesOf(metadata: VersionMetadata, versions: ReadonlyMap<string, Version>): Record<string, string> {
+  const found: Record<string, string> = {};
+  const queue = [...packagesOf(metadata)];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (Object.hasOwn(found, name) || name === metadata.name) continue;
+    const held = [...versions.values()].filter((other) => other.name === name);
+    if (held.length !== 1) continue;
+    found[name] = held[0]!.key;
+    if (held[0]!.metadata) queue.push(...packagesOf(held[0]!.metadata));
+  }
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The content address of a shaken build: its version, its sorted names, the engine, and the
+ * versions of the packages it imports that the build reads facts from (dependenciesOf).
+ */
+export function shakenBuildId(
+  key: string,
+  roots: ReadonlyMap<string, ImportedNames>,
+  engine: string,
+  dependencies: Readonly<Record<string, string>> = {},
+): string {
   const hash = createHash('sha256').update(`${key}\n${engine}\n`);
   for (const [file, names] of roots) hash.update(`${file}\t${names === '*' ? '*' : names.join(',')}\n`);
+  for (const name of Object.keys(dependencies).sort()) hash.update(`uses ${dependencies[name]}\n`);
   return hash.digest('hex').slice(0, 32);
 }
 

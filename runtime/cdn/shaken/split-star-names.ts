@@ -1,0 +1,109 @@
+import { parse } from 'es-module-lexer';
+import { findStarReexports } from '../build/find-star-reexports.ts';
+import { resolvePackageFile } from '../build/resolve-package-file.ts';
+
+/** What a module exports: the names it declares or re-exports by name, and the packages it passes on whole. */
+export interface ExportFacts {
+  names: ReadonlySet<string>;
+  /** Specifiers of `export * from '<package>'`; a module that passes on a file of its own whole says null (not known). */
+  stars: readonly string[] | null;
+}
+
+/** The export facts of another package's entry point ("@vue/runtime-core"), as the site's version of it builds; null when not known. */
+export type ReadDependencyExports = (specifier: string) => Promise<ExportFacts | null>;
+
+/** An entry's names split between the package itself and the one package it passes on whole. */
+export interface SplitNames {
+  local: string[];
+  forwarded: { specifier: string; names: string[] };
+}
+
+/** How many packages deep a forwarded name is looked for (vue → runtime-dom → runtime-core → reactivity). */
+const MAX_DEPTH = 4;
+
+/**
+ * For an entry file of the package and the names the site takes from it: the names to take from
+ * the file itself, and those that can only come from the one other package it passes on whole
+ * (`export * from '@vue/runtime-dom'` in vue). Asked for the latter through the file, esbuild
+ * turns the star into a namespace import, so the other package would be built whole; taken
+ * straight from it, the other package is shaken too. Null (leave the entry as it is) when the
+ * entry passes on no package or more than one, when nothing is forwarded, or when any forwarded
+ * name is not found in that package's chain of star re-exports (checked with `readDependency`):
+ * a name nobody exports, forwarded, would fail to link in the browser for every podlet of the
+ * page, where now it is undefined for the one podlet that asked for it. `default` is never
+ * forwarded (a star re-export does not pass it). es-module-lexer must be initialised.
+ */
+export async function splitStarNames(
+  file: string,
+  files: ReadonlyMap<string, Buffer>,
+  names: readonly string[],
+  readDependency: ReadDependencyExports,
+): Promise<SplitNames | null> {
+  const stars = findStarReexports(file, files);
+  if (stars.length !== 1) return null;
+  const own = ownExportNames(file, files, new Set());
+  if (own === null) return null;
+  const local = names.filter((n) => own.has(n) || n === 'default');
+  const rest = names.filter((n) => !own.has(n) && n !== 'default');
+  if (rest.length === 0) return null;
+  if (!(await foundThrough(stars[0]!, rest, readDependency, 1))) return null;
+  return { local, forwarded: { specifier: stars[0]!, names: rest } };
+}
+
+/** Whether every name is exported by `specifier`, or by the one package it passes on whole, and so on. */
+async function foundThrough(
+  specifier: string,
+  names: readonly string[],
+  readDependency: ReadDependencyExports,
+  depth: number,
+): Promise<boolean> {
+  const facts = await readDependency(specifier);
+  if (!facts) return false;
+  const missing = names.filter((n) => !facts.names.has(n));
+  if (missing.length === 0) return true;
+  if (facts.stars === null || facts.stars.length !== 1 || depth >= MAX_DEPTH) return false;
+  return foundThrough(facts.stars[0]!, missing, readDependency, depth + 1);
+}
+
+/** The names a file of the package exports by name, its own star re-exports of its files included; null if it cannot be read. */
+function ownExportNames(file: string, files: ReadonlyMap<string, Buffer>, seen: Set<string>): Set<string> | null {
+  const names = new Set<string>();
+  if (seen.has(file)) return names;
+  seen.add(file);
+  const source = files.get(file)?.toString('utf8');
+  if (source === undefined) return null;
+  let lexed;
+  try {
+    lexed = parse(source);
+  } catch {
+    return null;
+  }
+  for (const e of lexed[1]) names.add(e.n);
+  for (const item of lexed[0]) {
+    if (item.t !== 1 || item.n === undefined || !item.n.startsWith('.')) continue;
+    if (!/^export\s*\*\s*from/.test(source.slice(item.ss, item.se))) continue;
+    const target = resolvePackageFile(files, file, item.n);
+    const more = target ? ownExportNames(target, files, seen) : null;
+    if (more === null) return null;
+    for (const n of more) if (n !== 'default') names.add(n);
+  }
+  return names;
+}
+
+/** The export facts of a built file's source (another package's full build): its names and its star re-exports of packages. */
+export function readExportFacts(source: string): ExportFacts | null {
+  let lexed;
+  try {
+    lexed = parse(source);
+  } catch {
+    return null;
+  }
+  const stars: string[] = [];
+  let known = true;
+  for (const item of lexed[0]) {
+    if (item.t !== 1 || item.n === undefined || !/^export\s*\*\s*from/.test(source.slice(item.ss, item.se))) continue;
+    if (item.n.startsWith('.') || item.n.startsWith('/')) known = false;
+    else stars.push(item.n);
+  }
+  return { names: new Set(lexed[1].map((e) => e.n)), stars: known ? [...new Set(stars)] : null };
+}

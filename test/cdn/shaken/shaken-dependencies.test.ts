@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import {
+  createShakenService,
+  publishTarball,
+  type ShakenAnswer,
+  type ShakenRequest,
+  type ShakenService,
+} from '../../../runtime/cdn/index.ts';
+import { makeTempDir, manifestOf, packFixture } from '../helpers.ts';
+
+/**
+ * As vue and d3-scale are built: `front` passes `dom` on whole (`export * from 'dom'`), `dom`
+ * passes `core` on whole; `scale` imports a name of `fmt` (side-effect free) that only its unused
+ * code reads, and runs `poly` (no `sideEffects` field) for its side effect.
+ */
+async function publishFixtures(t: TestContext, extra: Record<string, Record<string, string>> = {}): Promise<string> {
+  const dir = await makeTempDir(t, 'podmap-shaken-deps-');
+  const store = join(dir, 'store');
+  const packages: Record<string, Record<string, string>> = {
+    core: {
+      'package.json': manifestOf('core', '1.0.0', { sideEffects: false }),
+      'index.js': "export function coreUsed() { return 'CORE_USED'; }\nexport function coreUnused() { return 'CORE_UNUSED'; }\n",
+    },
+    dom: {
+      'package.json': manifestOf('dom', '1.0.0', { sideEffects: false, dependencies: { core: '1.0.0' } }),
+      'index.js':
+        "export * from 'core';\nexport function domUsed() { return 'DOM_USED'; }\nexport function domUnused() { return 'DOM_UNUSED'; }\n",
+    },
+    front: {
+      'package.json': manifestOf('front', '1.0.0', { dependencies: { dom: '1.0.0' } }),
+      'index.js': "import { domUsed } from 'dom';\nexport * from 'dom';\nexport const compile = () => 'COMPILE_' + domUsed.name;\n",
+    },
+    fmt: {
+      'package.json': manifestOf('fmt', '1.0.0', { sideEffects: false }),
+      'index.js': "export function format() { return 'FMT_MARK'; }\n",
+    },
+    poly: {
+      'package.json': manifestOf('poly', '1.0.0'),
+      'index.js': "globalThis.POLY_MARK = 1;\nexport const unusedPoly = 'POLY_EXPORT';\n",
+    },
+    scale: {
+      'package.json': manifestOf('scale', '1.0.0', { dependencies: { fmt: '1.0.0', poly: '1.0.0' } }),
+      'index.js':
+        "import { format } from 'fmt';\nimport { unusedPoly } from 'poly';\nexport function linear() { return 'LINEAR_MARK'; }\nexport function time() { return format() + unusedPoly; }\n",
+    },
+    ...extra,
+  };
+  for (const [name, files] of Object.entries(packages)) await publishTarball(store, await packFixture(join(dir, name), files));
+  return store;
+}
+
+/** Asks until nothing is pending (each round builds one level of the graph). */
+async function settle(service: ShakenService, request: ShakenRequest): Promise<ShakenAnswer> {
+  for (let rounds = 1; rounds <= 8; rounds++) {
+    const answer = await service.answer(request);
+    if (!Object.values(answer.builds).some((b) => b.status === 'pending')) return answer;
+    await service.idle();
+  }
+  throw new Error('shaken builds did not settle');
+}
+
+/** The shaken files of a ready version, joined. */
+async function shakenText(store: string, key: string, answer: ShakenAnswer): Promise<string> {
+  const build = answer.builds[key];
+  assert.ok(build?.status === 'ready', `${key}: ${JSON.stringify(build)}`);
+  const texts = await Promise.all(Object.keys(build.files).map((f) => readFile(join(store, 'npm', key, 'files', f), 'utf8')));
+  return texts.join('\n');
+}
+
+const deps = { 'dom@1.0.0': {}, 'core@1.0.0': {}, 'fmt@1.0.0': {}, 'poly@1.0.0': {} } as const;
+
+test('createShakenService() - names a package passes on from another with export * - taken from that package, which is shaken too, down the chain', async (t) => {
+  const store = await publishFixtures(t);
+  const service = createShakenService(store);
+  const answer = await settle(service, { packages: { 'front@1.0.0': { '.': ['compile', 'domUsed', 'coreUsed'] }, ...deps } });
+  const front = await shakenText(store, 'front@1.0.0', answer);
+  assert.doesNotMatch(front, /export\s*\*|import\s*\*/, `no star or namespace left in front: ${front}`);
+  assert.match(front, /COMPILE_/);
+  const dom = await shakenText(store, 'dom@1.0.0', answer);
+  assert.match(dom, /DOM_USED/);
+  assert.doesNotMatch(dom, /DOM_UNUSED/, 'dom is shaken to what front forwards');
+  const core = await shakenText(store, 'core@1.0.0', answer);
+  assert.match(core, /CORE_USED/);
+  assert.doesNotMatch(core, /CORE_UNUSED/, 'core is shaken to what dom forwards');
+});
+
+test('createShakenService() - a name nobody exports, asked through export * - not forwarded: the package below stays whole (bad input)', async (t) => {
+  const store = await publishFixtures(t);
+  const service = createShakenService(store);
+  const answer = await settle(service, { packages: { 'front@1.0.0': { '.': ['domUsed', 'noSuchName'] }, ...deps } });
+  const front = await shakenText(store, 'front@1.0.0', answer);
+  assert.doesNotMatch(front, /noSuchName\s*}\s*from\s*"dom"/, 'a forwarded name that does not exist would fail to link for every podlet');
+  assert.equal(answer.builds['dom@1.0.0']?.status, 'full', JSON.stringify(answer.builds['dom@1.0.0']));
+});
+
+test('createShakenService() - two versions of the package passed on - nothing forwarded, since which one a page maps is not known', async (t) => {
+  const dom2 = {
+    'package.json': manifestOf('dom', '2.0.0', { sideEffects: false }),
+    'index.js': "export function domUsed() { return 'DOM2_USED'; }\n",
+  };
+  const store = await publishFixtures(t, { dom2 });
+  const service = createShakenService(store);
+  const request = { packages: { 'front@1.0.0': { '.': ['domUsed'] }, 'dom@2.0.0': { '.': ['domUsed'] }, ...deps } };
+  const answer = await settle(service, request);
+  const front = await shakenText(store, 'front@1.0.0', answer);
+  assert.doesNotMatch(front, /domUsed\s*}\s*from\s*"dom"/);
+  assert.equal(answer.builds['dom@1.0.0']?.status, 'full', 'front’s namespace import of dom takes all of it');
+});
+
+test('createShakenService() - an import of a side-effect-free package whose names go unused - dropped; a package without the flag still runs', async (t) => {
+  const store = await publishFixtures(t);
+  const service = createShakenService(store);
+  const answer = await settle(service, { packages: { 'scale@1.0.0': { '.': ['linear'] }, ...deps } });
+  const scale = await shakenText(store, 'scale@1.0.0', answer);
+  assert.match(scale, /LINEAR_MARK/);
+  assert.doesNotMatch(scale, /"fmt"/, 'fmt says it has no side effects and nothing used reads it');
+  assert.match(scale, /"poly"/, 'poly may have side effects: it still runs');
+  assert.deepEqual(answer.builds['fmt@1.0.0'], { status: 'full', reason: 'nothing on the site imports it' });
+  const poly = answer.builds['poly@1.0.0'];
+  assert.ok(poly?.status === 'ready', JSON.stringify(poly));
+  assert.match(await shakenText(store, 'poly@1.0.0', answer), /POLY_MARK/, 'its side effect is kept');
+});
