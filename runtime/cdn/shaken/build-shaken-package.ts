@@ -14,6 +14,7 @@ import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
 import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
 import type { CdnStore } from '../store/cdn-store.ts';
 import { dropForwardedStars } from './drop-forwarded-stars.ts';
+import { finishShakenOutput } from './finish-shaken-output.ts';
 import { ownEntryPoints } from './own-entry-points.ts';
 import { NO_DEPENDENCY_FACTS, type DependencyFacts } from './read-dependency-facts.ts';
 import { splitStarNames } from './split-star-names.ts';
@@ -78,7 +79,7 @@ async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: rea
     const full = outputOf.get(name);
     const names = full === undefined ? undefined : input.roots.get(full);
     const stars = names === '*' ? missingStars(manifest.name, sources[subpathOf.get(full!)!]!, files, out.text) : '';
-    built.set(name, Buffer.from(out.text + stars));
+    built.set(name, Buffer.from(await finishShakenOutput(out.text + stars, sideEffectFree)));
   }
   return describeBuild(input, built, outputOf);
 }
@@ -191,6 +192,10 @@ function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
     entryPoints: build.entryPoints,
     splitting: true,
     chunkNames: `${SHAKEN_DIR}/${id}/~chunks/[name]-[hash]`,
+    // Minified after pruning unused imports, which finds uses by name (finishShakenOutput).
+    minify: false,
+    minifySyntax: true,
+    minifyWhitespace: true,
     plugins: [
       ownEntryPoints(build.manifest.name, build.packageDir, build.sources),
       dropForwardedStars(build.forwarded),
