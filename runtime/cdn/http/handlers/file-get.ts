@@ -59,7 +59,15 @@ async function findEntry(ctx: CdnContext, kind: PackageKind, name: string, versi
   return build && Object.hasOwn(build.files, file) ? build.files[file]! : null;
 }
 
-/** The strong ETag of a stored file's original bytes: its sha384 integrity, URL-safe and unpadded. */
+/**
+ * The strong ETag of a stored file's original bytes: the first 22 characters (132 bits) of its
+ * sha384 integrity, URL-safe. A version's files never change, so the tag only has to tell one
+ * file's bytes from another's; it is on every response, and the whole 64 characters cost a page
+ * of 42 modules about 2 KB of headers that HTTP/2 cannot compress (bench:packages).
+ */
 function etagOf(entry: FileEntry): string {
-  return `"${entry.integrity.slice('sha384-'.length).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}"`;
+  return `"${entry.integrity
+    .slice('sha384-'.length, 'sha384-'.length + 22)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')}"`;
 }
