@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { create as createTar } from 'tar';
-import { createCdnServer, type CdnOptions } from '../../runtime/cdn/index.ts';
+import { createCdnServer, type CdnOptions, type ShakenAnswer, type ShakenRequest, type ShakenService } from '../../runtime/cdn/index.ts';
 import type { AfterHook } from '../helpers/cleanups.ts';
 
 /** The project root, where node_modules/lit (3.3.3) lives. */
@@ -69,4 +69,18 @@ export async function snapshotStore(root: string, prefix = ''): Promise<Record<s
     else found[path] = (await readFile(join(root, path))).toString('base64');
   }
   return found;
+}
+
+/** Asks for shaken builds until nothing is pending (each round builds one level of the package graph); the answer and the rounds it took. */
+export async function settleShaken(
+  service: ShakenService,
+  request: ShakenRequest,
+  maxRounds = 8,
+): Promise<{ answer: ShakenAnswer; rounds: number }> {
+  for (let rounds = 1; rounds <= maxRounds; rounds++) {
+    const answer = await service.answer(request);
+    if (!Object.values(answer.builds).some((b) => b.status === 'pending')) return { answer, rounds };
+    await service.idle();
+  }
+  throw new Error('shaken builds did not settle');
 }

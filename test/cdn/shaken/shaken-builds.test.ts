@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import {
-  createShakenService,
-  publishTarball,
-  type ShakenAnswer,
-  type ShakenRequest,
-  type ShakenService,
-} from '../../../runtime/cdn/index.ts';
-import { makeTempDir, manifestOf, packFixture, startCdn } from '../helpers.ts';
+import { createShakenService, publishTarball, type ShakenAnswer, type ShakenRequest } from '../../../runtime/cdn/index.ts';
+import { makeTempDir, manifestOf, packFixture, settleShaken, startCdn } from '../helpers.ts';
 
 /**
  * `shk`: a main entry re-exporting a used and an unused function and some state, and a deep entry
@@ -36,16 +30,6 @@ async function publishFixtures(t: TestContext): Promise<string> {
   return store;
 }
 
-/** Asks until nothing is pending (each round builds one level of the graph). */
-async function settle(service: ShakenService, request: ShakenRequest): Promise<{ answer: ShakenAnswer; rounds: number }> {
-  for (let rounds = 1; rounds <= 5; rounds++) {
-    const answer = await service.answer(request);
-    if (!Object.values(answer.builds).some((b) => b.status === 'pending')) return { answer, rounds };
-    await service.idle();
-  }
-  throw new Error('shaken builds did not settle');
-}
-
 const request: ShakenRequest = { packages: { 'user@1.0.0': { '.': ['go'] }, 'shk@1.0.0': { './extra': ['bump'] } } };
 
 test('createShakenService() - a package and the one it imports - both shaken to what is used, the deep entry sharing the main entry’s state', async (t) => {
@@ -53,7 +37,7 @@ test('createShakenService() - a package and the one it imports - both shaken to 
   const service = createShakenService(store);
   const first = await service.answer(request);
   assert.deepEqual(first.builds['shk@1.0.0'], { status: 'pending' }, 'shk waits for user’s build');
-  const { answer, rounds } = await settle(service, request);
+  const { answer, rounds } = await settleShaken(service, request, 5);
   assert.equal(rounds, 3, 'user, then shk, then nothing left');
   const shk = answer.builds['shk@1.0.0']!;
   const user = answer.builds['user@1.0.0']!;
@@ -132,11 +116,11 @@ test('createShakenService() - past the variants a version keeps, and past the ti
   const limited = createShakenService(store, { variants: 1 });
   const one = { packages: { 'shk@1.0.0': { '.': ['used'] } } };
   const two = { packages: { 'shk@1.0.0': { '.': ['state'] } } };
-  assert.equal((await settle(limited, one)).answer.builds['shk@1.0.0']!.status, 'ready');
-  const refused = (await settle(limited, two)).answer.builds['shk@1.0.0']!;
+  assert.equal((await settleShaken(limited, one, 5)).answer.builds['shk@1.0.0']!.status, 'ready');
+  const refused = (await settleShaken(limited, two, 5)).answer.builds['shk@1.0.0']!;
   assert.equal(refused.status === 'failed' && refused.code, 'PODMAP_ERR_CDN_SHAKEN_LIMIT');
-  assert.equal((await settle(limited, one)).answer.builds['shk@1.0.0']!.status, 'ready', 'the stored one is still served');
+  assert.equal((await settleShaken(limited, one, 5)).answer.builds['shk@1.0.0']!.status, 'ready', 'the stored one is still served');
   const hurried = createShakenService(store, { timeoutMs: 0 });
-  const late = (await settle(hurried, { packages: { 'user@1.0.0': { '.': ['go'] } } })).answer.builds['user@1.0.0']!;
+  const late = (await settleShaken(hurried, { packages: { 'user@1.0.0': { '.': ['go'] } } }, 5)).answer.builds['user@1.0.0']!;
   assert.equal(late.status === 'failed' && late.code, 'PODMAP_ERR_CDN_SHAKEN_TIMEOUT');
 });

@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import {
-  createShakenService,
-  publishTarball,
-  type ShakenAnswer,
-  type ShakenRequest,
-  type ShakenService,
-} from '../../../runtime/cdn/index.ts';
-import { makeTempDir, manifestOf, packFixture } from '../helpers.ts';
+import { createShakenService, publishTarball, type ShakenAnswer } from '../../../runtime/cdn/index.ts';
+import { makeTempDir, manifestOf, packFixture, settleShaken } from '../helpers.ts';
 
 /**
  * As vue and d3-scale are built: `front` passes `dom` on whole (`export * from 'dom'`), `dom`
@@ -52,16 +46,6 @@ async function publishFixtures(t: TestContext, extra: Record<string, Record<stri
   return store;
 }
 
-/** Asks until nothing is pending (each round builds one level of the graph). */
-async function settle(service: ShakenService, request: ShakenRequest): Promise<ShakenAnswer> {
-  for (let rounds = 1; rounds <= 8; rounds++) {
-    const answer = await service.answer(request);
-    if (!Object.values(answer.builds).some((b) => b.status === 'pending')) return answer;
-    await service.idle();
-  }
-  throw new Error('shaken builds did not settle');
-}
-
 /** The shaken files of a ready version, joined. */
 async function shakenText(store: string, key: string, answer: ShakenAnswer): Promise<string> {
   const build = answer.builds[key];
@@ -75,7 +59,7 @@ const deps = { 'dom@1.0.0': {}, 'core@1.0.0': {}, 'fmt@1.0.0': {}, 'poly@1.0.0':
 test('createShakenService() - names a package passes on from another with export * - taken from that package, which is shaken too, down the chain', async (t) => {
   const store = await publishFixtures(t);
   const service = createShakenService(store);
-  const answer = await settle(service, { packages: { 'front@1.0.0': { '.': ['compile', 'domUsed', 'coreUsed'] }, ...deps } });
+  const { answer } = await settleShaken(service, { packages: { 'front@1.0.0': { '.': ['compile', 'domUsed', 'coreUsed'] }, ...deps } });
   const front = await shakenText(store, 'front@1.0.0', answer);
   assert.doesNotMatch(front, /export\s*\*|import\s*\*/, `no star or namespace left in front: ${front}`);
   assert.match(front, /COMPILE_/);
@@ -90,7 +74,7 @@ test('createShakenService() - names a package passes on from another with export
 test('createShakenService() - a name nobody exports, asked through export * - not forwarded: the package below stays whole (bad input)', async (t) => {
   const store = await publishFixtures(t);
   const service = createShakenService(store);
-  const answer = await settle(service, { packages: { 'front@1.0.0': { '.': ['domUsed', 'noSuchName'] }, ...deps } });
+  const { answer } = await settleShaken(service, { packages: { 'front@1.0.0': { '.': ['domUsed', 'noSuchName'] }, ...deps } });
   const front = await shakenText(store, 'front@1.0.0', answer);
   assert.doesNotMatch(front, /noSuchName\s*}\s*from\s*"dom"/, 'a forwarded name that does not exist would fail to link for every podlet');
   assert.equal(answer.builds['dom@1.0.0']?.status, 'full', JSON.stringify(answer.builds['dom@1.0.0']));
@@ -104,7 +88,7 @@ test('createShakenService() - two versions of the package passed on - nothing fo
   const store = await publishFixtures(t, { dom2 });
   const service = createShakenService(store);
   const request = { packages: { 'front@1.0.0': { '.': ['domUsed'] }, 'dom@2.0.0': { '.': ['domUsed'] }, ...deps } };
-  const answer = await settle(service, request);
+  const { answer } = await settleShaken(service, request);
   const front = await shakenText(store, 'front@1.0.0', answer);
   assert.doesNotMatch(front, /domUsed\s*}\s*from\s*"dom"/);
   assert.equal(answer.builds['dom@1.0.0']?.status, 'full', 'front’s namespace import of dom takes all of it');
@@ -113,7 +97,7 @@ test('createShakenService() - two versions of the package passed on - nothing fo
 test('createShakenService() - imports whose names go unused - names dropped; the import too for a side-effect-free package, not for one without the flag', async (t) => {
   const store = await publishFixtures(t);
   const service = createShakenService(store);
-  const answer = await settle(service, { packages: { 'scale@1.0.0': { '.': ['linear'] }, ...deps } });
+  const { answer } = await settleShaken(service, { packages: { 'scale@1.0.0': { '.': ['linear'] }, ...deps } });
   const scale = await shakenText(store, 'scale@1.0.0', answer);
   assert.match(scale, /LINEAR_MARK/);
   assert.doesNotMatch(scale, /"fmt"/, 'fmt says it has no side effects and nothing used reads it');
