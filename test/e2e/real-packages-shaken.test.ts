@@ -11,6 +11,7 @@ import { createLayout } from '../../runtime/layout/index.ts';
 import { createPodlet } from '../../runtime/podlet/index.ts';
 import { listenOn } from '../../runtime/shared/listen-on.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { loadRealPackagesPage } from '../helpers/load-real-packages-page.ts';
 import { ensureRealPackagesStore, realPackagesDir, realPodlets } from '../helpers/real-packages.ts';
 
 // The real-packages page with shaken builds (docs/shaken-builds.md): the six podlets, plus two
@@ -77,24 +78,9 @@ test('real packages - shaken to what the whole site imports - one preact and one
 
   const browser = await launchChromium();
   t.after(() => browser.close());
-  const page = await (await browser.createBrowserContext()).newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
-  page.on('pageerror', (e) => void problems.push(String(e)));
-  const requested: string[] = [];
-  page.on('response', (r) => void (requested.push(r.url()), r.status() >= 400 && problems.push(`${r.url()} ${r.status()}`)));
-  const html = await (await page.goto(layoutUrl, { waitUntil: 'networkidle0' }))!.text();
+  const load = await loadRealPackagesPage(browser, layoutUrl, Object.keys(podlets));
+  const { page, html, shown } = load;
   assert.doesNotMatch(html, /data-fallback/, 'no podlet is on its fallback');
-  const names = Object.keys(podlets);
-  await page.waitForFunction(
-    (tags: string[]) => tags.every((t) => document.querySelector(t)?.getAttribute('data-ok')),
-    { timeout: 20_000 },
-    names,
-  );
-  const shown = await page.evaluate(
-    (tags: string[]) => Object.fromEntries(tags.map((t) => [t, document.querySelector(t)!.getAttribute('data-ok')])),
-    names,
-  );
   assert.deepEqual(shown, podlets);
   const instances = await page.evaluate(() => {
     const seen = (window as unknown as { podmapInstances: { preact: unknown[]; react: unknown[] } }).podmapInstances;
@@ -112,15 +98,15 @@ test('real packages - shaken to what the whole site imports - one preact and one
     'missing',
     'the guarded import() failed, the podlet ran',
   );
-  assert.deepEqual(problems, []);
+  assert.deepEqual([...load.consoleErrors, ...load.failed], [], 'no console error, no failed request');
   for (const name of droppedPackages)
     assert.deepEqual(
-      requested.filter((u) => u.includes(`/npm/${name}@`)),
+      load.responses.filter((u) => u.includes(`/npm/${name}@`)),
       [],
       `${name} is not loaded`,
     );
   assert.ok(
-    requested.some((u) => u.includes('/npm/d3-scale@')),
+    load.responses.some((u) => u.includes('/npm/d3-scale@')),
     'the check above saw the page’s requests',
   );
 });

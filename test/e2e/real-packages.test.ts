@@ -12,6 +12,7 @@ import { createLayout } from '../../runtime/layout/index.ts';
 import { createPodlet } from '../../runtime/podlet/index.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { listenOn } from '../../runtime/shared/listen-on.ts';
+import { loadRealPackagesPage } from '../helpers/load-real-packages-page.ts';
 import { ensureRealPackagesStore, realPackagesDir, realPodlets } from '../helpers/real-packages.ts';
 
 // Podlets that import real npm packages the way their docs say to, on a page composed by a real
@@ -62,35 +63,12 @@ after(async () => {
 });
 
 test('real packages - seven podlets on preact, date-fns 2 and 4, lodash-es, rxjs, d3, uuid 9 and 11, zod 3 and 4, react, vue, and qs, call-bind and get-intrinsic (CommonJS requiring CommonJS functions) - all run in Chromium, cleanly', async () => {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  const consoleErrors: string[] = [];
-  const failed: string[] = [];
-  const redirects: string[] = [];
-  const scripts: string[] = [];
-  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
-  page.on('pageerror', (e) => void consoleErrors.push(String(e)));
-  page.on('requestfailed', (r) => void failed.push(`${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.url()} ${r.status()}`)));
-  const cdp = await page.createCDPSession();
-  await cdp.send('Network.enable');
-  cdp.on('Network.requestWillBeSent', (e) => {
-    if (e.redirectResponse) redirects.push(`${e.redirectResponse.url} → ${e.request.url}`);
-    if (e.type === 'Script') scripts.push(e.request.url);
-  });
-  const response = await page.goto(layoutUrl, { waitUntil: 'networkidle0' });
-  const html = (await response?.text()) ?? '';
+  const { context, html, shown, consoleErrors, failed, redirects, scripts } = await loadRealPackagesPage(
+    browser,
+    layoutUrl,
+    Object.keys(realPodlets),
+  );
   assert.doesNotMatch(html, /data-fallback/, 'no podlet is on its fallback');
-  const names = Object.keys(realPodlets);
-  await page.waitForFunction(
-    (tags: string[]) => tags.every((t) => document.querySelector(t)?.getAttribute('data-ok')),
-    { timeout: 20_000 },
-    names,
-  );
-  const shown = await page.evaluate(
-    (tags: string[]) => Object.fromEntries(tags.map((t) => [t, document.querySelector(t)!.getAttribute('data-ok')])),
-    names,
-  );
   assert.deepEqual(shown, realPodlets);
   assert.deepEqual(consoleErrors, [], 'no console error');
   assert.deepEqual(failed, [], 'no failed request and no 404');
