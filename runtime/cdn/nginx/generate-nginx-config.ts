@@ -8,7 +8,7 @@ import {
 import { packageKinds } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { contentTypes } from '../../shared/http/content-type-for.ts';
-import { errorBody, indent, nginxIndexLocations } from './nginx-index-locations.ts';
+import { ENCODING_TREE_MAP, errorBody, indent, nginxIndexLocations, SHARED_HEADER_LINES } from './nginx-index-locations.ts';
 
 /**
  * An nginx configuration (a complete nginx.conf) that serves a store as podmap's server does,
@@ -26,11 +26,7 @@ export function generateNginxConfig(options: { storeDir: string; port: number; a
   const root = resolve(options.storeDir);
   // The config quotes paths in double quotes; refuse what would break out of them.
   if (/["$\\;{}\s]/.test(root)) throw new PodmapError('PODMAP_ERR_BAD_PATH', 'store path unusable in an nginx config');
-  const shared = [
-    'add_header Access-Control-Allow-Origin "*" always;',
-    'add_header Timing-Allow-Origin "*" always;',
-    'add_header X-Content-Type-Options "nosniff" always;',
-  ];
+  const shared = [...SHARED_HEADER_LINES];
   const fileHeaders = [...shared, `add_header Cache-Control "${IMMUTABLE_CACHE_CONTROL}";`, 'add_header Vary "Accept-Encoding";'];
   // An empty `types` so the JSON error is not typed by the extension of the missing file.
   const missing = [...shared, 'add_header Cache-Control "no-store" always;', 'types { }', 'default_type "application/json";'];
@@ -59,11 +55,7 @@ ${typeLines()}
   charset utf-8;
   charset_types text/javascript text/css text/plain text/markdown application/json application/xml;
   # The stored copy to send: br/ and gz/ hold precompressed files under the same paths as files/.
-  map $http_accept_encoding $podmap_tree {
-    default files;
-    "~*\\bbr\\b" br;
-    "~*\\bgzip\\b" gz;
-  }
+  ${ENCODING_TREE_MAP}
   map $podmap_tree $podmap_coding {
     default "";
     br br;

@@ -1,7 +1,7 @@
 import { CDN_EXACT_VERSION_PATTERN, CDN_NAME_PATTERN } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { packageKinds } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
-import { errorBody, indent } from './nginx-index-locations.ts';
+import { ENCODING_TREE_MAP, errorBody, indent, SHARED_HEADER_LINES } from './nginx-index-locations.ts';
 
 /** Settings of generateNginxS3Config. */
 export interface NginxS3Options {
@@ -31,11 +31,7 @@ export function generateNginxS3Config(options: NginxS3Options): string {
       throw new PodmapError('PODMAP_ERR_BAD_PATH', `not usable in an nginx config: ${url}`);
   }
   const bucket = options.bucketUrl.replace(/\/+$/, '');
-  const shared = [
-    'add_header Access-Control-Allow-Origin "*" always;',
-    'add_header Timing-Allow-Origin "*" always;',
-    'add_header X-Content-Type-Options "nosniff" always;',
-  ];
+  const shared = [...SHARED_HEADER_LINES];
   const fromBucket = [
     ...shared,
     'add_header Vary "Accept-Encoding";',
@@ -70,11 +66,7 @@ http {
   uwsgi_temp_path tmp/uwsgi;
   scgi_temp_path tmp/scgi;
   client_max_body_size 50m;
-  map $http_accept_encoding $podmap_tree {
-    default files;
-    "~*\\bbr\\b" br;
-    "~*\\bgzip\\b" gz;
-  }
+  ${ENCODING_TREE_MAP}
   # The file part as the client wrote it, percent-escapes and all, since the object's key is the
   # decoded path; escaped dots, slashes and backslashes are refused (no key of a store has them).
   map $request_uri $podmap_raw_file {

@@ -142,3 +142,17 @@ export function errorBody(code: ErrorCode, detail?: string): string {
 export function indent(lines: string[], spaces: number): string {
   return lines.map((text) => ' '.repeat(spaces) + text).join('\n');
 }
+
+/** The CORS and nosniff headers of every answer, in both generated configs, as podmap's server sends them (sharedHeaders). */
+export const SHARED_HEADER_LINES: readonly string[] = [
+  'add_header Access-Control-Allow-Origin "*" always;',
+  'add_header Timing-Allow-Origin "*" always;',
+  'add_header X-Content-Type-Options "nosniff" always;',
+];
+
+/** The nginx `map` choosing the stored tree to send by Accept-Encoding: br/ and gz/ hold the precompressed copies under the same paths as files/. */
+export const ENCODING_TREE_MAP = `map $http_accept_encoding $podmap_tree {
+    default files;
+    "~*\\bbr\\b" br;
+    "~*\\bgzip\\b" gz;
+  }`;
