@@ -109,7 +109,7 @@ async function prepareEntries(
     if (names === '*') entryPoints.push({ in: target, out });
     else {
       const split = target.startsWith('podmap-virtual:') ? null : await splitStarNames(source, build.files, names, exportsReader(facts));
-      if (split) forwarded.add(split.forwarded.specifier);
+      for (const specifier of split?.stars ?? []) forwarded.add(specifier);
       virtual.set(`podmap-virtual:shaken:${full}`, writeShakenEntry(target, names, split));
       entryPoints.push({ in: `podmap-virtual:shaken:${full}`, out });
     }

@@ -1,4 +1,5 @@
 import type { ShakenAnswer, ShakenBuildState, ShakenRequest } from '../../shared/cdn-protocol/shaken-builds.ts';
+import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { readShakenBuild, writeShakenBuild } from '../store/shaken-build-store.ts';
 import { openStore, type StoreLocation } from '../store/open-store.ts';
@@ -44,7 +45,7 @@ export function createShakenService(location: StoreLocation, options: ShakenOpti
   const failures = new Map<string, { code: string; reason: string }>();
   const queue = createBuildQueue(settings.maxQueued, async (job) => {
     try {
-      const dependencies = await readDependencyFacts(store, job.dependencies);
+      const dependencies = await readDependencyFacts(store, job.dependencies, importedSpecifiers(job.metadata));
       const input = { store, metadata: job.metadata, roots: job.roots, id: job.id, timeoutMs: settings.timeoutMs, dependencies };
       const { build, contents } = await buildShakenPackage(input);
       await writeShakenBuild(store, build, contents, settings.variants);
@@ -75,6 +76,15 @@ export function createShakenService(location: StoreLocation, options: ShakenOpti
 }
 
 type BuildJob = Extract<PlannedState, { status: 'build' }>;
+
+/** The bare specifiers a version's full build imports ("lit-element/lit-element.js"). */
+function importedSpecifiers(metadata: VersionMetadata): string[] {
+  const found = new Set<string>();
+  for (const [file, entry] of Object.entries(metadata.files))
+    if (file.startsWith('+/'))
+      for (const specifier of entry.imports ?? []) if (!/^(\.|\/)/.test(specifier) && !specifier.includes(':')) found.add(specifier);
+  return [...found].sort();
+}
 
 /** A queue that runs one job at a time, holds at most `max` waiting (more are dropped: asked again, they come back) and never the same id twice. */
 function createBuildQueue(max: number, run: (job: BuildJob) => Promise<void>) {

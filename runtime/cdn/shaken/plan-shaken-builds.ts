@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import semver from 'semver';
 import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import type { ShakenRequest, ShakenRoots } from '../../shared/cdn-protocol/shaken-builds.ts';
 import { mergeImportedNames, type ImportedNames } from '../../shared/read-imported-names.ts';
@@ -92,7 +93,7 @@ async function planOne(
   const bySubpath = new Map<string, ImportedNames>(Object.entries(v.roots));
   let imported = false;
   for (const other of versions.values()) {
-    if (other.name === v.name || !other.metadata || !packagesOf(other.metadata).has(v.name)) continue;
+    if (!importsVersion(other, v)) continue;
     const state = await stateOf(other);
     if (state.status === 'unused') continue;
     if (state.status === 'pending' || state.status === 'build') return { status: 'pending' };
@@ -140,22 +141,42 @@ function rootsByFile(metadata: VersionMetadata, bySubpath: ReadonlyMap<string, I
 }
 
 /**
- * The packages a version's full build imports, and those theirs import, and so on, that the
- * request holds exactly one version of, by name: what the build may read of them (is a package
- * free of side effects, what does it export) is read from that version. With two versions of one
- * package on the site, which one a page maps is not known here, so neither is read, nor past it.
+ * The packages a version's full build imports, and those theirs import, and so on, each by the
+ * one version of it in the request that its importer's declared range allows, by name: what the
+ * build may read of them (is a package free of side effects, what does it export) is read from
+ * that version. When two versions fit, which one a page maps is not known here, so neither is
+ * read, nor past it.
  */
 function dependenciesOf(metadata: VersionMetadata, versions: ReadonlyMap<string, Version>): Record<string, string> {
   const found: Record<string, string> = {};
-  const queue = [...packagesOf(metadata)];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+  const queue = [...packagesOf(metadata)].map((name) => ({ importer: metadata, name }));
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const { importer, name } = next;
     if (Object.hasOwn(found, name) || name === metadata.name) continue;
-    const held = [...versions.values()].filter((other) => other.name === name);
+    const held = [...versions.values()].filter((other) => other.name === name && mayImport(importer, name, other.version));
     if (held.length !== 1) continue;
     found[name] = held[0]!.key;
-    if (held[0]!.metadata) queue.push(...packagesOf(held[0]!.metadata));
+    const dependency = held[0]!.metadata;
+    if (dependency) queue.push(...[...packagesOf(dependency)].map((n) => ({ importer: dependency, name: n })));
   }
   return Object.fromEntries(Object.entries(found).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Whether `other`'s full build imports `v`'s package and its range allows `v`'s version. */
+function importsVersion(other: Version, v: Version): boolean {
+  if (other.name === v.name || !other.metadata || !packagesOf(other.metadata).has(v.name)) return false;
+  return mayImport(other.metadata, v.name, v.version);
+}
+
+/**
+ * Whether `importer`'s package map can resolve `name` to `version`: its declared range allows
+ * it. lit@3 imports lit-html, but never lit-html@2 beside it. A package it imports without
+ * declaring it (a peer) may resolve to any version; so may a range semver cannot read.
+ */
+function mayImport(importer: VersionMetadata, name: string, version: string): boolean {
+  const range = Object.hasOwn(importer.dependencies ?? {}, name) ? importer.dependencies[name]! : undefined;
+  if (range === undefined || semver.validRange(range) === null) return true;
+  return semver.satisfies(version, range, { includePrerelease: true });
 }
 
 /**

@@ -21,19 +21,24 @@ const MAX_ENTRIES = 64;
 
 /**
  * The facts of `dependencies` (package name → "name@version", the one version of it the site's
- * request holds), read from the store: each package.json as published, each main entry's
- * full-build file, and the entries those pass on whole (`export * from`), as far as the
+ * request holds), read from the store: each package.json as published, the full-build file of
+ * each of `specifiers` (what the version's own full build imports, deep entries included) and of
+ * each main entry, and the entries those pass on whole (`export * from`), as far as the
  * dependencies reach. What the store lacks or cannot be read is not known, which only ever keeps
  * code (an import kept, a name left to the namespace), never drops it.
  */
-export async function readDependencyFacts(store: CdnStore, dependencies: Readonly<Record<string, string>>): Promise<DependencyFacts> {
+export async function readDependencyFacts(
+  store: CdnStore,
+  dependencies: Readonly<Record<string, string>>,
+  specifiers: readonly string[] = [],
+): Promise<DependencyFacts> {
   await initLexer;
   const facts: DependencyFacts = { sideEffectFree: [], exports: {} };
   for (const [name, key] of Object.entries(dependencies)) {
     const manifest = await readJson<PackageManifest & { sideEffects?: unknown }>(store, name, versionOf(key), 'package.json');
     if (manifest?.sideEffects === false) facts.sideEffectFree.push(name);
   }
-  const queue = Object.keys(dependencies);
+  const queue = [...specifiers, ...Object.keys(dependencies)];
   for (let specifier = queue.shift(); specifier !== undefined; specifier = queue.shift()) {
     if (Object.hasOwn(facts.exports, specifier) || Object.keys(facts.exports).length >= MAX_ENTRIES) continue;
     const found = await readEntryFacts(store, dependencies, specifier);

@@ -12,10 +12,13 @@ export interface ExportFacts {
 /** The export facts of another package's entry point ("@vue/runtime-core"), as the site's version of it builds; null when not known. */
 export type ReadDependencyExports = (specifier: string) => Promise<ExportFacts | null>;
 
-/** An entry's names split between the package itself and the one package it passes on whole. */
+/** An entry's names split between the package itself and the other packages it passes on whole. */
 export interface SplitNames {
   local: string[];
-  forwarded: { specifier: string; names: string[] };
+  /** Per package passed on whole (`export * from`), the names taken from it. */
+  forwarded: Array<{ specifier: string; names: string[] }>;
+  /** Every package the entry passes on whole: with the names above taken directly, none of its stars is needed. */
+  stars: string[];
 }
 
 /** How many packages deep a forwarded name is looked for (vue → runtime-dom → runtime-core → reactivity). */
@@ -23,15 +26,18 @@ const MAX_DEPTH = 4;
 
 /**
  * For an entry file of the package and the names the site takes from it: the names to take from
- * the file itself, and those that can only come from the one other package it passes on whole
- * (`export * from '@vue/runtime-dom'` in vue). Asked for the latter through the file, esbuild
- * turns the star into a namespace import, so the other package would be built whole; taken
- * straight from it, the other package is shaken too. Null (leave the entry as it is) when the
- * entry passes on no package or more than one, when nothing is forwarded, or when any forwarded
- * name is not found in that package's chain of star re-exports (checked with `readDependency`):
- * a name nobody exports, forwarded, would fail to link in the browser for every podlet of the
- * page, where now it is undefined for the one podlet that asked for it. `default` is never
- * forwarded (a star re-export does not pass it). es-module-lexer must be initialised.
+ * the file itself, and for each other package it passes on whole (`export * from
+ * '@vue/runtime-dom'` in vue), those that come from it. Asked for through the file, esbuild
+ * turns each star into a namespace import, so the other package would be built whole; taken
+ * straight from it, that package is shaken too. Each name the file does not declare must come
+ * from exactly one of its stars, found in that package's full build or down its own stars
+ * (`readDependency`), as an ES module resolves it: a name nobody exports, forwarded, would fail
+ * to link in the browser for every podlet of the page, where now it is undefined for the one
+ * podlet that asked for it, and a name two stars export is no export at all. Even with nothing
+ * to forward, the stars are not needed (a star left in makes esbuild keep the whole module and a
+ * namespace import of the other package). Null (leave the entry as it is) when the entry passes
+ * on no package, or when any name has not exactly one source. `default` is never forwarded (a star does not pass it on).
+ * es-module-lexer must be initialised.
  */
 export async function splitStarNames(
   file: string,
@@ -40,29 +46,30 @@ export async function splitStarNames(
   readDependency: ReadDependencyExports,
 ): Promise<SplitNames | null> {
   const stars = findStarReexports(file, files);
-  if (stars.length !== 1) return null;
+  if (stars.length === 0) return null;
   const own = ownExportNames(file, files, new Set());
   if (own === null) return null;
   const local = names.filter((n) => own.has(n) || n === 'default');
   const rest = names.filter((n) => !own.has(n) && n !== 'default');
-  if (rest.length === 0) return null;
-  if (!(await foundThrough(stars[0]!, rest, readDependency, 1))) return null;
-  return { local, forwarded: { specifier: stars[0]!, names: rest } };
+  const bySpecifier = new Map<string, string[]>();
+  for (const name of rest) {
+    const sources: string[] = [];
+    for (const star of stars) if (await exportedThrough(star, name, readDependency, 1)) sources.push(star);
+    if (sources.length !== 1) return null;
+    bySpecifier.set(sources[0]!, [...(bySpecifier.get(sources[0]!) ?? []), name]);
+  }
+  return { local, forwarded: [...bySpecifier].map(([specifier, forwarded]) => ({ specifier, names: forwarded })), stars };
 }
 
-/** Whether every name is exported by `specifier`, or by the one package it passes on whole, and so on. */
-async function foundThrough(
-  specifier: string,
-  names: readonly string[],
-  readDependency: ReadDependencyExports,
-  depth: number,
-): Promise<boolean> {
+/** Whether `specifier` exports `name`: by name, or through exactly one of its own stars, down to MAX_DEPTH packages. */
+async function exportedThrough(specifier: string, name: string, readDependency: ReadDependencyExports, depth: number): Promise<boolean> {
   const facts = await readDependency(specifier);
   if (!facts) return false;
-  const missing = names.filter((n) => !facts.names.has(n));
-  if (missing.length === 0) return true;
-  if (facts.stars === null || facts.stars.length !== 1 || depth >= MAX_DEPTH) return false;
-  return foundThrough(facts.stars[0]!, missing, readDependency, depth + 1);
+  if (facts.names.has(name)) return true;
+  if (facts.stars === null || depth >= MAX_DEPTH) return false;
+  let found = 0;
+  for (const star of facts.stars) if (await exportedThrough(star, name, readDependency, depth + 1)) found++;
+  return found === 1;
 }
 
 /** The names a file of the package exports by name, its own star re-exports of its files included; null if it cannot be read. */

@@ -6,15 +6,17 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * `export { a, "b-c" } from "<target>"`, or `import "<target>"` for an entry imported only to run
- * it; with `split`, the names the target passes on from another package are taken from that
- * package directly (splitStarNames), after the target has run.
+ * it; with `split`, the names the target passes on from other packages are taken from those
+ * packages directly (splitStarNames), after the target has run.
  */
 export function writeShakenEntry(target: string, names: readonly string[], split: SplitNames | null = null): string {
   if (names.length === 0) return `import ${JSON.stringify(target)};\n`;
   if (!split) return `export { ${listOf(names)} } from ${JSON.stringify(target)};\n`;
-  const own =
+  let entry =
     split.local.length > 0 ? `export { ${listOf(split.local)} } from ${JSON.stringify(target)};\n` : `import ${JSON.stringify(target)};\n`;
-  return `${own}export { ${listOf(split.forwarded.names)} } from ${JSON.stringify(split.forwarded.specifier)};\n`;
+  for (const { specifier, names: forwarded } of split.forwarded)
+    entry += `export { ${listOf(forwarded)} } from ${JSON.stringify(specifier)};\n`;
+  return entry;
 }
 
 function listOf(names: readonly string[]): string {

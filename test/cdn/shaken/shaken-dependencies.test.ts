@@ -54,6 +54,9 @@ async function shakenText(store: string, key: string, answer: ShakenAnswer): Pro
   return texts.join('\n');
 }
 
+/** A namespace import of dom: what esbuild writes for names asked through a star it was not told to forward. */
+const NAMESPACE_OF_DOM = /import\s*\*\s*as\s*[\w$]+\s*from\s*"dom"/;
+
 const deps = { 'dom@1.0.0': {}, 'core@1.0.0': {}, 'fmt@1.0.0': {}, 'poly@1.0.0': {} } as const;
 
 test('createShakenService() - names a package passes on from another with export * - taken from that package, which is shaken too, down the chain', async (t) => {
@@ -76,22 +79,40 @@ test('createShakenService() - a name nobody exports, asked through export * - no
   const service = createShakenService(store);
   const { answer } = await settleShaken(service, { packages: { 'front@1.0.0': { '.': ['domUsed', 'noSuchName'] }, ...deps } });
   const front = await shakenText(store, 'front@1.0.0', answer);
-  assert.doesNotMatch(front, /noSuchName\s*}\s*from\s*"dom"/, 'a forwarded name that does not exist would fail to link for every podlet');
+  assert.match(front, NAMESPACE_OF_DOM, 'not forwarded: a name that does not exist would fail to link for every podlet');
   assert.equal(answer.builds['dom@1.0.0']?.status, 'full', JSON.stringify(answer.builds['dom@1.0.0']));
 });
 
-test('createShakenService() - two versions of the package passed on - nothing forwarded, since which one a page maps is not known', async (t) => {
+test('createShakenService() - two versions of the package passed on, the importer’s range allowing one - that one is read and shaken; the other is planned on its own', async (t) => {
   const dom2 = {
     'package.json': manifestOf('dom', '2.0.0', { sideEffects: false }),
-    'index.js': "export function domUsed() { return 'DOM2_USED'; }\n",
+    'index.js': "export function domUsed() { return 'DOM2_USED'; }\nexport function domUnused() { return 'DOM2_UNUSED'; }\n",
   };
   const store = await publishFixtures(t, { dom2 });
-  const service = createShakenService(store);
-  const request = { packages: { 'front@1.0.0': { '.': ['domUsed'] }, 'dom@2.0.0': { '.': ['domUsed'] }, ...deps } };
-  const { answer } = await settleShaken(service, request);
+  const { answer } = await settleShaken(createShakenService(store), {
+    packages: { 'front@1.0.0': { '.': ['domUsed'] }, 'dom@2.0.0': { '.': ['domUsed'] }, ...deps },
+  });
   const front = await shakenText(store, 'front@1.0.0', answer);
-  assert.doesNotMatch(front, /domUsed\s*}\s*from\s*"dom"/);
+  assert.match(front, /import\s*\{\s*domUsed\b[^}]*\}\s*from\s*"dom"/, `front’s range (1.0.0) picks dom@1.0.0: ${front}`);
+  assert.doesNotMatch(front, NAMESPACE_OF_DOM);
+  assert.doesNotMatch(await shakenText(store, 'dom@1.0.0', answer), /DOM_UNUSED/);
+  const dom2Text = await shakenText(store, 'dom@2.0.0', answer);
+  assert.match(dom2Text, /DOM2_USED/);
+  assert.doesNotMatch(dom2Text, /DOM2_UNUSED/, 'dom@2 is not held back by front, which never imports it');
+});
+
+test('createShakenService() - two versions of the package passed on, the importer’s range allowing both - nothing forwarded, since which one a page maps is not known', async (t) => {
+  const dom2 = { 'package.json': manifestOf('dom', '2.0.0'), 'index.js': "export function domUsed() { return 'DOM2_USED'; }\n" };
+  const front2 = {
+    'package.json': manifestOf('front', '2.0.0', { dependencies: { dom: '*' } }),
+    'index.js': "export * from 'dom';\nexport const compile = () => 'COMPILE';\n",
+  };
+  const store = await publishFixtures(t, { dom2, front2 });
+  const request = { packages: { 'front@2.0.0': { '.': ['domUsed'] }, 'dom@2.0.0': {}, ...deps } };
+  const { answer } = await settleShaken(createShakenService(store), request);
+  assert.match(await shakenText(store, 'front@2.0.0', answer), NAMESPACE_OF_DOM);
   assert.equal(answer.builds['dom@1.0.0']?.status, 'full', 'front’s namespace import of dom takes all of it');
+  assert.equal(answer.builds['dom@2.0.0']?.status, 'full');
 });
 
 test('createShakenService() - imports whose names go unused - names dropped; the import too for a side-effect-free package, not for one without the flag', async (t) => {
@@ -108,4 +129,35 @@ test('createShakenService() - imports whose names go unused - names dropped; the
   const polyText = await shakenText(store, 'poly@1.0.0', answer);
   assert.match(polyText, /POLY_MARK/, 'its side effect is kept');
   assert.doesNotMatch(polyText, /POLY_EXPORT/, 'scale imported unusedPoly only for code the site does not use: poly is only run');
+});
+
+test('createShakenService() - an entry passing on two packages whole - each name taken from the one that has it; a name both have is not forwarded', async (t) => {
+  const multi = {
+    'package.json': manifestOf('multi', '1.0.0', { dependencies: { dom: '1.0.0', fmt: '1.0.0' } }),
+    'index.js': "export * from 'dom';\nexport * from 'fmt';\nexport const own = 'OWN_MARK';\n",
+  };
+  const twin = {
+    'package.json': manifestOf('twin', '1.0.0', { sideEffects: false }),
+    'index.js': "export function domUsed() { return 'TWIN_DOM_USED'; }\n",
+  };
+  const both = {
+    'package.json': manifestOf('both', '1.0.0', { dependencies: { dom: '1.0.0', twin: '1.0.0' } }),
+    'index.js': "export * from 'dom';\nexport * from 'twin';\n",
+  };
+  const store = await publishFixtures(t, { multi, twin, both });
+  const service = createShakenService(store);
+  const { answer } = await settleShaken(service, {
+    packages: { 'multi@1.0.0': { '.': ['own', 'domUsed', 'coreUsed', 'format'] }, ...deps },
+  });
+  const text = await shakenText(store, 'multi@1.0.0', answer);
+  assert.doesNotMatch(text, /export\s*\*|import\s*\*/, `no star or namespace left: ${text}`);
+  assert.doesNotMatch(await shakenText(store, 'dom@1.0.0', answer), /DOM_UNUSED/);
+  assert.doesNotMatch(await shakenText(store, 'core@1.0.0', answer), /CORE_UNUSED/, 'coreUsed found through dom’s own star');
+  assert.match(await shakenText(store, 'fmt@1.0.0', answer), /FMT_MARK/);
+
+  const ambiguous = await settleShaken(createShakenService(store), {
+    packages: { 'both@1.0.0': { '.': ['domUsed'] }, 'twin@1.0.0': {}, ...deps },
+  });
+  assert.equal(ambiguous.answer.builds['dom@1.0.0']?.status, 'full', 'domUsed is in dom and twin: through two stars it is no export');
+  assert.equal(ambiguous.answer.builds['twin@1.0.0']?.status, 'full');
 });
