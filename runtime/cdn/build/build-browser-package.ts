@@ -67,7 +67,9 @@ export async function buildBrowserPackage(
       timeoutMs: options.timeoutMs ?? NPM_BUILD_TIMEOUT_MS,
     });
   } catch (error) {
-    if (!(error instanceof PodmapError) || !/^PODMAP_ERR_CDN_BUILD_(TIMEOUT|CRASHED)$/.test(error.code)) throw error;
+    const stopped =
+      error instanceof PodmapError && (error.code === 'PODMAP_ERR_CDN_BUILD_TIMEOUT' || error.code === 'PODMAP_ERR_CDN_BUILD_CRASHED');
+    if (!stopped) throw error;
     throw new PodmapError(error.code, `${manifest.name}@${manifest.version}: ${error.detail}`);
   }
 }
