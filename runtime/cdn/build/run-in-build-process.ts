@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { errorCatalogue, PodmapError, type ErrorCode } from '../../shared/errors.ts';
 import type { BuildAnswer, BuildRequest } from './build-worker.ts';
@@ -12,6 +13,9 @@ export const MAX_BUILD_PROCESSES = 2;
 
 /** The V8 heap of a build process (`--max-old-space-size`, MB): a build that needs more dies alone. */
 export const BUILD_PROCESS_HEAP_MB = 1024;
+
+/** What a build process may write to the CDN's stderr in its life. */
+const STDERR_BYTES = 4096;
 
 /** From fork to the job's module loaded: a cold start under tsx takes about a second; past this the process is killed. */
 const START_TIMEOUT_MS = 30_000;
@@ -64,12 +68,15 @@ function startBuildProcess(): ChildProcess {
     serialization: 'advanced',
     // Its own process group, so that a kill reaches esbuild's service, the worker's own child, too.
     detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
-  child.once('exit', () => {
+  passOnStderr(child);
+  // An idle process that dies, or cannot be signalled, is no longer offered; a running job hears of it itself.
+  const forget = () => {
     const at = idle.indexOf(child);
     if (at >= 0) idle.splice(at, 1);
-  });
+  };
+  child.on('exit', forget).on('error', forget);
   return child;
 }
 
@@ -90,74 +97,84 @@ function loaderFlags(execArgv: readonly string[]): string[] {
   return kept;
 }
 
-/** Sends `job` to `child` and waits for its answer, its death or its time-out; a healthy child goes back to the idle list. */
+/**
+ * Sends `job` to `child` and waits for its answer, its death or its time-out. A healthy child goes
+ * back to the idle list; one that is killed (past its budget, or its esbuild stopped: the calls
+ * after the stop failed for that reason, not for the input, so its answer is not taken) is waited
+ * for until it is gone. An answer that came after the budget is a time-out all the same (the
+ * timer and the answer can arrive in one turn).
+ */
 function runJob(child: ChildProcess, job: BuildJob): Promise<unknown> {
-  const extension = job.from.endsWith('.ts') ? '.ts' : '.js';
-  const request: BuildRequest = { url: new URL(`${job.module}${extension}`, job.from).href, name: job.name, args: job.args };
   const pid = child.pid ?? 0;
   return new Promise((resolve, reject) => {
     let started: number | null = null;
-    let killedAfter: number | null = null;
-    const arm = (budget: number) =>
-      setTimeout(() => {
-        killedAfter = budget;
-        killGroup(child);
-      }, budget);
-    let timer = arm(START_TIMEOUT_MS);
+    let stopped: PodmapError | null = null;
+    const stop = (error: PodmapError) => {
+      stopped = error;
+      killGroup(child);
+    };
+    const after = (ms: number, detail: string) => setTimeout(() => stop(new PodmapError('PODMAP_ERR_CDN_BUILD_TIMEOUT', detail)), ms);
+    let timer = after(START_TIMEOUT_MS, `process ${pid} did not load the job in ${START_TIMEOUT_MS} ms`);
     const finish = () => {
       clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
+      child.off('message', onMessage).off('exit', onExit).off('error', onExit);
     };
     const onMessage = (answer: BuildAnswer) => {
+      if (stopped) return;
+      clearTimeout(timer);
       if (answer.type === 'started') {
         started = performance.now();
-        clearTimeout(timer);
-        timer = arm(job.timeoutMs);
-        return;
+        timer = after(job.timeoutMs, `process ${pid} killed after ${job.timeoutMs} ms`);
+      } else if (!answer.healthy) {
+        stop(new PodmapError('PODMAP_ERR_CDN_BUILD_CRASHED', `esbuild's service in process ${pid} stopped during the job`));
+      } else {
+        finish();
+        keepIdle(child);
+        const elapsed = started === null ? 0 : Math.round(performance.now() - started);
+        if (elapsed >= job.timeoutMs)
+          reject(new PodmapError('PODMAP_ERR_CDN_BUILD_TIMEOUT', `process ${pid} answered after ${elapsed} ms`));
+        else if (answer.ok) resolve(answer.value);
+        else reject(rebuildError(answer.error));
       }
-      finish();
-      if (answer.healthy) keepIdle(child);
-      else killGroup(child);
-      const elapsed = started === null ? 0 : performance.now() - started;
-      const outcome = outcomeOf(answer, pid, elapsed, job.timeoutMs);
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome.value);
     };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+    // 'error': the process could not be started (or signalled), and may never emit 'exit'.
+    const onExit = (code: number | Error | null, signal?: NodeJS.Signals | null) => {
       finish();
-      if (killedAfter !== null) reject(new PodmapError('PODMAP_ERR_CDN_BUILD_TIMEOUT', `process ${pid} killed after ${killedAfter} ms`));
-      else reject(new PodmapError('PODMAP_ERR_CDN_BUILD_CRASHED', `process ${pid} exited (${signal ?? `code ${code}`}) without an answer`));
+      const how = code instanceof Error ? code.message : (signal ?? `code ${code}`);
+      reject(stopped ?? new PodmapError('PODMAP_ERR_CDN_BUILD_CRASHED', `process ${pid} exited (${how}) without an answer`));
     };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    child.ref();
+    child.on('message', onMessage).on('exit', onExit).on('error', onExit).ref();
     child.channel?.ref();
-    child.send(request);
+    (child.stderr as Socket).ref();
+    // A closed channel means the process is going: its 'exit' answers.
+    child.send(requestOf(job), () => {});
   });
 }
 
+/** What the worker is sent: the job's module by URL, resolved with the caller's extension. */
+function requestOf(job: BuildJob): BuildRequest {
+  const extension = job.from.endsWith('.ts') ? '.ts' : '.js';
+  return { url: new URL(`${job.module}${extension}`, job.from).href, name: job.name, args: job.args };
+}
+
 /**
- * What a job's answer means: an answer that came after the budget is a time-out all the same (the
- * timer and the answer can arrive in one turn), and one from a process whose esbuild stopped is a
- * crash, whatever it says: the calls after the stop failed for that reason, not for the input.
+ * Passes the first STDERR_BYTES of what the process and its esbuild write to stderr on to this
+ * process's: enough for an error, where esbuild's stack dump when its parser overflows is 37 KB,
+ * and a publisher could have one written at every publish.
  */
-function outcomeOf(
-  answer: Extract<BuildAnswer, { type: 'done' }>,
-  pid: number,
-  elapsed: number,
-  budget: number,
-): Error | { value: unknown } {
-  if (elapsed >= budget)
-    return new PodmapError('PODMAP_ERR_CDN_BUILD_TIMEOUT', `process ${pid} answered after ${Math.round(elapsed)} ms, over its ${budget}`);
-  if (!answer.healthy) return new PodmapError('PODMAP_ERR_CDN_BUILD_CRASHED', `esbuild's service in process ${pid} stopped during the job`);
-  return answer.ok ? { value: answer.value } : rebuildError(answer.error);
+function passOnStderr(child: ChildProcess): void {
+  let left = STDERR_BYTES;
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (left > 0) process.stderr.write(chunk.length > left ? Buffer.concat([chunk.subarray(0, left), Buffer.from('\n…\n')]) : chunk);
+    left -= chunk.length;
+  });
 }
 
 /** Keeps a healthy child for the next job, without it keeping this process alive (it exits when this one does). */
 function keepIdle(child: ChildProcess): void {
   child.unref();
   child.channel?.unref();
+  (child.stderr as Socket).unref();
   idle.push(child);
 }
 
