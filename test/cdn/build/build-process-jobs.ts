@@ -4,9 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { transform } from 'esbuild';
 import { PodmapError } from '../../../runtime/shared/errors.ts';
 
-/** Answers with what it was given, the process it ran in and when (Date.now()). */
-export function echo(value: unknown): { value: unknown; pid: number; at: number } {
-  return { value, pid: process.pid, at: Date.now() };
+/** Answers with what it was given, the process it ran in, its flags, and when (Date.now()). */
+export function echo(value: unknown): { value: unknown; pid: number; execArgv: string[]; at: number } {
+  return { value, pid: process.pid, execArgv: process.execArgv, at: Date.now() };
 }
 
 /** Throws a coded error, as a build that fails does. */

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { MAX_BUILD_PROCESSES, runInBuildProcess, type BuildJob } from '../../../runtime/cdn/build/run-in-build-process.ts';
+import {
+  BUILD_PROCESS_HEAP_MB,
+  MAX_BUILD_PROCESSES,
+  runInBuildProcess,
+  type BuildJob,
+} from '../../../runtime/cdn/build/run-in-build-process.ts';
 import { PodmapError } from '../../../runtime/shared/errors.ts';
 
 const job = (name: string, args: unknown[] = [], timeoutMs = 10_000): BuildJob => ({
@@ -32,8 +37,10 @@ const pidIn = (error: unknown) => Number(/process (\d+)/.exec((error as PodmapEr
 describe('runInBuildProcess()', () => {
   test('a job - answers with what the function returned, Buffers and Maps intact, from another process that the next job reuses', async () => {
     const value = { bytes: Buffer.from('abc'), files: new Map([['a.js', Buffer.from('x')]]) };
-    const first = await runInBuildProcess<{ value: typeof value; pid: number }>(job('echo', [value]));
+    const first = await runInBuildProcess<{ value: typeof value; pid: number; execArgv: string[] }>(job('echo', [value]));
     assert.notEqual(first.pid, process.pid);
+    assert.ok(first.execArgv.includes(`--max-old-space-size=${BUILD_PROCESS_HEAP_MB}`), first.execArgv.join(' '));
+    assert.ok(!first.execArgv.some((flag) => flag.startsWith('--test')), "the test runner's flags stay with the test runner");
     assert.ok(Buffer.isBuffer(first.value.bytes) && first.value.bytes.equals(value.bytes));
     assert.ok(first.value.files.get('a.js')!.equals(Buffer.from('x')));
     const second = await runInBuildProcess<{ pid: number }>(job('echo', [1]));
