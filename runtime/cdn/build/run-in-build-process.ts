@@ -50,7 +50,10 @@ export async function runInBuildProcess<T>(job: BuildJob): Promise<T> {
   if (running < MAX_BUILD_PROCESSES) running++;
   else await new Promise<void>((resolve) => waiting.push(resolve));
   try {
-    const child = idle.pop() ?? startBuildProcess();
+    let child = idle.pop();
+    // One that is going (its 'exit' not yet heard) would fail a job that did nothing wrong.
+    while (child && !child.connected) child = idle.pop();
+    child ??= startBuildProcess();
     return (await runJob(child, job)) as T;
   } finally {
     // The slot passes to the next job waiting, or is given back.
@@ -82,8 +85,8 @@ function startBuildProcess(): ChildProcess {
 
 /**
  * The flags that make this process load modules as it does (`--import tsx`, `--require`,
- * `--loader`, `--conditions`), without the rest: a test runner's or inspector's flags would make
- * the worker a test run or open a debugger port.
+ * `--loader`, `--conditions`, type stripping), without the rest: a test runner's or an
+ * inspector's flags would make the worker a test run or open a debugger port.
  */
 function loaderFlags(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
@@ -92,7 +95,7 @@ function loaderFlags(execArgv: readonly string[]): string[] {
     const flag = execArgv[i]!;
     if (withValue.test(flag) && i + 1 < execArgv.length) kept.push(flag, execArgv[++i]!);
     else if (/^(--import|--require|--loader|--experimental-loader|--conditions)=/.test(flag)) kept.push(flag);
-    else if (flag === '--enable-source-maps') kept.push(flag);
+    else if (/^--(enable-source-maps|experimental-(strip|transform)-types)$/.test(flag)) kept.push(flag);
   }
   return kept;
 }
