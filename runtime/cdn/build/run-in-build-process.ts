@@ -37,8 +37,8 @@ const waiting: Array<() => void> = [];
 let running = 0;
 
 /**
- * Runs one job in a build process of its own, a child Node process with esbuild's service of its
- * own, so that input which stops esbuild's service (262,144 `!` in a row), hangs it, or exhausts
+ * Runs one job in a build process, a child Node process with an esbuild service of its own, so
+ * that input which stops esbuild's service (262,144 `!` in a row), hangs it, or exhausts
  * memory takes down that process only. At most MAX_BUILD_PROCESSES run at once, each with a heap of
  * BUILD_PROCESS_HEAP_MB; a healthy process is kept for the next job, one whose esbuild stopped is
  * not. Resolves with what the function returned; rejects with the error it threw (a PodmapError
