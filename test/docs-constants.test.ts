@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { NPM_BUILD_TIMEOUT_MS } from '../runtime/cdn/build/build-browser-package.ts';
 import { DEFAULT_MINIFY_LIMITS } from '../runtime/cdn/build/minify-release-files.ts';
+import { BUILD_PROCESS_HEAP_MB, MAX_BUILD_PROCESSES } from '../runtime/cdn/build/run-in-build-process.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_TIMEOUT_MS } from '../runtime/cdn/http/create-cdn-server.ts';
 import { DEFAULT_SHAKEN_OPTIONS } from '../runtime/cdn/shaken/create-shaken-service.ts';
 import { defaultTarballLimits } from '../runtime/cdn/publish/read-tarball.ts';
@@ -34,6 +36,9 @@ const constants: Record<string, unknown> = {
   DEFAULT_SHAKEN_OPTIONS,
   defaultTarballLimits,
   DEFAULT_MINIFY_LIMITS,
+  NPM_BUILD_TIMEOUT_MS,
+  BUILD_PROCESS_HEAP_MB,
+  MAX_BUILD_PROCESSES,
   DEFAULT_ASSETS_TTL_MS,
   DEFAULT_FAILURE_BACKOFF,
   DEFAULT_MAX_PAGES,

@@ -350,6 +350,16 @@ export const errorCatalogue = {
     status: 422,
     message: "The package's browser build failed; the message names the entry point and the build engine's error.",
   },
+  PODMAP_ERR_CDN_BUILD_TIMEOUT: {
+    status: 504,
+    message:
+      "The package's browser build took longer than the CDN's budget for one build and its build process was killed; nothing was stored. Publishing again may succeed on a less busy CDN; a package that is this slow to build every time needs smaller modules.",
+  },
+  PODMAP_ERR_CDN_BUILD_CRASHED: {
+    status: 422,
+    message:
+      "The package's browser build stopped its build process (the build engine crashed on the input, such as code nested too deeply, or the process ran out of memory); nothing was stored, and the CDN's other builds were not affected.",
+  },
   PODMAP_ERR_CDN_MINIFY_SKIPPED: {
     status: 422,
     message:

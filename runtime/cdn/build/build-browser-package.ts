@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { init as initLexer } from 'es-module-lexer';
 import type { PackageBuild, PackageManifest } from '../../shared/cdn-protocol/types.ts';
+import { PodmapError } from '../../shared/errors.ts';
 import { findEntryPoints } from './find-entry-points.ts';
 import { readReexports } from './read-reexports.ts';
 import { runBuild, type BuildContext } from './run-build.ts';
+import { runInBuildProcess } from './run-in-build-process.ts';
 import { writeEntryModule } from './write-entry-module.ts';
 
 /** Built modules, by path in the version folder ("+/index.js"), and what the metadata says about them. */
@@ -23,6 +25,9 @@ const PARALLEL_WRITES = 16;
 const BUILD_INPUT = /(\.(m?[jt]sx?|c[jt]s|json|css|txt)|(^|\/)[^./]+)$/;
 /** Declarations end in .ts but hold no code: no build needs them. */
 const DECLARATION = /\.d\.[mc]?ts$/;
+
+/** The wall-clock budget of one npm package's browser build: date-fns 4's 740 entry points take about 10 s on two shared cores. */
+export const NPM_BUILD_TIMEOUT_MS = 60_000;
 
 /** Where built modules live in a version folder; the originals stay where the package put them. */
 export const BUILD_DIR = '+';
@@ -42,8 +47,38 @@ export const BUILD_DIR = '+';
  * An entry point that reaches a Node built-in, or that esbuild cannot build, is left out and
  * listed in `unavailable` with the reason. Returns null for a package with no JavaScript entry
  * point (types, CSS).
+ *
+ * The build runs in a build process of its own (runInBuildProcess): input that crashes or hangs
+ * esbuild stops that process only. Throws PODMAP_ERR_CDN_BUILD_TIMEOUT when it takes longer than
+ * `timeoutMs` (NPM_BUILD_TIMEOUT_MS unless given), PODMAP_ERR_CDN_BUILD_CRASHED when the process
+ * or its esbuild dies first; both name the package.
  */
-export async function buildBrowserPackage(manifest: PackageManifest, files: ReadonlyMap<string, Buffer>): Promise<BrowserBuild | null> {
+export async function buildBrowserPackage(
+  manifest: PackageManifest,
+  files: ReadonlyMap<string, Buffer>,
+  options: { timeoutMs?: number } = {},
+): Promise<BrowserBuild | null> {
+  try {
+    return await runInBuildProcess<BrowserBuild | null>({
+      from: import.meta.url,
+      module: './build-browser-package',
+      name: buildBrowserPackageInProcess.name,
+      args: [manifest, files],
+      timeoutMs: options.timeoutMs ?? NPM_BUILD_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const stopped =
+      error instanceof PodmapError && (error.code === 'PODMAP_ERR_CDN_BUILD_TIMEOUT' || error.code === 'PODMAP_ERR_CDN_BUILD_CRASHED');
+    if (!stopped) throw error;
+    throw new PodmapError(error.code, `${manifest.name}@${manifest.version}: ${error.detail}`);
+  }
+}
+
+/** buildBrowserPackage's work, in this process: what its build process runs. */
+export async function buildBrowserPackageInProcess(
+  manifest: PackageManifest,
+  files: ReadonlyMap<string, Buffer>,
+): Promise<BrowserBuild | null> {
   const entries = findEntryPoints(manifest, files);
   if (Object.keys(entries).length === 0) return null;
   await initLexer;

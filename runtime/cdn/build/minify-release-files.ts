@@ -1,8 +1,9 @@
 import { transform, type Loader } from 'esbuild';
 import type { FileEntry } from '../../shared/cdn-protocol/types.ts';
-import { PodmapError } from '../../shared/errors.ts';
+import { PodmapError, type ErrorCode } from '../../shared/errors.ts';
 import { integrityOf } from '../../shared/files/integrity-of.ts';
 import { isJavaScriptModule } from '../../shared/http/content-type-for.ts';
+import { runInBuildProcess } from './run-in-build-process.ts';
 
 /** What the CDN stores for a podlet release: its files with modules and stylesheets minified. */
 export interface MinifiedRelease {
@@ -21,16 +22,26 @@ export interface MinifiedRelease {
  * stylesheet over `maxFileBytes` (half that) is not minified; a map beside it, which esbuild parses
  * as JSON, 2 MB of nested arrays did and 1 MB did not, so one over `maxMapBytes` keeps its file
  * unminified. Its minifier's time grows with the square of the nesting (20 KB of `if (a)` in a
- * row: 2.4 s), so once a release has taken `budgetMs`, no further file of it is started.
+ * row: 2.4 s), so once a release has taken `budgetMs`, no further file of it is started, and
+ * esbuild cannot stop a file it has started, so after `timeoutMs` its build process is killed.
  */
 export interface MinifyLimits {
   maxFileBytes: number;
   maxMapBytes: number;
   budgetMs: number;
+  timeoutMs: number;
 }
 
-/** The CDN's limits: podlet modules are tsc's output of one component each, a few KB to tens of KB. */
-export const DEFAULT_MINIFY_LIMITS: MinifyLimits = { maxFileBytes: 64 * 1024, maxMapBytes: 512 * 1024, budgetMs: 10_000 };
+/**
+ * The CDN's limits: podlet modules are tsc's output of one component each, a few KB to tens of
+ * KB. A file started just before the 10 s budget has 5 s more to finish.
+ */
+export const DEFAULT_MINIFY_LIMITS: MinifyLimits = {
+  maxFileBytes: 64 * 1024,
+  maxMapBytes: 512 * 1024,
+  budgetMs: 10_000,
+  timeoutMs: 15_000,
+};
 
 /** How many files esbuild transforms at once: enough to keep its service fed, few enough that the files still running when the budget is spent are few. */
 const CONCURRENCY = 4;
@@ -46,11 +57,46 @@ const CONCURRENCY = 4;
  * repairs what it does not understand, which could change what the browser applies), or when it
  * is over the limits (MinifyLimits). Other files are returned untouched. No I/O; the input map is
  * not changed.
+ *
+ * esbuild runs in a build process (runInBuildProcess), so that input which stops or holds it
+ * reaches no other publish or build: when that process crashes, or is killed after
+ * `limits.timeoutMs`, the whole release is returned as published, with one warning saying why.
  */
 export async function minifyReleaseFiles(
   files: ReadonlyMap<string, Buffer>,
   limits: MinifyLimits = DEFAULT_MINIFY_LIMITS,
 ): Promise<MinifiedRelease> {
+  const paths = [...files.keys()].filter((path) => loaderFor(path) !== null);
+  if (paths.length === 0) return { files: new Map(files), notes: new Map(), warnings: [] };
+  // Only what esbuild reads crosses to the build process: the modules, the stylesheets and their maps.
+  const inputs = new Map<string, Buffer>();
+  for (const path of paths) for (const name of [path, `${path}.map`]) if (files.has(name)) inputs.set(name, files.get(name)!);
+  const release: MinifiedRelease = { files: new Map(files), notes: new Map(), warnings: [] };
+  try {
+    const sent = await runInBuildProcess<SentRelease>({
+      from: import.meta.url,
+      module: './minify-release-files',
+      name: minifyReleaseFilesInProcess.name,
+      args: [inputs, limits],
+      timeoutMs: limits.timeoutMs,
+    });
+    for (const [path, bytes] of sent.files) release.files.set(path, bytes);
+    release.notes = sent.notes;
+    release.warnings = sent.warnings.map(({ code, detail }) => new PodmapError(code, detail));
+  } catch (error) {
+    const why = error instanceof PodmapError ? `${error.code}: ${error.detail}` : String(error);
+    release.warnings.push(
+      new PodmapError('PODMAP_ERR_CDN_MINIFY_SKIPPED', `${paths.length} files not minified, the minifier stopped (${why})`),
+    );
+  }
+  return release;
+}
+
+/** A MinifiedRelease as it crosses from the build process: the warnings as their code and detail. */
+type SentRelease = Omit<MinifiedRelease, 'warnings'> & { warnings: Array<{ code: ErrorCode; detail: string | undefined }> };
+
+/** minifyReleaseFiles's esbuild work, in this process: what its build process runs. */
+export async function minifyReleaseFilesInProcess(files: ReadonlyMap<string, Buffer>, limits: MinifyLimits): Promise<SentRelease> {
   const release: MinifiedRelease = { files: new Map(files), notes: new Map(), warnings: [] };
   const paths = [...files.keys()].filter((path) => loaderFor(path) !== null).sort();
   const started = performance.now();
@@ -63,7 +109,7 @@ export async function minifyReleaseFiles(
     }
     await Promise.all(paths.slice(i, i + CONCURRENCY).map((path) => minifyInto(release, files, path, limits)));
   }
-  return release;
+  return { ...release, warnings: release.warnings.map(({ code, detail }) => ({ code, detail })) };
 }
 
 /** Minifies one file of `files` and records the result in `release`. */

@@ -12,7 +12,11 @@ import { buildVersionMetadata, type BuiltVersion } from './build-version-metadat
  * entry points and the reasons: PODMAP_ERR_CDN_NOT_FOR_BROWSERS when an entry point needs Node,
  * PODMAP_ERR_CDN_BUILD_FAILED when esbuild could not build it. A dependency reached on the way is
  * published with those entry points marked unavailable, so the packages that need it for their
- * browser code still work.
+ * browser code still work. A build that outlived its budget or crashed its build process
+ * (PODMAP_ERR_CDN_BUILD_TIMEOUT, PODMAP_ERR_CDN_BUILD_CRASHED) refuses the version, requested or
+ * not: a version is stored once and never changes, so marking its entry points unavailable for
+ * a build that a less busy CDN could finish would lose that build for good, where a refusal
+ * stores nothing and can be tried again.
  */
 export async function prepareNpmVersion(
   manifest: PackageManifest,

@@ -1,20 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { context, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { version as esbuildVersion, type BuildOptions } from 'esbuild';
 import { init as initLexer, parse } from 'es-module-lexer';
 import type { PackageManifest, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { PodmapError } from '../../shared/errors.ts';
 import { mergeImportedNames, readImportedNames, type ImportedNames } from '../../shared/read-imported-names.ts';
-import { BUILTIN_MARKER, NODE_ONLY } from '../build/build-markers.ts';
 import { createBuildPlugin } from '../build/create-build-plugin.ts';
 import { findEntryPoints } from '../build/find-entry-points.ts';
+import { runInBuildProcess } from '../build/run-in-build-process.ts';
 import { BASE_OPTIONS } from '../build/run-build.ts';
 import { wrapCommonjsEntry } from '../build/wrap-commonjs-entry.ts';
 import { buildVersionMetadata } from '../publish/build-version-metadata.ts';
 import { SHAKEN_DIR, type ShakenFileContents, type StoredShakenBuild } from '../store/shaken-build-store.ts';
 import type { CdnStore } from '../store/cdn-store.ts';
 import { dropForwardedStars } from './drop-forwarded-stars.ts';
-import { finishShakenOutput } from './finish-shaken-output.ts';
 import { ownEntryPoints } from './own-entry-points.ts';
 import { NO_DEPENDENCY_FACTS, type DependencyFacts } from './read-dependency-facts.ts';
 import { splitStarNames } from './split-star-names.ts';
@@ -79,7 +78,7 @@ async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: rea
     const full = outputOf.get(name);
     const names = full === undefined ? undefined : input.roots.get(full);
     const stars = names === '*' ? missingStars(manifest.name, sources[subpathOf.get(full!)!]!, files, out.text) : '';
-    built.set(name, Buffer.from(await finishShakenOutput(out.text + stars, sideEffectFree)));
+    built.set(name, Buffer.from(out.text + stars));
   }
   return describeBuild(input, built, outputOf);
 }
@@ -142,7 +141,7 @@ async function targetOf(
   return id;
 }
 
-interface EsbuildInput {
+export interface EsbuildInput {
   manifest: PackageManifest;
   files: ReadonlyMap<string, Buffer>;
   packageDir: string;
@@ -155,35 +154,24 @@ interface EsbuildInput {
   forwarded: ReadonlySet<string>;
 }
 
-/** One esbuild run, cancelled after the time-out; the output files, or a coded error. */
+/** One esbuild run in a build process (runShakenEsbuild), killed after the time-out; the output files, or a coded error. */
 async function runEsbuild(input: ShakenBuildInput, build: EsbuildInput): Promise<Array<{ path: string; text: string }>> {
-  const ctx = await context(esbuildOptions(input.id, build));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void ctx.cancel();
-  }, input.timeoutMs);
+  const job = { from: import.meta.url, module: './run-shaken-esbuild', name: 'runShakenEsbuild', args: [input.id, build] };
   try {
-    const result = await ctx.rebuild();
-    if (timedOut) throw new Error('cancelled');
-    const builtin = Object.values(result.metafile!.outputs)
-      .flatMap((o) => o.imports)
-      .find((i) => i.path.startsWith(BUILTIN_MARKER));
-    if (builtin) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', `${NODE_ONLY} "${builtin.path.slice(BUILTIN_MARKER.length)}"`);
-    return result.outputFiles ?? [];
+    return await runInBuildProcess<Array<{ path: string; text: string }>>({ ...job, timeoutMs: input.timeoutMs });
   } catch (error) {
     const { name, version } = input.metadata;
-    if (timedOut) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_TIMEOUT', `${name}@${version} after ${input.timeoutMs} ms`);
-    if (error instanceof PodmapError) throw error;
-    throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', describe(error));
-  } finally {
-    clearTimeout(timer);
-    await ctx.dispose();
+    const code = error instanceof PodmapError ? error.code : null;
+    if (code === 'PODMAP_ERR_CDN_BUILD_TIMEOUT')
+      throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_TIMEOUT', `${name}@${version} after ${input.timeoutMs} ms`);
+    if (code === 'PODMAP_ERR_CDN_BUILD_CRASHED')
+      throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', `${name}@${version}: ${(error as PodmapError).detail}`);
+    throw error;
   }
 }
 
 /** The full build's options and plugin, with splitting, the shaken folder, and the package's own entry points bundled in. */
-function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
+export function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
   const browserField = typeof build.manifest.browser === 'object' && build.manifest.browser !== null ? build.manifest.browser : {};
   return {
     ...BASE_OPTIONS,
@@ -239,10 +227,4 @@ async function describeBuild(
   const replaces: Record<string, string> = {};
   for (const [output, full] of outputOf) if (built.has(output)) replaces[full] = output;
   return { build: { id, name: metadata.name, version: metadata.version, replaces, files: described.metadata.files, imports }, contents };
-}
-
-function describe(error: unknown): string {
-  const first = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors?.[0];
-  if (first) return `${first.text}${first.location ? ` (${first.location.file}:${first.location.line})` : ''}`;
-  return error instanceof Error ? error.message : String(error);
 }

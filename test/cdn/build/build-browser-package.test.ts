@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { buildBrowserPackage } from '../../../runtime/cdn/build/build-browser-package.ts';
 import { findEntryPoints } from '../../../runtime/cdn/build/find-entry-points.ts';
 import type { PackageManifest } from '../../../runtime/shared/cdn-protocol/types.ts';
+import { PodmapError } from '../../../runtime/shared/errors.ts';
 
 const filesOf = (tree: Record<string, string>) => new Map(Object.entries(tree).map(([path, text]) => [path, Buffer.from(text)]));
 const text = (build: Awaited<ReturnType<typeof buildBrowserPackage>>, path: string) => build!.files.get(path)?.toString('utf8') ?? '';
@@ -126,6 +127,26 @@ describe('buildBrowserPackage()', () => {
     assert.deepEqual(Object.keys(build!.build.entries), ['.']);
     assert.match(build!.build.unavailable['./server'] ?? '', /^needs Node: imports the built-in "fs"/);
     assert.ok(!build!.files.has('+/server.js'));
+  });
+
+  test('a package whose build outlives its budget (12,000 nested `if (a)`: about 24 s) - PODMAP_ERR_CDN_BUILD_TIMEOUT naming it, within the budget and a margin, its process gone; the next build runs', async () => {
+    const manifest: PackageManifest = { name: 'slow', version: '1.0.0' };
+    const files = filesOf({ 'package.json': '{}', 'index.js': `export function f(a, b) { ${'if (a) '.repeat(12_000)}b(); }\n` });
+    const started = performance.now();
+    const error = await buildBrowserPackage(manifest, files, { timeoutMs: 200 }).catch((e: unknown) => e);
+    const took = performance.now() - started;
+    assert.ok(error instanceof PodmapError && error.code === 'PODMAP_ERR_CDN_BUILD_TIMEOUT', String(error));
+    assert.match(error.detail!, /^slow@1\.0\.0: process \d+ killed after 200 ms$/);
+    // A cold build process loads its modules before the budget starts: a few seconds under tsx on a busy machine.
+    assert.ok(took < 200 + 8_000, `answered after ${Math.round(took)} ms`);
+    const pid = Number(/process (\d+)/.exec(error.detail!)![1]);
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the build process is gone');
+    const next = await buildBrowserPackage(
+      { name: 'quick', version: '1.0.0' },
+      filesOf({ 'package.json': '{}', 'index.js': 'export const ok = 1;\n' }),
+    );
+    assert.equal(next!.build.entries['.'], '+/index.js');
+    assert.match(next!.files.get('+/index.js')!.toString(), /ok/);
   });
 
   test('an ES module package (type: module) that calls require() on a built-in - is left out with the reason, as a CommonJS one is', async () => {

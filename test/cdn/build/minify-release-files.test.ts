@@ -178,6 +178,38 @@ export class Counter { static created = 0; #count = 0; constructor() { Counter.c
     assert.ok((await minifyReleaseFiles(filesOf({ 'card.js': card }))).notes.has('card.js'));
   });
 
+  test('a module that reaches esbuild and stops its service (262,144 `!`, past a raised maxFileBytes) - the release is kept as published with one warning; the next release is minified', async () => {
+    const hostile = `export const a = ${'!'.repeat(262_144)}1;\n`;
+    const files = filesOf({ 'deep.js': hostile, 'card.js': card });
+    const release = await minifyReleaseFiles(files, { ...DEFAULT_MINIFY_LIMITS, maxFileBytes: 1024 * 1024 });
+    for (const path of files.keys()) assert.ok(release.files.get(path)!.equals(files.get(path)!), path);
+    assert.deepEqual(release.notes, new Map());
+    assert.deepEqual(
+      release.warnings.map((w) => w.code),
+      ['PODMAP_ERR_CDN_MINIFY_SKIPPED'],
+    );
+    assert.match(
+      release.warnings[0]!.detail!,
+      /^2 files not minified, the minifier stopped \(PODMAP_ERR_CDN_BUILD_CRASHED: esbuild's service in process \d+ stopped during the job\)$/,
+    );
+    assert.ok((await minifyReleaseFiles(filesOf({ 'card.js': card }))).notes.has('card.js'), "this process's minifier still works");
+  });
+
+  test('a release whose minify outlives timeoutMs (12,000 nested `if (a)`, about 24 s) - its build process is killed and the release kept as published, with one warning', async () => {
+    const slow = `export function f(a, b) { ${'if (a) '.repeat(12_000)}b(); }\n`;
+    const files = filesOf({ 'slow.js': slow, 'card.js': card });
+    const started = performance.now();
+    const release = await minifyReleaseFiles(files, { ...DEFAULT_MINIFY_LIMITS, maxFileBytes: 1024 * 1024, timeoutMs: 200 });
+    const took = performance.now() - started;
+    assert.ok(took < 200 + 8_000, `answered after ${Math.round(took)} ms`);
+    for (const path of files.keys()) assert.ok(release.files.get(path)!.equals(files.get(path)!), path);
+    assert.equal(release.warnings.length, 1);
+    const detail = release.warnings[0]!.detail!;
+    assert.match(detail, /^2 files not minified, the minifier stopped \(PODMAP_ERR_CDN_BUILD_TIMEOUT: process \d+ killed after 200 ms\)$/);
+    assert.throws(() => process.kill(Number(/process (\d+)/.exec(detail)![1]), 0), { code: 'ESRCH' }, 'the build process is gone');
+    assert.ok((await minifyReleaseFiles(filesOf({ 'card.js': card }))).notes.has('card.js'), 'the next release is minified');
+  });
+
   test('a map beside a module over maxMapBytes - keeps both as published, with a warning (esbuild would parse it)', async () => {
     const map = JSON.stringify({ version: 3, sources: ['../assets/card.ts'], names: [], mappings: 'AAAA' });
     const release = await minifyReleaseFiles(filesOf({ 'card.js': card, 'card.js.map': map }), {

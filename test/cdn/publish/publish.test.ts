@@ -207,6 +207,25 @@ describe('publishInstalledPackages()', () => {
     await assert.rejects(publishInstalledPackages(join(dir, 'store-2'), app, ['broken']), { code: 'PODMAP_ERR_CDN_BUILD_FAILED' });
   });
 
+  test('a dependency whose build crashes its build process - refuses the publish with PODMAP_ERR_CDN_BUILD_CRASHED, and does not store it', async (t) => {
+    const dir = await makeTempDir(t);
+    const app = join(dir, 'app');
+    await writeTree(app, {
+      'package.json': JSON.stringify({ name: 'app', dependencies: { uses: '^1.0.0' } }),
+      'node_modules/uses/package.json': manifestOf('uses', '1.0.0', { dependencies: { deep: '^1.0.0' } }),
+      'node_modules/uses/index.js': "export { a } from 'deep';\n",
+      'node_modules/deep/package.json': manifestOf('deep', '1.0.0'),
+      'node_modules/deep/index.js': `export const a = ${'!'.repeat(262_144)}1;\n`,
+    });
+    const store = join(dir, 'store');
+    await assert.rejects(publishInstalledPackages(store, app, ['uses']), (error: unknown) => {
+      assert.ok(error instanceof PodmapError && error.code === 'PODMAP_ERR_CDN_BUILD_CRASHED', String(error));
+      assert.match(error.detail!, /^deep@1\.0\.0: /);
+      return true;
+    });
+    assert.ok(!(await readdir(join(store, 'npm'))).includes('deep@1.0.0'), 'not stored without its build: a later publish can build it');
+  });
+
   test('a package that is not installed - throws PODMAP_ERR_CDN_PACKAGE_UNKNOWN', async (t) => {
     const dir = await makeTempDir(t);
     await assert.rejects(
@@ -267,6 +286,30 @@ describe('createCdnServer() - PUT publish', () => {
       status: 400,
       code: 'PODMAP_ERR_CDN_TARBALL_INVALID',
     });
+  });
+
+  test("a package with 262,144 `!` in a row, which stops esbuild's service (security) - 422 PODMAP_ERR_CDN_BUILD_CRASHED, nothing stored; the next package still builds in the same CDN", async (t) => {
+    const dir = await makeTempDir(t);
+    const store = join(dir, 'store');
+    const origin = await startCdn(t, { storeDir: store, publishToken: token });
+    const hostile = await packFixture(join(dir, 'hostile'), {
+      'package.json': manifestOf('hostile', '1.0.0'),
+      'index.js': `export const a = ${'!'.repeat(262_144)}1;\n`,
+    });
+    const auth = { authorization: `Bearer ${token}` };
+    assert.deepEqual(await put(origin, '/npm/hostile@1.0.0', await readFile(hostile), auth), {
+      status: 422,
+      code: 'PODMAP_ERR_CDN_BUILD_CRASHED',
+    });
+    assert.equal((await get(`${origin}/-/npm/hostile@1.0.0`)).status, 404, 'nothing stored');
+    const next = await packFixture(join(dir, 'next'), {
+      'package.json': manifestOf('next', '1.0.0'),
+      'index.js': 'export const twice = (n) => n * 2;\n',
+    });
+    assert.deepEqual(await put(origin, '/npm/next@1.0.0', await readFile(next), auth), { status: 201, code: undefined });
+    const meta = JSON.parse(await readFile(join(store, 'npm/next@1.0.0/meta.json'), 'utf8'));
+    assert.equal(meta.build.entries['.'], '+/index.js', 'built by esbuild after the crash');
+    assert.match(await readFile(join(store, 'npm/next@1.0.0/files/+/index.js'), 'utf8'), /=>\w\*2;export\{\w as twice\}/);
   });
 
   test('without a configured token - publishing is off (403) and reads still work', async (t) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createShakenService, publishTarball, type ShakenAnswer, type ShakenRequest } from '../../../runtime/cdn/index.ts';
@@ -123,4 +123,34 @@ test('createShakenService() - past the variants a version keeps, and past the ti
   const hurried = createShakenService(store, { timeoutMs: 0 });
   const late = (await settleShaken(hurried, { packages: { 'user@1.0.0': { '.': ['go'] } } }, 5)).answer.builds['user@1.0.0']!;
   assert.equal(late.status === 'failed' && late.code, 'PODMAP_ERR_CDN_SHAKEN_TIMEOUT');
+});
+
+test("createShakenService() - a build whose input stops esbuild's service, and one past the time-out - fail with their codes, that build only; the service builds the next", async (t) => {
+  const store = await publishFixtures(t);
+  const dir = await makeTempDir(t, 'podmap-shaken-');
+  for (const name of ['crash', 'slow']) {
+    await publishTarball(
+      store,
+      await packFixture(join(dir, name), { 'package.json': manifestOf(name, '1.0.0'), 'index.js': 'export const a = 1;\n' }),
+    );
+  }
+  // The shaken build reads the files as published, in place in a folder store: rewritten after the
+  // full build, they reach esbuild only in the shaken build.
+  await writeFile(join(store, 'npm/crash@1.0.0/files/index.js'), `export const a = ${'!'.repeat(262_144)}1;\n`);
+  await writeFile(join(store, 'npm/slow@1.0.0/files/index.js'), `export function a(x, b) { ${'if (x) '.repeat(12_000)}b(); }\n`);
+  // A crash takes esbuild a few seconds (its stack dump included): the default time-out for it.
+  const crashing = createShakenService(store);
+  const crashed = await settleShaken(crashing, { packages: { 'crash@1.0.0': { '.': ['a'] }, 'shk@1.0.0': { '.': ['used'] } } }, 5);
+  const crash = crashed.answer.builds['crash@1.0.0']!;
+  assert.ok(crash.status === 'failed' && crash.code === 'PODMAP_ERR_CDN_SHAKEN_FAILED', JSON.stringify(crash));
+  assert.match(crash.reason, /^crash@1\.0\.0: esbuild's service in process \d+ stopped during the job$/);
+  assert.equal(crashed.answer.builds['shk@1.0.0']!.status, 'ready', 'built after the crash');
+  const hurried = createShakenService(store, { timeoutMs: 1_000 });
+  const started = performance.now();
+  const timed = await settleShaken(hurried, { packages: { 'slow@1.0.0': { '.': ['a'] }, 'user@1.0.0': { '.': ['go'] } } }, 5);
+  const slow = timed.answer.builds['slow@1.0.0']!;
+  assert.ok(slow.status === 'failed' && slow.code === 'PODMAP_ERR_CDN_SHAKEN_TIMEOUT', JSON.stringify(slow));
+  // 12,000 nested `if` take esbuild about 24 s: the build was stopped, not waited for.
+  assert.ok(performance.now() - started < 1_000 + 10_000, `settled after ${Math.round(performance.now() - started)} ms`);
+  assert.equal(timed.answer.builds['user@1.0.0']!.status, 'ready', 'built after the time-out');
 });
