@@ -44,6 +44,16 @@
  * not show as their render modes say (hydrated, rendered in the browser, server-only; page-probe.ts),
  * is listed under Failures (its figures still count).
  *
+ * Shaken builds and minified releases (docs/shaken-builds.md, docs/cdn.md): the CDN runs with its
+ * shaken-builds service, and before anything is measured the bench refreshes every layout and asks
+ * for its pages until the CDN has nothing left to build (bench/lib/page-shaken.ts), so every
+ * podmap variant loads what podmap ships from the first load on, not full builds that turn into
+ * shaken ones in the middle of the run. Podlet releases are minified as they are published.
+ * bench/results/page-modules.md (bench/lib/page-modules-report.ts) breaks the cold home page's
+ * modules at 40 ms down by package, U+P against B and U+P SSR against B SSR: per response its
+ * bytes, body and headers, per package what the bundle keeps of it (esbuild's metafile), and the
+ * CDN's shaken-build state of each package version.
+ *
  * Variants, shuffled in every repetition:
  *   U          podmap without its modulepreload links (stripped from the head here)
  *   U+P        podmap as shipped
@@ -89,14 +99,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { publishDemoAssets } from '../layouts/publish-demo.ts';
-import { createCdnServer } from '../runtime/cdn/index.ts';
+import { createCdnServer, createShakenService } from '../runtime/cdn/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { runFirefox } from './lib/firefox-page.ts';
-import { writeFirefoxResults } from './lib/firefox-summary.ts';
 import type { RequestHandler } from './lib/listen-tls.ts';
 import { renderPageMarkdown } from './lib/page-markdown.ts';
 import { pageBench, pages, scenarios, variantRender, variants, type Sample, type Variant } from './lib/page-options.ts';
-import { primeCompression, startChromiumFronts, startFirefoxFronts } from './lib/page-stacks.ts';
+import { runFirefoxPart, startFirefoxFronts } from './lib/firefox-stacks.ts';
+import { writeModulesReport } from './lib/page-modules-report.ts';
+import { settlePageShaken, watchShakenAnswers } from './lib/page-shaken.ts';
+import { startChromiumFronts } from './lib/page-stacks.ts';
 import { renderProblems } from './lib/page-probe.ts';
 import { summarise } from './lib/page-summary.ts';
 import { ssrIntroduction, ssrSection } from './lib/ssr-targets.ts';
@@ -114,9 +125,13 @@ let browser: Browser | undefined;
 try {
   const storeDir = join(servers.work, 'store');
   await publishDemoAssets(storeDir);
-  const cdnHandler = createCdnServer({ storeDir }).listeners('request')[0] as RequestHandler;
+  const shaken = createShakenService(storeDir);
+  const answers = watchShakenAnswers(createCdnServer({ storeDir, shaken }).listeners('request')[0] as RequestHandler);
+  const cdnHandler = answers.handler;
   const chromiumSide = await startChromiumFronts(servers, cdnHandler, root);
   const firefoxSide = pageBench.firefox ? await startFirefoxFronts(servers, cdnHandler, chromiumSide.bundles) : undefined;
+  const settled = await settlePageShaken([...chromiumSide.layouts, ...(firefoxSide?.layouts ?? [])], shaken, answers);
+  log(`shaken builds settled in ${settled.rounds} rounds`);
 
   browser = await launchChromium([`--ignore-certificate-errors-spki-list=${servers.tls.spki}`]);
   const chromium = await browser.version();
@@ -128,8 +143,12 @@ try {
   await browser.close().catch(() => {});
   browser = undefined;
   const machine = await describeMachine();
-  const firefoxLines = firefoxSide ? await runFirefoxPart(firefoxSide, machine) : [];
+  const firefoxLines = firefoxSide ? await runFirefoxPart(firefoxSide, machine, (line, started) => log(line, started)) : [];
   if (pageBench.chromium) {
+    const latencyMs = pageBench.latencies.includes(40) ? 40 : pageBench.latencies[0]!;
+    const { bundles } = chromiumSide;
+    const run = { samples: chromiumRun.samples, bundles, states: settled.states, latencyMs, date: new Date().toISOString() };
+    await writeModulesReport(root, run);
     const summary = summarise(chromiumRun.samples);
     const ssr = serverRendering(chromiumRun.samples, modes);
     const date = new Date().toISOString();
@@ -219,31 +238,4 @@ function serverRendering(samples: Sample[], modes: Record<string, Record<string,
   });
   const intro = [`## Server rendering: U+P SSR against U+P and B SSR, ${latencyMs} ms latency`, '', ssrIntroduction(modes), ''];
   return { latencyMs, targets, lines: [...intro, ...lines] };
-}
-
-/** Firefox's part (bench/lib/firefox-page.ts), written to page-firefox.json and .md; returns its section of page.md. */
-async function runFirefoxPart(
-  side: Awaited<ReturnType<typeof startFirefoxFronts>>,
-  machine: Awaited<ReturnType<typeof describeMachine>>,
-): Promise<string[]> {
-  const started = Date.now();
-  const run = await runFirefox({
-    fronts: side.fronts,
-    modes: side.modes,
-    modules: side.modules,
-    prime: primeCompression,
-    reps: pageBench.firefoxReps,
-    pages: { home: pages.home.length, search: pages.search.length },
-    log: (line) => log(line, started),
-  });
-  const durationS = Math.round((Date.now() - started) / 1000);
-  const meta = {
-    machine,
-    reps: pageBench.firefoxReps,
-    latencyMs: pageBench.firefoxLatency,
-    durationS,
-    print: !pageBench.chromium,
-    modes: side.modes,
-  };
-  return writeFirefoxResults(run, meta);
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import type { RequestHandler } from './listen-tls.ts';
 
 /** One built file, served at `/bundles/<kind>/<name>`. */
@@ -21,6 +21,11 @@ export interface Bundles {
   /** URL path of each page's entry script, per kind: { b: { home: '/bundles/b/home-X.js' }, s: … }. */
   entries: Record<BundleKind, Record<string, string>>;
   files: Map<string, BundleFile>;
+  /**
+   * B's and B SSR's page bundles as esbuild's metafile tells them: per input file, the bytes it
+   * keeps in the minified output (`bytesInOutput`), by kind and page name.
+   */
+  inputs: Record<'b' | 'h', Record<string, Record<string, number>>>;
 }
 
 /**
@@ -67,35 +72,46 @@ export async function buildBundles(
     target: 'es2022',
     minify: true,
     write: false,
+    metafile: true,
     entryNames: '[name]-[hash]',
     logLevel: 'warning',
   };
   const files = new Map<string, BundleFile>();
   const entries: Bundles['entries'] = { b: {}, s: {}, h: {} };
+  const inputs: Bundles['inputs'] = { b: {}, h: {} };
   const add = (kind: BundleKind, outputs: Array<{ path: string; contents: Uint8Array }>) => {
-    for (const out of outputs) {
-      const raw = Buffer.from(out.contents);
-      const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-      files.set(`/bundles/${kind}/${basename(out.path)}`, {
-        raw,
-        br,
-        etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}"`,
-      });
-    }
+    for (const out of outputs) files.set(`/bundles/${kind}/${basename(out.path)}`, bundleFile(out.contents));
   };
   const entryName = (kind: BundleKind, page: string) => [...files.keys()].find((k) => k.startsWith(`/bundles/${kind}/${page}-`))!;
   for (const [page, file] of Object.entries(entryPoints)) {
     const result = await build({ ...common, entryPoints: { [page]: file }, outdir: join(workDir, 'b') });
     add('b', result.outputFiles!);
     entries.b[page] = entryName('b', page);
+    inputs.b[page] = keptBytes(result.metafile!);
     const hydrating = await build({ ...common, entryPoints: { [page]: hydrateEntries[page]! }, outdir: join(workDir, 'h') });
     add('h', hydrating.outputFiles!);
     entries.h[page] = entryName('h', page);
+    inputs.h[page] = keptBytes(hydrating.metafile!);
   }
   const split = await build({ ...common, entryPoints, splitting: true, chunkNames: 'chunk-[hash]', outdir: join(workDir, 's') });
   add('s', split.outputFiles!);
   for (const page of Object.keys(entryPoints)) entries.s[page] = entryName('s', page);
-  return { entries, files };
+  return { entries, files, inputs };
+}
+
+/** A built file as served: its bytes, their brotli (quality 11) and an ETag of them. */
+function bundleFile(contents: Uint8Array): BundleFile {
+  const raw = Buffer.from(contents);
+  const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  return { raw, br, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}"` };
+}
+
+/** Per input file of a build, the bytes it keeps in the output (esbuild's bytesInOutput, summed over the outputs). */
+function keptBytes(metafile: Metafile): Record<string, number> {
+  const kept: Record<string, number> = {};
+  for (const out of Object.values(metafile.outputs))
+    for (const [path, input] of Object.entries(out.inputs)) kept[path] = (kept[path] ?? 0) + input.bytesInOutput;
+  return kept;
 }
 
 /**

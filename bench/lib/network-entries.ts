@@ -26,6 +26,8 @@ export interface NetworkEntry {
   bodyBytes: number;
   /** The response's Content-Length, if it had one. */
   contentLength: number | null;
+  /** The body as the page got it, decoded (the sum of dataReceived's dataLength). */
+  decodedBytes: number;
   done: boolean;
   protocol?: string;
 }
@@ -61,6 +63,8 @@ export function trackNetwork(cdp: CDPSession, into: () => Map<string, NetworkEnt
   });
   cdp.on('Network.dataReceived', (e) => {
     dataBytes.set(e.requestId, (dataBytes.get(e.requestId) ?? 0) + e.encodedDataLength);
+    const found = entry(e.requestId);
+    if (found) found.decodedBytes += e.dataLength;
   });
   cdp.on('Network.loadingFinished', (e) => {
     const found = entry(e.requestId);
@@ -91,6 +95,7 @@ function newEntry(url: string, type: string | undefined, initiator: Initiator, b
     bytes: 0,
     bodyBytes: 0,
     contentLength: null,
+    decodedBytes: 0,
     done: false,
   };
 }

@@ -70,6 +70,13 @@ function introduction(meta: PageRunMeta): string[] {
       'Chain: the longest initiator chain of the page’s network requests, the document counting 1. × B: median over B’s median. ' +
       '0 ms latency is a diagnostic, not a target condition.',
     '',
+    'What each variant loads: every podmap variant (U, U+P, U+P SSR, U+P 7o, U+P h1, U+P SW) maps the CDN’s shaken build of each package ' +
+      'the CDN could shake and the full browser build of the others, and the podlets’ releases as the CDN stores them, minified at publish; ' +
+      'the bench waits, before any load, until the CDN has no shaken build left to make and every layout has composed its pages from its ' +
+      'last answer (page-modules.md lists each package version’s state and breaks the cold home page’s modules down by package). ' +
+      'U+P 7o’s podlets serve their own modules as compiled, not minified. B, B SSR and S are esbuild bundles (minified, tree-shaken) of the ' +
+      'podlets’ compiled modules and the packages as installed, each podlet resolving its own (geo: lit 2).',
+    '',
     'Stalls at 0 ms (issue 13, item 5; `node --import tsx bench/stall.ts`, page-stall.md): cold loads of home at 0 ms in fresh contexts stalled ' +
       'only under Chromium’s CDP emulation (0 ms, 10 Mbit/s): 5 of 200 (U+P 3/50, U+P 7o 1/50, U+P h1 1/50, U 0/50, half the preloads 0/50), ' +
       'against 0 of 150 in Chromium without emulation and 0 of 100 in Firefox; a second run (page-stall-2.md) 6 of 60 under emulation, 0 of 120 without. In each stall the servers had received every request and ' +

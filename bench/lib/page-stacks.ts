@@ -2,11 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { RenderMode } from '../../runtime/podlet/index.ts';
 import { startDemoStack, type DemoStack } from '../../test/helpers/demo-stack.ts';
 import { buildBundles, serveBundles, type BundleKind, type Bundles } from './build-bundles.ts';
-import { delayProxy, emulatedLink } from './delay-proxy.ts';
-import type { FirefoxVariant } from './firefox-page.ts';
 import { serverOnlyOf } from './page-probe.ts';
 import type { RequestHandler } from './listen-tls.ts';
-import { pageBench, pageName, pagePaths, pages, variantRender, type DemoRender, type Variant } from './page-options.ts';
+import { pageName, pagePaths, pages, variantRender, type DemoRender, type Variant } from './page-options.ts';
 import { replaceModulesWithBundle, rewriteHead, stripModulePreloads } from './rewrite-head.ts';
 import type { TlsServers } from './tls-servers.ts';
 
@@ -61,6 +59,8 @@ export interface PageStack {
   cdnUrl: string;
   cdn: Counter;
   front: Counter;
+  /** Drops the layout's page assets: the next page is composed afresh (page-shaken.ts waits for shaken builds with it). */
+  refresh(): Promise<void>;
   /** Puts a new release of the footer podlet in place of the stack's. */
   setFooter(handler: RequestHandler): void;
   serviceWorker: boolean;
@@ -116,7 +116,8 @@ export async function startPageStack(
   await layout.refresh();
   const handle = countBrowserRequests(layout.handle as RequestHandler, front);
   const setFooter = (h: RequestHandler) => stack.setPodlet('footer', h);
-  return { handle, cdnUrl: stack.cdnUrl, cdn, front, setFooter, serviceWorker, ...(await readRenderModes(stack)) };
+  const refresh = () => layout.refresh();
+  return { handle, refresh, cdnUrl: stack.cdnUrl, cdn, front, setFooter, serviceWorker, ...(await readRenderModes(stack)) };
 }
 
 /** A layout's pages with their modules replaced by the bundles of `kind` (B: one per page, S: split, H: B SSR's). */
@@ -157,17 +158,19 @@ export async function startChromiumFronts(servers: TlsServers, cdnHandler: Reque
   };
   const fronts = {} as Record<Variant, string>;
   const modes = {} as Record<Variant, RenderModes>;
+  const layouts: Array<{ refresh(): Promise<void>; url: string }> = [];
   for (const [variant, [stack, handler]] of Object.entries(served) as Array<[Variant, [PageStack, RequestHandler]]>) {
     checkModes(variant, stack.modes);
     fronts[variant] = await servers.listen(handler, variant === 'U+P h1' ? 'http/1.1' : 'h2');
     modes[variant] = stack.modes;
+    layouts.push({ refresh: stack.refresh, url: fronts[variant] });
     await checkPages(variant, fronts[variant]);
   }
-  return { fronts, stacks, bundles, modes };
+  return { fronts, stacks, bundles, modes, layouts };
 }
 
 /** A variant's podlets must render as variantRender says: all 'client', or not (the demo's own modes). */
-function checkModes(variant: Variant, modes: RenderModes): void {
+export function checkModes(variant: Variant, modes: RenderModes): void {
   const render = variantRender[variant];
   const client = Object.values(modes).every((m) => m === 'client');
   if (client !== (render === 'client'))
@@ -192,59 +195,4 @@ async function checkPages(variant: string, url: string): Promise<void> {
     const html = await (await fetch(new URL(path, url))).text();
     if (html.includes('data-fallback')) throw new Error(`bench: ${variant} ${path} served a podlet's fallback`);
   }
-}
-
-/**
- * Firefox's servers: two stacks of their own (no service worker), the podlets of one in 'client'
- * mode (U+P, B), of the other as the demo is (U+P SSR, B SSR), whose layouts and CDN the browser
- * reaches through delaying proxies on one emulated link; the podlets, which only the layouts talk
- * to, are reached directly. The bundles are Chromium's. `modules(variant)` returns the module
- * requests counted since its last call (only one variant loads at a time, so the CDNs' count is
- * that variant's), and resets them.
- */
-export async function startFirefoxFronts(servers: TlsServers, cdnHandler: RequestHandler, bundles: Bundles) {
-  const link = emulatedLink(pageBench.firefoxLatency, 10);
-  const delayed = async (handler: RequestHandler) => {
-    const direct = await servers.listen(handler);
-    const proxy = await delayProxy(Number(new URL(direct).port), link);
-    servers.track(proxy);
-    return `https://127.0.0.1:${proxy.port}/`;
-  };
-  const cdnCounter = zeroCounter();
-  const counters: Record<FirefoxVariant, Counter> = {
-    'U+P': zeroCounter(),
-    'U+P SSR': zeroCounter(),
-    B: zeroCounter(),
-    'B SSR': zeroCounter(),
-  };
-  const stackOf = async (render: DemoRender) => {
-    const stack = await startRenderedDemoStack(render, {
-      cdnHandler: countBrowserRequests(cdnHandler, cdnCounter),
-      listen: (handler, server) => (server.browserFacing ? delayed(handler) : servers.listen(handler)),
-    });
-    const layout = stack.createLayout({ serviceWorker: false });
-    await layout.refresh();
-    return { handle: layout.handle as RequestHandler, ...(await readRenderModes(stack)) };
-  };
-  const [client, demo] = [await stackOf('client'), await stackOf('demo')];
-  const served: Record<FirefoxVariant, [RenderModes, RequestHandler]> = {
-    'U+P': [client.modes, client.handle],
-    'U+P SSR': [demo.modes, demo.handle],
-    B: [client.modes, bundledLayout(client.handle, bundles, 'b')],
-    'B SSR': [demo.modes, bundledLayout(demo.handle, bundles, 'h')],
-  };
-  const fronts = {} as Record<FirefoxVariant, string>;
-  const modes = {} as Record<FirefoxVariant, RenderModes>;
-  for (const [variant, [m, handler]] of Object.entries(served) as Array<[FirefoxVariant, [RenderModes, RequestHandler]]>) {
-    checkModes(variant, m);
-    fronts[variant] = await delayed(countBrowserRequests(handler, counters[variant]));
-    modes[variant] = m;
-  }
-  const modules = (variant: FirefoxVariant) => {
-    const n = cdnCounter.modules + counters[variant].modules;
-    Object.assign(cdnCounter, zeroCounter());
-    Object.assign(counters[variant], zeroCounter());
-    return n;
-  };
-  return { fronts, modules, modes };
 }

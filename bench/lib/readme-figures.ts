@@ -57,6 +57,9 @@ const PAGE_VARIANTS: Array<[string, string]> = [
   ['U+P h1', 'U+P HTTP/1.1'],
 ];
 
+/** `a` over `b`, or null when either is missing. */
+const ratioTo = (a: number | null, b: number | null) => (a == null || b == null || b === 0 ? null : a / b);
+
 function renderPage(page: PageResults): string {
   const at = (scenario: string, variant: string, latencyMs = 40) => pageRow(page, scenario, latencyMs, variant);
   const cell = (scenario: string, variant: string, value: (row: PageRow) => string, ratio?: (row: PageRow) => number | null) => {
@@ -66,29 +69,28 @@ function renderPage(page: PageResults): string {
   };
   const rendered = (row: PageRow) => ms(row.renderedMs.median);
   const painted = (spread: Spread | undefined) => (spread && spread.n > 0 ? ms(spread.median) : 'n/a');
+  const seen = (key: 'fcpMs' | 'lcpMs') => (v: string) =>
+    cell(
+      'cold home',
+      v,
+      (r) => painted(r[key]),
+      (r) => r.seenVsB?.[key] ?? null,
+    );
   const rows: Array<[string, (variant: string) => string]> = [
     ['cold home, rendered', (v) => cell('cold home', v, rendered, (r) => r.timeVsB)],
-    [
-      'cold home, first paint (FCP)',
-      (v) =>
-        cell(
-          'cold home',
-          v,
-          (r) => painted(r.fcpMs),
-          (r) => r.seenVsB?.fcpMs ?? null,
-        ),
-    ],
-    [
-      'cold home, largest paint (LCP)',
-      (v) =>
-        cell(
-          'cold home',
-          v,
-          (r) => painted(r.lcpMs),
-          (r) => r.seenVsB?.lcpMs ?? null,
-        ),
-    ],
+    ['cold home, first paint (FCP)', seen('fcpMs')],
+    ['cold home, largest paint (LCP)', seen('lcpMs')],
     ['cold home, requests / KB', (v) => cell('cold home', v, (r) => `${r.requests} / ${kb(r.bytes.median)}`)],
+    [
+      'cold home, module KB',
+      (v) =>
+        cell(
+          'cold home',
+          v,
+          (r) => kb(r.moduleBytes ?? NaN),
+          (r) => ratioTo(r.moduleBytes, at('cold home', 'B').moduleBytes),
+        ),
+    ],
     ['home → search, rendered', (v) => cell('home → search', v, rendered, (r) => r.timeVsB)],
     [
       'home → search, KB fetched',

@@ -39,6 +39,17 @@ export interface LoadRecord extends SeenTimes {
   protocols: string[];
   /** The service worker's own requests: "URL bytes", or "URL (cache)" / "URL (failed)". */
   workerFetches: string[];
+  /** Each JavaScript module counted in `moduleBytes`, one per network response (bench/lib/page-modules.ts breaks them down). */
+  modules?: ModuleResponse[];
+}
+
+/** One module response from the network: CDP's encodedDataLength (`bytes`), its body as sent and as decoded; headers are bytes − body. */
+export interface ModuleResponse {
+  url: string;
+  bytes: number;
+  bodyBytes: number;
+  decodedBytes: number;
+  encoding: string;
 }
 
 /**
@@ -108,6 +119,9 @@ function figuresOf(
     workerRequests: network.length - pageNetwork.length,
     bytes: sum(network),
     moduleBytes: sum(network.filter(isModule)),
+    modules: network
+      .filter(isModule)
+      .map((e) => ({ url: e.url, bytes: e.bytes, bodyBytes: e.bodyBytes, decodedBytes: e.decodedBytes, encoding: e.contentEncoding })),
     // With a worker the page's HTML arrives through its navigation preload (or its own fetch), on the worker's target.
     documentBytes: sum(network.filter((e) => e.type === 'Document' || (e.byWorker && e.url === url))),
     scriptBytes: sum(network.filter((e) => e.type === 'Script')),
