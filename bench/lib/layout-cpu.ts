@@ -88,8 +88,8 @@ export async function measureCpu(
     }
     const headers = headersFor(c.acceptEncoding);
     await autocannon({ url: c.server.url, connections: options.connections, amount: Math.min(options.pages, 1000), headers });
-    // Weighed after the warm-up: the layout compresses a page whose fragments came to more than
-    // 4 KB with a stream from its next response on (runtime/layout/render/create-compressed-body.ts), not the first.
+    // Weighed after the warm-up, as a page served all day is; a podmap layout's first response
+    // weighs the same (runtime/layout/render/create-compressed-body.ts keeps no state between responses).
     const warm = await decodedGet(c.server.url, c.acceptEncoding);
     wire[key] = { encoding: warm.encoding, bytes: warm.wireBytes };
   }
