@@ -36,7 +36,7 @@ export interface FirefoxRun {
   modes: Record<FirefoxVariant, Record<string, string>>;
   modules: (variant: FirefoxVariant) => number;
   reps: number;
-  /** Run before each visit with its front's URL (page-stacks.ts, primeCompression). */
+  /** Run before each visit with its front's URL (page-stacks.ts, primePages). */
   prime: (front: string) => Promise<void>;
   pages: { home: number; search: number };
   log: (line: string) => void;

@@ -6,7 +6,7 @@ import { pageBench, pages, type DemoRender } from './page-options.ts';
 import {
   bundledLayout,
   checkModes,
-  primeCompression,
+  primePages,
   countBrowserRequests,
   readRenderModes,
   startRenderedDemoStack,
@@ -89,7 +89,7 @@ export async function runFirefoxPart(
     fronts: side.fronts,
     modes: side.modes,
     modules: side.modules,
-    prime: primeCompression,
+    prime: primePages,
     reps: pageBench.firefoxReps,
     pages: { home: pages.home.length, search: pages.search.length },
     log: (line) => log(line, started),

@@ -178,14 +178,12 @@ export function checkModes(variant: Variant, modes: RenderModes): void {
 }
 
 /**
- * Asks `front` for each page once, brotli accepted, before a visit. The layout chooses how to
- * compress a page from its last response on the same path (a page whose fragments came to more
- * than 4 KB gets a compressing stream, others uncompressed blocks after the head:
- * runtime/layout/render/create-compressed-body.ts), and every layout in this process shares that
- * memory: a server-rendered page would go out with uncompressed fragments after a client-rendered
- * variant's. Primed, each visit gets what a layout serving only its variant's pages sends.
+ * Asks `front` for each page once, brotli accepted, before a visit, so the visit's own request is
+ * never the first a layout answers for that page (with its assets still to compose). It once also
+ * set how the layout compressed the next page on the path; since the layout compresses each
+ * response alone (runtime/layout/render/create-compressed-body.ts), that no longer matters.
  */
-export async function primeCompression(front: string): Promise<void> {
+export async function primePages(front: string): Promise<void> {
   for (const path of pagePaths) await (await fetch(new URL(path, front), { headers: { 'accept-encoding': 'br' } })).arrayBuffer();
 }
 

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { releaseFooter } from '../../test/helpers/release-footer.ts';
 import { failedRecord, pagePaths, type Sample, type Scenario, type Variant } from './page-options.ts';
 import { serverOnlyOf } from './page-probe.ts';
-import { primeCompression, zeroCounter, type PageStack, type RenderModes } from './page-stacks.ts';
+import { primePages, zeroCounter, type PageStack, type RenderModes } from './page-stacks.ts';
 import { attachRecorder, type LoadRecord } from './record-page-load.ts';
 import { watchServiceWorkers } from './service-worker-network.ts';
 
@@ -149,7 +149,7 @@ async function waitForUpdate(tab: Page, workers: Workers, stack: PageStack, vers
  * (without a worker it cannot load: recorded as failed).
  */
 export async function visitPages(visitor: Visitor, variant: Variant, latencyMs: number): Promise<Visit> {
-  await primeCompression(visitor.fronts[variant]);
+  await primePages(visitor.fronts[variant]);
   const context = await visitor.browser.createBrowserContext();
   const stack = visitor.stacks[variant];
   const workers = stack?.serviceWorker ? await watchServiceWorkers(visitor.browser, context, latencyMs) : undefined;
