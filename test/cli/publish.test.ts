@@ -1,5 +1,6 @@
 // `podmap publish` to a real CDN (createCdnServer with a tokens file) and to CDNs it cannot use.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { makeTempDir, snapshotStore, startCdn } from '../cdn/helpers.ts';
@@ -52,6 +53,42 @@ describe('podmap publish - a CDN with team tokens', () => {
       const response = await fetch(`${release}${file.slice('public/'.length)}`);
       assert.equal(response.status, 200, file);
       assert.equal(await response.text(), text, file);
+    }
+  });
+
+  test('podmap publish - a stylesheet the CDN cannot minify - published as it is, the CDN’s warning printed to stderr with its code, exit 0', async (t) => {
+    const { cdn, tokens } = await startCdnWithTeams(t, { shop: ['podlet/cart'] });
+    const cwd = await cartFolder(t, '1.3.0');
+    // An unclosed block: esbuild's CSS parser would repair it, so the CDN keeps the file as published.
+    await writeFiles(cwd, { 'public/cart.css': '.cart{color:red\u0007' });
+    t.mock.method(console, 'warn', () => {});
+    const run = await runCli(['publish'], cwd, { PODMAP_CDN_URL: cdn, PODMAP_CDN_TOKEN: tokens.shop! });
+    assert.equal(run.code, 0, run.all);
+    assert.equal(run.out.at(-1), `published cart@1.3.0: ${cdn}podlet/cart@1.3.0/`);
+    assert.equal(run.err.length, 1, run.all);
+    assert.match(run.err[0]!, /^podmap: warning: PODMAP_ERR_CDN_MINIFY_SKIPPED: .*cart\.css/);
+    assert.equal(await (await fetch(`${cdn}podlet/cart@1.3.0/cart.css`)).text(), '.cart{color:red\u0007', 'stored as published');
+  });
+
+  test('podmap publish - a CDN answering 201 with 25 warnings full of control characters - 20 printed, then a count, none of the characters (security)', async (t) => {
+    const hostile = Array.from({ length: 25 }, (_, i) => ({
+      code: `X\u001b[31m${i}`,
+      message: `${'\u0007'.repeat(3)}line\nbreak${'m'.repeat(900)}`,
+    }));
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ warnings: hostile })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const cdn = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const run = await runCli(['publish'], await cartFolder(t), { PODMAP_CDN_URL: cdn, PODMAP_CDN_TOKEN: 't' });
+    assert.equal(run.code, 0, run.all);
+    assert.equal(run.err.length, 21, run.all);
+    assert.equal(run.err.at(-1), 'podmap: warning: 5 more');
+    for (const line of run.err.slice(0, 20)) {
+      assert.match(line, /^podmap: warning: X\?\[31m\d+: \?\?\?line\?breakm+$/);
+      assert.ok(line.length < 'podmap: warning: '.length + 2 * 500 + 2, `bounded: ${line.length}`);
     }
   });
 

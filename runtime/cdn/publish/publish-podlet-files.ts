@@ -11,7 +11,8 @@ import { openStore, type StoreLocation } from '../store/open-store.ts';
  * publishPodletRelease, an uploaded tarball by readReleaseTarball) as `podlet/<name>@<version>`:
  * every way a release reaches the store ends here, in one metadata build and one atomic write.
  * Its modules and stylesheets are stored minified, each with a source map (minifyReleaseFiles);
- * a file kept as published is logged with PODMAP_ERR_CDN_MINIFY_SKIPPED.
+ * a file kept as published is logged with PODMAP_ERR_CDN_MINIFY_SKIPPED, and returned in
+ * `warnings` for the publisher (the PUT answer carries them to `podmap publish`).
  * Throws PODMAP_ERR_CDN_BAD_NAME for a name that is not an unscoped package name,
  * PODMAP_ERR_CDN_BAD_VERSION for one that is not exact, and PODMAP_ERR_CDN_VERSION_EXISTS,
  * leaving the store unchanged, when that release is present.
@@ -21,7 +22,7 @@ export async function publishPodletFiles(
   name: string,
   version: string,
   files: ReadonlyMap<string, Buffer>,
-): Promise<{ name: string; version: string }> {
+): Promise<{ name: string; version: string; warnings: Array<{ code: string; message: string }> }> {
   validatePackageName(name, 'podlet');
   if (!('exact' in parseVersionRef(version))) throw new PodmapError('PODMAP_ERR_CDN_BAD_VERSION', version);
   const release = await minifyReleaseFiles(files);
@@ -29,5 +30,5 @@ export async function publishPodletFiles(
   for (const [path, note] of release.notes) Object.assign(built.metadata.files[path]!, note);
   await writeVersion(openStore(location), built, release.files);
   for (const warning of release.warnings) console.warn(`podmap: podlet ${name}@${version}: ${warning.code}: ${warning.message}`);
-  return { name, version };
+  return { name, version, warnings: release.warnings.map((w) => ({ code: w.code, message: w.message })) };
 }

@@ -31,7 +31,28 @@ export const publishCommand: CliCommand = {
       return;
     }
     io.out(`uploading to ${target.cdn} …`);
-    await putToCdn(target, `podlet/${release.name}@${release.version}`, tarball);
+    const answer = await putToCdn(target, `podlet/${release.name}@${release.version}`, tarball);
     io.out(`published ${id}: ${new URL(`podlet/${id}/`, target.cdn).href}`);
+    for (const line of warningLines(answer.warnings)) io.err(line);
   },
 };
+
+/** Warnings shown at most; the rest are counted. */
+const MAX_WARNINGS = 20;
+
+/**
+ * The CDN's warnings about a stored release (a file kept unminified: PODMAP_ERR_CDN_MINIFY_SKIPPED)
+ * as `podmap: warning: <code>: <message>` lines: at most MAX_WARNINGS, each at most 500
+ * characters, control characters replaced, so an answer cannot flood or drive the terminal.
+ */
+function warningLines(warnings: unknown): string[] {
+  if (!Array.isArray(warnings)) return [];
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
+  const control = /[\u0000-\u001f\u007f-\u009f]/g;
+  const clean = (text: unknown) => String(text).replace(control, '?').slice(0, 500);
+  const lines = warnings
+    .slice(0, MAX_WARNINGS)
+    .map((w: { code?: unknown; message?: unknown }) => `podmap: warning: ${clean(w?.code)}: ${clean(w?.message)}`);
+  if (warnings.length > MAX_WARNINGS) lines.push(`podmap: warning: ${warnings.length - MAX_WARNINGS} more`);
+  return lines;
+}

@@ -60,7 +60,13 @@ describe('createCdnServer() - PUT /podlet/<name>@<version>', () => {
     const answer = await put(origin, '/podlet/auth@1.2.0', release);
     assert.equal(answer.status, 201);
     assert.equal(answer.location, '/-/podlet/auth@1.2.0');
-    assert.deepEqual(answer.json, { name: 'auth', version: '1.2.0', metadata: '/-/podlet/auth@1.2.0', url: '/podlet/auth@1.2.0/' });
+    assert.deepEqual(answer.json, {
+      name: 'auth',
+      version: '1.2.0',
+      metadata: '/-/podlet/auth@1.2.0',
+      url: '/podlet/auth@1.2.0/',
+      warnings: [],
+    });
     const js = await get(`${origin}/podlet/auth@1.2.0/auth.js`, { 'accept-encoding': 'identity' });
     assert.equal(js.status, 200);
     assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
@@ -90,7 +96,15 @@ describe('createCdnServer() - PUT /podlet/<name>@<version>', () => {
       { path: 'card.js', bytes: Buffer.from(card) },
       { path: 'broken.js', bytes: Buffer.from(broken) },
     ]);
-    assert.equal((await put(origin, '/podlet/cards@1.0.0', body)).status, 201);
+    const answer = await put(origin, '/podlet/cards@1.0.0', body);
+    assert.equal(answer.status, 201);
+    const { warnings: told } = answer.json as { warnings: Array<{ code: string; message: string }> };
+    assert.deepEqual(
+      told.map((w) => w.code),
+      ['PODMAP_ERR_CDN_MINIFY_SKIPPED'],
+      'the publisher is told too, not only the CDN’s console',
+    );
+    assert.match(told[0]!.message, /broken\.js: Expected identifier/);
     const meta = (await (await get(`${origin}/-/podlet/cards@1.0.0`)).json()) as {
       files: Record<string, { size: number; integrity: string; imports?: string[]; published?: object; generated?: boolean }>;
     };

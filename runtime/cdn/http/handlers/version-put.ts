@@ -8,7 +8,8 @@ import { sharedHeaders, type CdnContext, type CdnRequest, type CdnResponse } fro
 
 /**
  * `PUT /<kind>/<name>@<exact>`: publishes that version from the tarball in the body and answers
- * 201 `{ name, version, metadata, url }` with the metadata URL in Location. For `npm`, an npm
+ * 201 `{ name, version, metadata, url, warnings }` with the metadata URL in Location (`warnings`:
+ * what the publisher should know of a stored release, a file kept unminified; [] for npm). For `npm`, an npm
  * tarball whose package.json names the same package and version as the URL
  * (PODMAP_ERR_CDN_PUBLISH_MISMATCH otherwise); for `podlet`, a release tarball (readReleaseTarball,
  * docs/cdn.md). Needs `Authorization: Bearer <token>` with a token whose scope covers the
@@ -27,8 +28,9 @@ export async function putVersion(
   // Unpacked as it arrives, under readTarball's streaming limits: neither the upload nor what it
   // inflates to is ever held whole, and a gzip bomb is refused with 413
   // (PODMAP_ERR_CDN_TARBALL_TOO_LARGE) within milliseconds, before anything is stored.
+  let warnings: Array<{ code: string; message: string }> = [];
   if (kind === 'podlet') {
-    await publishPodletFiles(ctx.store, name, version, await readReleaseTarball(request.body()));
+    ({ warnings } = await publishPodletFiles(ctx.store, name, version, await readReleaseTarball(request.body())));
   } else {
     const contents = await readTarball(request.body());
     const { manifest } = contents;
@@ -43,6 +45,6 @@ export async function putVersion(
   return {
     status: 201,
     headers: { ...sharedHeaders, location, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify({ name, version, metadata: location, url: `/${kind}/${name}@${version}/` }),
+    body: JSON.stringify({ name, version, metadata: location, url: `/${kind}/${name}@${version}/`, warnings }),
   };
 }
