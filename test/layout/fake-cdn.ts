@@ -23,6 +23,8 @@ export interface FakeVersion {
   exports: Record<string, string>;
   dependencies?: Record<string, string>;
   build?: PackageBuild;
+  /** File → those of its imports it loads only with import() (FileEntry.dynamicImports). */
+  dynamicImports?: Record<string, string[]>;
 }
 
 /** An HTTP status the fake CDN answers instead of a document, with the CDN's error code. */
@@ -61,7 +63,13 @@ export function fakeCdn(
       files: Object.fromEntries(
         Object.entries(v.files).map(([f, imports]) => [
           f,
-          { size: 1, integrity: hash(rootOf(pkg, version) + f), type: 'text/javascript', imports },
+          {
+            size: 1,
+            integrity: hash(rootOf(pkg, version) + f),
+            type: 'text/javascript',
+            imports,
+            ...(v.dynamicImports?.[f] ? { dynamicImports: v.dynamicImports[f] } : {}),
+          },
         ]),
       ),
       ...(v.build ? { build: v.build } : {}),

@@ -62,7 +62,7 @@ async function describeFile(
 ): Promise<{ entry: FileEntry; copies?: { br: Buffer; gzip: Buffer } }> {
   const type = contentTypeFor(path);
   const entry: FileEntry = { size: bytes.length, integrity: integrityOf(bytes), type };
-  if (isJavaScriptModule(path)) entry.imports = listImports(bytes);
+  if (isJavaScriptModule(path)) Object.assign(entry, listImports(bytes));
   if (!isCompressible(type) || bytes.length === 0) return { entry };
   const copies = await compressForStore(path, bytes, build);
   // Keep the copies only when both are smaller: then a file has either both or neither, which
@@ -100,16 +100,22 @@ function buildExports(name: string, build: PackageBuild): Record<string, string>
   );
 }
 
-/** Static and dynamic import specifiers written as string literals; [] for non-module code. */
-function listImports(bytes: Buffer): string[] {
+/** Static and dynamic import specifiers written as string literals, and apart those only `import()` loads; [] for non-module code. */
+function listImports(bytes: Buffer): { imports: string[]; dynamicImports?: string[] } {
   try {
     const [imports] = parseModule(bytes.toString('utf8'));
     const specifiers = new Set<string>();
-    // d === -2 is import.meta; `n` is undefined for dynamic imports of a computed expression.
-    for (const item of imports) if (item.d !== -2 && item.n !== undefined) specifiers.add(item.n);
-    return [...specifiers];
+    const statics = new Set<string>();
+    // d === -2 is import.meta; `n` is undefined for dynamic imports of a computed expression; d > -1 is import().
+    for (const item of imports) {
+      if (item.d === -2 || item.n === undefined) continue;
+      specifiers.add(item.n);
+      if (item.d === -1) statics.add(item.n);
+    }
+    const dynamic = [...specifiers].filter((s) => !statics.has(s));
+    return dynamic.length > 0 ? { imports: [...specifiers], dynamicImports: dynamic } : { imports: [...specifiers] };
   } catch {
-    return [];
+    return { imports: [] };
   }
 }
 

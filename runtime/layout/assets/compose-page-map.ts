@@ -226,9 +226,11 @@ async function leaveOutBrokenGraphs(
   const result = { leftOut: false, globalProblems: [] as string[] };
   const leaveOut = (owner: string, error: PodmapError) => {
     if (owner.endsWith(DYNAMIC_IMPORTS)) {
-      const podlet = owner.slice(0, -DYNAMIC_IMPORTS.length);
+      // A podlet's own import() calls, or a CDN module's (its URL): mapped when they can be, never fatal.
+      const who = owner.slice(0, -DYNAMIC_IMPORTS.length);
       const detail = (error.detail ?? error.message).replaceAll(DYNAMIC_IMPORTS, ' (its import())');
-      result.globalProblems.push(`podmap: podlet "${podlet}": PODMAP_ERR_DYNAMIC_IMPORT_UNRESOLVED: ${detail}`);
+      const label = who.includes('://') ? `module ${JSON.stringify(who)}` : `podlet ${JSON.stringify(who)}`;
+      result.globalProblems.push(`podmap: ${label}: PODMAP_ERR_DYNAMIC_IMPORT_UNRESOLVED: ${detail}`);
     } else if (owner === GLOBAL) result.globalProblems.push(`podmap: ${GLOBAL}: ${error.code}: ${error.message}`);
     else if (!fallbackOnly.has(owner)) {
       fallbackOnly.set(owner, error);

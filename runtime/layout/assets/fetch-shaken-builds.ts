@@ -6,6 +6,7 @@ import { PodmapError } from '../../shared/errors.ts';
 import { mergeImportedNames } from '../../shared/read-imported-names.ts';
 import type { PodmapDocument } from '../../shared/validate-podmap-document.ts';
 import type { CdnClient } from './create-cdn-client.ts';
+import { addModuleImports } from './load-module-graph.ts';
 
 /** What the site request is made from: every podlet's podmap.json, the packages podlets expose, the global map's needs. */
 export interface ShakenSiteInput {
@@ -126,7 +127,7 @@ export function applyShakenBuilds(
     for (const [file, entry] of Object.entries(state.files)) {
       const url = inside(file);
       if (!url) continue;
-      files.set(url, entry.imports ?? []);
+      addModuleImports(files, url, entry);
       integrity[url] = entry.integrity;
     }
   }

@@ -1,6 +1,6 @@
 import { collectModuleGraphSteps, createModuleGraphMemo, type ImportMap, type MapEntryUse } from '../../import-map/index.ts';
 import { parseCdnUrl } from '../../shared/cdn-protocol/cdn-urls.ts';
-import type { VersionMetadata } from '../../shared/cdn-protocol/types.ts';
+import type { FileEntry, VersionMetadata } from '../../shared/cdn-protocol/types.ts';
 import { CdnRefusal, type CdnClient } from './create-cdn-client.ts';
 import type { PodletClient } from '../podlets/create-podlet-client.ts';
 import { runSliced, type TimeSlicer } from './create-time-slicer.ts';
@@ -118,12 +118,22 @@ function filesOf(meta: VersionMetadata, root: string): Map<string, readonly stri
   let files = filesByMetadata.get(meta);
   if (!files) {
     files = new Map();
-    for (const [file, info] of Object.entries(meta.files ?? {})) {
-      files.set(new URL(file, root).href, Array.isArray(info?.imports) ? info.imports : []);
-    }
+    for (const [file, info] of Object.entries(meta.files ?? {})) addModuleImports(files, new URL(file, root).href, info);
     filesByMetadata.set(meta, files);
   }
   return files;
+}
+
+/**
+ * Adds a CDN file's imports to `files` as the graph walks them: its static imports under its URL,
+ * and those only `import()` loads (FileEntry.dynamicImports) under its URL + DYNAMIC_IMPORTS,
+ * walked apart like a podlet's dynamic imports.
+ */
+export function addModuleImports(files: Map<string, readonly string[]>, url: string, info: Partial<FileEntry> | undefined): void {
+  const imports = Array.isArray(info?.imports) ? info.imports : [];
+  const dynamic = Array.isArray(info?.dynamicImports) ? new Set(info.dynamicImports) : null;
+  files.set(url, dynamic ? imports.filter((s) => !dynamic.has(s)) : imports);
+  if (dynamic && dynamic.size > 0) files.set(url + DYNAMIC_IMPORTS, [...dynamic]);
 }
 
 /**
@@ -135,20 +145,29 @@ function filesOf(meta: VersionMetadata, root: string): Map<string, readonly stri
  */
 export async function loadModuleGraph(
   map: ImportMap,
-  roots: readonly GraphRoot[],
+  pageRoots: readonly GraphRoot[],
   index: ModuleIndex,
   slice: TimeSlicer,
 ): Promise<PageGraph> {
+  let roots = pageRoots;
   const memo = createModuleGraphMemo(map);
   const walk = (urls: readonly string[]) => runSliced(collectModuleGraphSteps(urls, map, index.importsOf, memo), slice);
+  // CDN modules' own import() calls: roots of their own, found as the walk reaches the modules.
+  const dynamicRoots: GraphRoot[] = [];
   const all = roots.flatMap((r) => r.urls);
   let whole = await walk(all);
   for (let round = 1; round < MAX_ROUNDS; round++) {
     const unknown = new Set(whole.modules.flatMap((url) => index.unfetchedRootOf(url) ?? []));
-    if (unknown.size === 0) break;
-    await index.fetchRoots(unknown);
+    const found = whole.modules.filter(
+      (url) => index.importsOf(url + DYNAMIC_IMPORTS) !== undefined && !all.includes(url + DYNAMIC_IMPORTS),
+    );
+    if (unknown.size === 0 && found.length === 0) break;
+    if (unknown.size > 0) await index.fetchRoots(unknown);
+    for (const url of found) dynamicRoots.push({ owner: url + DYNAMIC_IMPORTS, urls: [url + DYNAMIC_IMPORTS], preload: false });
+    all.push(...found.map((url) => url + DYNAMIC_IMPORTS));
     whole = await walk(all);
   }
+  roots = [...roots, ...dynamicRoots];
   const graph: PageGraph = { preloads: [], modules: whole.modules, uses: whole.uses, unresolved: new Map(), refused: new Map() };
   graph.preloads = (await walk(roots.filter((r) => r.preload).flatMap((r) => r.urls))).modules.filter(index.isLoadable);
   const troubled = whole.unresolved.length > 0 || whole.modules.some((url) => index.refusalFor(url));

@@ -13,6 +13,12 @@ export interface FileEntry {
   type: string;
   /** JavaScript modules only: every import specifier written as a string literal, as written. */
   imports?: string[];
+  /**
+   * Those of `imports` the module only loads with `import()` (absent when none, and in metadata
+   * written before it was recorded): a page maps them when it can, never preloads them, and one
+   * it cannot resolve is no reason to leave a podlet out.
+   */
+  dynamicImports?: string[];
   /** Precompressed variants and their sizes in bytes; absent when compression would not pay. */
   encodings?: { br: number; gzip: number };
   /**

@@ -22,18 +22,21 @@ describe('publishTarball()', () => {
     const dir = await makeTempDir(t);
     const tgz = await packFixture(dir, {
       'package.json': manifestOf('@acme/widgets', '1.2.0', { exports: { '.': './index.js' }, dependencies: { lit: '^3.0.0' } }),
-      'index.js': "import { html } from 'lit';\nexport const x = () => import('./lazy.js');\n",
+      'index.js':
+        "import { html } from 'lit';\nexport const x = () => import('./lazy.js');\nexport const y = () => import('optional-peer').catch(() => null);\n",
       'lazy.js': 'export default 1;\n',
     });
     const store = join(dir, 'store');
     assert.deepEqual(await publishTarball(store, tgz), { name: '@acme/widgets', version: '1.2.0' });
     const meta = JSON.parse(await readFile(join(store, 'npm/@acme/widgets@1.2.0/meta.json'), 'utf8'));
-    assert.deepEqual(meta.files['index.js'].imports, ['lit', './lazy.js']);
+    assert.deepEqual(meta.files['index.js'].imports, ['lit', './lazy.js', 'optional-peer']);
+    assert.deepEqual(meta.files['index.js'].dynamicImports, ['./lazy.js', 'optional-peer'], 'what only import() loads, apart');
     // The files as published stay; the browser build sits beside them and is what the map points at.
     assert.equal(await readFile(join(store, 'npm/@acme/widgets@1.2.0/files/lazy.js'), 'utf8'), 'export default 1;\n');
     assert.deepEqual(meta.build, { entries: { '.': '+/index.js' }, unavailable: {} });
     assert.deepEqual(meta.exports, { '@acme/widgets': './+/index.js' });
-    assert.deepEqual(meta.files['+/index.js'].imports, ['lit'], 'lit stays a bare import; lazy.js is built in');
+    assert.deepEqual(meta.files['+/index.js'].imports, ['lit', 'optional-peer'], 'lit stays a bare import; lazy.js is built in');
+    assert.deepEqual(meta.files['+/index.js'].dynamicImports, ['optional-peer'], 'a page need not resolve it to run the package');
     assert.match(meta.files['+/index.js'].integrity, /^sha384-/);
   });
 

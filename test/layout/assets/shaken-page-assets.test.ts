@@ -86,3 +86,30 @@ test('buildPageAssets() - a dynamic import nobody provides - the podlet stays on
   );
   assert.ok(!assets.preloads.some((p) => p.href.includes('podmap-dynamic')), 'nothing preloaded for it');
 });
+
+test('buildPageAssets() - a package module whose import() names a package nobody provides - the podlet stays on the page, the module named in one coded warning, nothing preloaded for it', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => {});
+  const withLazy: Record<string, Record<string, FakeVersion>> = {
+    ...packages,
+    charts: {
+      '1.0.0': {
+        files: { 'index.js': ['./lazy.js', 'nobody-provides'], 'lazy.js': [] },
+        dynamicImports: { 'index.js': ['./lazy.js', 'nobody-provides'] },
+        exports: { charts: 'index.js', 'charts/': '' },
+      },
+    },
+  };
+  const client = fakePodlet('beta', { needs: { charts: '^1.0.0' }, modules: { 'beta.js': ['charts'] } });
+  const assets = await buildPageAssets({ globalMap: { imports: {} }, cdn: fakeCdn(withLazy), pagePodlets: [client], allPodlets: [client] });
+  assert.equal(assets.fallbackOnly.size, 0, 'the podlet is on the page');
+  const root = rootOf('charts', '1.0.0');
+  const logs = warn.mock.calls.map((c) => String(c.arguments[0])).filter((l) => l.includes('nobody-provides'));
+  assert.deepEqual(
+    logs.map((l) => l.split(': ').slice(0, 3).join(': ')),
+    [`podmap: module "${root}index.js": PODMAP_ERR_DYNAMIC_IMPORT_UNRESOLVED`],
+  );
+  const preloaded = assets.preloads.map((p) => p.href);
+  assert.ok(preloaded.includes(`${root}index.js`), 'the module itself is preloaded');
+  assert.ok(!preloaded.includes(`${root}lazy.js`), 'what only its import() loads is not');
+  assert.ok(!preloaded.some((href) => href.includes('podmap-dynamic')));
+});
