@@ -68,10 +68,24 @@ async function buildFrom(input: ShakenBuildInput, packageDir: string, paths: rea
   const sources = findEntryPoints(manifest, files);
   const subpathOf = new Map(Object.entries(metadata.build?.entries ?? {}).map(([subpath, output]) => [output, subpath]));
   const facts = input.dependencies ?? NO_DEPENDENCY_FACTS;
-  const { virtual, entryPoints, outputOf, forwarded } = await prepareEntries(input, { files, packageDir, sources, subpathOf }, facts);
+  const { virtual, entryPoints, outputOf, forwarded, forwardedIn } = await prepareEntries(
+    input,
+    { files, packageDir, sources, subpathOf },
+    facts,
+  );
   if (entryPoints.length === 0) throw new PodmapError('PODMAP_ERR_CDN_SHAKEN_FAILED', 'none of the requested entry points is built');
   const sideEffectFree = new Set(facts.sideEffectFree);
-  const outputs = await runEsbuild(input, { manifest, files, packageDir, sources, virtual, entryPoints, sideEffectFree, forwarded });
+  const outputs = await runEsbuild(input, {
+    manifest,
+    files,
+    packageDir,
+    sources,
+    virtual,
+    entryPoints,
+    sideEffectFree,
+    forwarded,
+    forwardedIn,
+  });
   const built = new Map<string, Buffer>();
   for (const out of outputs) {
     const name = path.relative(packageDir, out.path).split(path.sep).join('/');
@@ -98,6 +112,7 @@ async function prepareEntries(
   const entryPoints: Array<{ in: string; out: string }> = [];
   const outputOf = new Map<string, string>();
   const forwarded = new Set<string>();
+  const forwardedIn = new Set<string>();
   for (const [full, names] of input.roots) {
     const subpath = build.subpathOf.get(full);
     const source = subpath === undefined ? undefined : build.sources[subpath];
@@ -107,15 +122,18 @@ async function prepareEntries(
     outputOf.set(`${out}.js`, full);
     if (names === '*') entryPoints.push({ in: target, out });
     else {
-      const split = target.startsWith('podmap-virtual:') ? null : await splitStarNames(source, build.files, names, exportsReader(facts));
+      const split = target.startsWith('podmap-virtual:')
+        ? null
+        : await splitStarNames(source, build.files, names, exportsReader(facts), input.metadata.name);
       for (const specifier of split?.stars ?? []) forwarded.add(specifier);
+      for (const file of split?.chain ?? []) forwardedIn.add(path.join(build.packageDir, file));
       virtual.set(`podmap-virtual:shaken:${full}`, writeShakenEntry(target, names, split));
       entryPoints.push({ in: `podmap-virtual:shaken:${full}`, out });
     }
   }
   // An entry built whole still passes its stars on: none is dropped then.
   if ([...input.roots.values()].includes('*')) forwarded.clear();
-  return { virtual, entryPoints, outputOf, forwarded };
+  return { virtual, entryPoints, outputOf, forwarded, forwardedIn };
 }
 
 /** The files at `paths` (the package's code and JSON as published), read from `packageDir`. */
@@ -150,8 +168,10 @@ export interface EsbuildInput {
   entryPoints: Array<{ in: string; out: string }>;
   /** Packages whose unused imports esbuild may drop (their package.json says `"sideEffects": false`). */
   sideEffectFree: ReadonlySet<string>;
-  /** Packages whose `export *` the entries replaced with names taken directly (dropForwardedStars). */
+  /** Packages whose `export *` the entries replaced with names taken directly (dropForwardedStars)… */
   forwarded: ReadonlySet<string>;
+  /** …in these files (absolute paths): the entries' chains of stars, and no other module of the package. */
+  forwardedIn: ReadonlySet<string>;
 }
 
 /** One esbuild run in a build process (runShakenEsbuild), killed after the time-out; the output files, or a coded error. */
@@ -186,7 +206,7 @@ export function esbuildOptions(id: string, build: EsbuildInput): BuildOptions {
     minifyWhitespace: true,
     plugins: [
       ownEntryPoints(build.manifest.name, build.packageDir, build.sources),
-      dropForwardedStars(build.forwarded),
+      dropForwardedStars(build.forwarded, build.forwardedIn),
       createBuildPlugin({
         name: build.manifest.name,
         packageDir: build.packageDir,

@@ -4,17 +4,19 @@ import type { Plugin } from 'esbuild';
 
 /**
  * An esbuild plugin that removes `export * from '<package>'` for the packages a shaken build's
- * entries now take their names from directly (splitStarNames): left in, esbuild would keep the
+ * entries now take their names from directly (splitStarNames), in the files of their chains
+ * (`inFiles`, absolute paths) and no other: left in, esbuild would keep the
  * star as a namespace import of that package, which takes all of it. A module of the package
  * that still reads a name through the removed star fails the build ("No matching export"), and
  * the site keeps the full build; nothing fails in the browser. es-module-lexer must be initialised.
  */
-export function dropForwardedStars(specifiers: ReadonlySet<string>): Plugin {
+export function dropForwardedStars(specifiers: ReadonlySet<string>, inFiles: ReadonlySet<string>): Plugin {
   return {
     name: 'podmap-shaken-drop-forwarded-stars',
     setup(build) {
       if (specifiers.size === 0) return;
       build.onLoad({ filter: /\.m?js$/, namespace: 'file' }, async (args) => {
+        if (!inFiles.has(args.path)) return undefined;
         const source = await readFile(args.path, 'utf8');
         let imports;
         try {

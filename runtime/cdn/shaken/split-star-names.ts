@@ -19,6 +19,8 @@ export interface SplitNames {
   forwarded: Array<{ specifier: string; names: string[] }>;
   /** Every package the entry passes on whole: with the names above taken directly, none of its stars is needed. */
   stars: string[];
+  /** The package's files those stars are written in: the entry and the files of its own it passes on whole. */
+  chain: string[];
 }
 
 /** How many packages deep a forwarded name is looked for (vue → runtime-dom → runtime-core → reactivity). */
@@ -36,7 +38,8 @@ const MAX_DEPTH = 4;
  * podlet that asked for it, and a name two stars export is no export at all. Even with nothing
  * to forward, the stars are not needed (a star left in makes esbuild keep the whole module and a
  * namespace import of the other package). Null (leave the entry as it is) when the entry passes
- * on no package, or when any name has not exactly one source. `default` is never forwarded (a star does not pass it on).
+ * on no package, when any name has not exactly one source, or when a module of the package takes
+ * a file of the chain whole (takenWhole): without its stars, that namespace would lack the names. `default` is never forwarded (a star does not pass it on).
  * es-module-lexer must be initialised.
  */
 export async function splitStarNames(
@@ -44,9 +47,11 @@ export async function splitStarNames(
   files: ReadonlyMap<string, Buffer>,
   names: readonly string[],
   readDependency: ReadDependencyExports,
+  packageName: string,
 ): Promise<SplitNames | null> {
-  const stars = findStarReexports(file, files);
-  if (stars.length === 0) return null;
+  const chain = new Set<string>();
+  const stars = findStarReexports(file, files, chain);
+  if (stars.length === 0 || takenWhole(chain, files, packageName)) return null;
   const own = ownExportNames(file, files, new Set());
   if (own === null) return null;
   const local = names.filter((n) => own.has(n) || n === 'default');
@@ -58,7 +63,12 @@ export async function splitStarNames(
     if (sources.length !== 1) return null;
     bySpecifier.set(sources[0]!, [...(bySpecifier.get(sources[0]!) ?? []), name]);
   }
-  return { local, forwarded: [...bySpecifier].map(([specifier, forwarded]) => ({ specifier, names: forwarded })), stars };
+  return {
+    local,
+    forwarded: [...bySpecifier].map(([specifier, forwarded]) => ({ specifier, names: forwarded })),
+    stars,
+    chain: [...chain],
+  };
 }
 
 /** Whether `specifier` exports `name`: by name, or through exactly one of its own stars, down to MAX_DEPTH packages. */
@@ -70,6 +80,33 @@ async function exportedThrough(specifier: string, name: string, readDependency: 
   let found = 0;
   for (const star of facts.stars) if (await exportedThrough(star, name, readDependency, depth + 1)) found++;
   return found === 1;
+}
+
+/**
+ * Whether a module of the package imports a file of `chain` as a namespace (`import * as`,
+ * `export * as`, `import()`), or its own package by name that way: dropping the chain's stars
+ * would silently take names out of that namespace. Files the lexer cannot read are not looked at.
+ */
+function takenWhole(chain: ReadonlySet<string>, files: ReadonlyMap<string, Buffer>, own: string): boolean {
+  for (const [path, bytes] of files) {
+    if (!/\.[mc]?js$/.test(path)) continue;
+    const source = bytes.toString('utf8');
+    let imports;
+    try {
+      [imports] = parse(source);
+    } catch {
+      continue;
+    }
+    for (const item of imports) {
+      if (item.n === undefined || item.d === -2) continue;
+      const whole = item.d > -1 || /^(?:import[^'"]*\*\s*as|export\s*\*\s*as)/.test(source.slice(item.ss, item.se));
+      if (!whole) continue;
+      if (item.n === own || item.n.startsWith(`${own}/`)) return true;
+      const target = item.n.startsWith('.') ? resolvePackageFile(files, path, item.n) : null;
+      if (target !== null && chain.has(target)) return true;
+    }
+  }
+  return false;
 }
 
 /** The names a file of the package exports by name, its own star re-exports of its files included; null if it cannot be read. */

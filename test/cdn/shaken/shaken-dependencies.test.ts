@@ -161,3 +161,20 @@ test('createShakenService() - an entry passing on two packages whole - each name
   assert.equal(ambiguous.answer.builds['dom@1.0.0']?.status, 'full', 'domUsed is in dom and twin: through two stars it is no export');
   assert.equal(ambiguous.answer.builds['twin@1.0.0']?.status, 'full');
 });
+
+test('createShakenService() - a module of the package takes the entry whole (import * as) - nothing forwarded, since without its star that namespace would lack the names', async (t) => {
+  const whole = {
+    'package.json': manifestOf('whole', '1.0.0', {
+      dependencies: { dom: '1.0.0' },
+      exports: { '.': './index.js', './count': './count.js' },
+    }),
+    'index.js': "export * from 'dom';\nexport const own = 'OWN';\n",
+    'count.js': "import * as all from './index.js';\nexport const count = () => Object.keys(all).length;\n",
+  };
+  const store = await publishFixtures(t, { whole });
+  const { answer } = await settleShaken(createShakenService(store), {
+    packages: { 'whole@1.0.0': { '.': ['domUsed'], './count': ['count'] }, ...deps },
+  });
+  assert.match(await shakenText(store, 'whole@1.0.0', answer), NAMESPACE_OF_DOM, 'the star stays');
+  assert.equal(answer.builds['dom@1.0.0']?.status, 'full');
+});
