@@ -1,6 +1,7 @@
 import { createConfigError } from '../shared/errors.ts';
 import type { PodmapDocument } from '../shared/validate-podmap-document.ts';
-import { isBareSpecifier, packageNameOf, scanModules } from './scan-modules.ts';
+import { packageNameOf } from '../shared/package-name-of.ts';
+import { isBareSpecifier, scanModules } from './scan-modules.ts';
 
 /** The parts of a podlet's package.json that podmap reads. */
 export interface PodletPackage {

@@ -45,12 +45,6 @@ export async function scanModules(root: string): Promise<ModuleScan> {
   return scan;
 }
 
-/** The npm package a bare specifier belongs to: "lit/decorators.js" → "lit", "@a/b/c" → "@a/b". */
-export function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
-
 /** True for specifiers the import map must resolve (not ./, ../, / or a URL). */
 export function isBareSpecifier(specifier: string): boolean {
   if (/^(\.{0,2}\/)/.test(specifier)) return false;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
+import { packageNameOf } from '../../shared/package-name-of.ts';
 import { BUILTIN_MARKER, OUTPUT_MARKER } from './build-markers.ts';
 import type { ReexportedNames } from './read-reexports.ts';
 import { resolvePackageFile } from './resolve-package-file.ts';
@@ -115,10 +116,4 @@ function resolve(options: BuildPluginOptions, args: { path: string; kind: string
   if (required) return { path: target, namespace: 'podmap-require' };
   if (!own && options.sideEffectFree?.has(packageNameOf(specifier))) return { path: target, external: true, sideEffects: false };
   return { path: target, external: true };
-}
-
-/** "@vue/runtime-dom/x" → "@vue/runtime-dom"; "d3-array/y" → "d3-array". */
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }

@@ -1,4 +1,5 @@
 import { transform } from 'esbuild';
+import { packageNameOf } from '../../shared/package-name-of.ts';
 import { BASE_OPTIONS } from '../build/run-build.ts';
 import { pruneUnusedImports } from './prune-unused-imports.ts';
 
@@ -14,10 +15,4 @@ export async function finishShakenOutput(code: string, sideEffectFree: ReadonlyS
   const { target, supported, legalComments } = BASE_OPTIONS;
   return (await transform(pruned, { loader: 'js', format: 'esm', minify: true, target, supported, legalComments, logLevel: 'silent' }))
     .code;
-}
-
-/** "@vue/runtime-dom/x" → "@vue/runtime-dom"; "d3-array/y" → "d3-array". */
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }

@@ -1,4 +1,5 @@
 import { init as initLexer } from 'es-module-lexer';
+import { packageNameOf } from '../../shared/package-name-of.ts';
 import type { PackageManifest } from '../../shared/cdn-protocol/types.ts';
 import type { CdnStore } from '../store/cdn-store.ts';
 import { readVersionMetadata } from '../store/read-version-metadata.ts';
@@ -54,8 +55,7 @@ function versionOf(key: string): string {
 }
 
 async function readEntryFacts(store: CdnStore, dependencies: Readonly<Record<string, string>>, specifier: string) {
-  const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const name = packageNameOf(specifier);
   const key = Object.hasOwn(dependencies, name) ? dependencies[name] : undefined;
   if (key === undefined) return null;
   const version = versionOf(key);

@@ -1,3 +1,4 @@
+import { packageNameOf } from '../../shared/package-name-of.ts';
 import { resolveSpecifier, type ImportMap } from '../../import-map/index.ts';
 import { parseCdnUrl } from '../../shared/cdn-protocol/cdn-urls.ts';
 import { PodmapError } from '../../shared/errors.ts';
@@ -46,10 +47,4 @@ async function whyUnresolved(specifier: string, referrer: string, map: ImportMap
   const reason = meta?.build?.unavailable && Object.hasOwn(meta.build.unavailable, subpath) ? meta.build.unavailable[subpath] : undefined;
   if (reason) return `the CDN has no browser build of ${pkg}@${location.version} "${subpath}": ${reason}`;
   return `${pkg}@${location.version} does not export "${subpath}"`;
-}
-
-/** The npm package a bare specifier belongs to: "lit/decorators.js" → "lit", "@a/b/c" → "@a/b". */
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
