@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RenderFigures } from './podlet-render-cpu.ts';
 import type { Spread } from './stats.ts';
 
 /**
@@ -154,14 +155,6 @@ export interface SsrResults {
   connections: number;
   cpuPages: number;
   cpuReps: number;
-  renders: Array<{
-    podlet: string;
-    mode: string;
-    connections: number;
-    cpuMsPerRequest: Spread;
-    renderCpu: { median: number; p99: number; n: number };
-    requestsPerSecond: Spread;
-    p99Ms: Spread;
-  }>;
+  renders: Array<Pick<RenderFigures, 'podlet' | 'mode' | 'connections' | 'cpuMsPerRequest' | 'renderCpu' | 'requestsPerSecond' | 'p99Ms'>>;
   layoutCpu: Array<{ layout: string; acceptEncoding: string; cpuMsPerPage: Spread; wireBytes: number }>;
 }
